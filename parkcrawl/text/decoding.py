@@ -1,0 +1,1 @@
+"""CONTRACT: decode_html(body: bytes, content_type: str | None = None) -> Decoded(text, encoding)."""
