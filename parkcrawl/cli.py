@@ -1,0 +1,108 @@
+"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people.
+
+Exit statuses: 0 success; 1 the crawl failed (reason on the last stderr line); 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from parkcrawl.extensions import summary_lines
+
+DEMO_SITE = Path("fixtures/site")
+
+
+def crawl_command(scrapy_args: list[str]) -> list[str]:
+    """The `scrapy crawl parknews` command line, run with this interpreter."""
+    return [sys.executable, "-m", "scrapy", "crawl", "parknews", *scrapy_args]
+
+
+def run_crawl(scrapy_args: list[str]) -> int:
+    return subprocess.call(crawl_command(scrapy_args))
+
+
+def newest_report(runs_dir: Path, since: float) -> dict | None:
+    reports = [p for p in runs_dir.glob("*.json") if p.stat().st_mtime >= since]
+    if not reports:
+        return None
+    return json.loads(max(reports, key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8"))
+
+
+def demo(site: Path, output: Path) -> int:
+    """Serve the bundled demo site on 127.0.0.1, crawl it, and print the run summary."""
+    from parkcrawl.devtools.demo_server import serve
+
+    if not site.is_dir():
+        print(f"parkcrawl demo: error: demo site not found at {site} (run from the repo root)",
+              file=sys.stderr)
+        return 2
+    output.mkdir(parents=True, exist_ok=True)
+    runs_dir, log_file, feed = output / "runs", output / "logs" / "demo.log", output / "parknews.jsonl"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    started = time.time() - 1
+    with serve(site) as base_url:
+        print(f"demo site: {base_url}/index.html")
+        status = run_crawl([
+            "-a", f"start_url={base_url}/index.html",
+            "-O", str(feed),
+            "-s", f"PARKNEWS_RUNS_DIR={runs_dir}",
+            "-s", f"LOG_FILE={log_file}",
+        ])
+    report = newest_report(runs_dir, started)
+    if report:
+        for line in summary_lines(report):
+            print(line)
+    print(f"output: {feed}  (log: {log_file})")
+    return status
+
+
+def serve_demo(site: Path, port: int) -> int:
+    from parkcrawl.devtools.demo_server import main as serve_main
+
+    return serve_main([str(site), "--port", str(port)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="parkcrawl", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_crawl = sub.add_parser("crawl", help="scrapy crawl parknews with the same arguments",
+                             prefix_chars="\0")
+    p_crawl.add_argument("args", nargs="*", help="passed to scrapy crawl parknews (-a, -s, -O)")
+    p_demo = sub.add_parser("demo", help="crawl the bundled demo site into output/")
+    p_demo.add_argument("--site", type=Path, default=DEMO_SITE)
+    p_demo.add_argument("--output", type=Path, default=Path("output"))
+    p_serve = sub.add_parser("serve-demo", help="serve only the demo site on 127.0.0.1")
+    p_serve.add_argument("--site", type=Path, default=DEMO_SITE)
+    p_serve.add_argument("--port", type=int, default=0)
+    sub.add_parser("clean", help="strip pinyin annotations and convert text to Simplified",
+                   add_help=False)
+    sub.add_parser("people", help="list the officials named in article texts", add_help=False)
+
+    # clean and people parse their own arguments.
+    if argv[:1] == ["clean"]:
+        from parkcrawl.text.cli import main_clean
+
+        return main_clean(argv[1:])
+    if argv[:1] == ["people"]:
+        from parkcrawl.extract.people_cli import main_people
+
+        return main_people(argv[1:])
+    if argv[:1] == ["crawl"]:
+        return run_crawl(argv[1:])
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        return demo(args.site, args.output)
+    if args.command == "serve-demo":
+        return serve_demo(args.site, args.port)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

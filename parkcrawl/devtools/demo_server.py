@@ -1,0 +1,70 @@
+"""A real HTTP server on 127.0.0.1 for a fixture site folder (demo, tests, benchmarks).
+
+Serves files as a plain static web server would: ``text/html`` with no charset, so a page's own
+``<meta>`` (or nothing) decides its encoding, exactly as the crawler meets many CMS sites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Static files without per-request logging."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(root: Path, port: int = 0) -> SiteServer:
+    """A server for ``root`` on 127.0.0.1 (port 0: any free port)."""
+    handler = functools.partial(QuietHandler, directory=str(root))
+    return SiteServer(("127.0.0.1", port), handler)
+
+
+@contextlib.contextmanager
+def serve(root: Path, port: int = 0) -> Iterator[str]:
+    """Serve ``root`` in a background thread; yields the base URL, stops on exit."""
+    server = make_server(root, port)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        host, bound_port = server.server_address[:2]
+        yield f"http://{host}:{bound_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve a fixture site on 127.0.0.1.")
+    parser.add_argument("root", type=Path, help="the site folder, e.g. fixtures/site")
+    parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        parser.exit(2, f"serve: error: no such folder: {args.root}\n")
+    server = make_server(args.root, args.port)
+    host, port = server.server_address[:2]
+    print(f"serving {args.root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""RunReport: count every outcome, name every dropped article, decide if the run failed.
+
+Enabled by its entry in ``EXTENSIONS``. It writes the report as JSON to ``PARKNEWS_RUNS_DIR``
+and logs a short summary; the ``crawl`` command turns a failed run into a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals as scrapy_signals
+
+from parkcrawl import signals
+
+logger = logging.getLogger(__name__)
+
+FAILURE_STAT = "parknews/failure"
+# Reasons that mean the page was an article but the layout defeated extraction.
+EXTRACTION_FAILURES = frozenset({"no title found", "no body found"})
+
+
+def reason_key(reason: str) -> str:
+    """Stats-key form of a reason: "status 404" → "status_404"."""
+    return "_".join(reason.lower().replace(":", " ").split())
+
+
+class RunReport:
+    """Collect the run's outcome and write the run report; PARKNEWS_RUNS_DIR."""
+
+    def __init__(self, crawler: Any, runs_dir: str | None, max_failure_share: float):
+        self.crawler = crawler
+        self.runs_dir = Path(runs_dir) if runs_dir else None
+        self.max_failure_share = max_failure_share
+        self.dropped: list[dict[str, str]] = []
+        self.written = 0
+        self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunReport:
+        ext = cls(
+            crawler,
+            crawler.settings.get("PARKNEWS_RUNS_DIR"),
+            crawler.settings.getfloat("PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE", 0.2),
+        )
+        crawler.signals.connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
+        crawler.signals.connect(ext.item_dropped, signal=scrapy_signals.item_dropped)
+        crawler.signals.connect(ext.article_dropped, signal=signals.article_dropped)
+        crawler.signals.connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
+        return ext
+
+    def item_scraped(self, item: Any) -> None:
+        self.written += 1
+
+    def item_dropped(self, item: Any, exception: Exception) -> None:
+        reason = getattr(exception, "reason", None) or str(exception)
+        self.article_dropped(getattr(item, "url", "?"), reason)
+
+    def article_dropped(self, url: str, reason: str) -> None:
+        self.dropped.append({"url": url, "reason": reason})
+        self.crawler.stats.inc_value(f"parknews/dropped/{reason_key(reason)}")
+
+    def _failure(self, spider: Any, reason: str) -> str | None:
+        if getattr(spider, "failure", None):
+            return spider.failure
+        if reason != "finished":
+            return None  # an interrupted run is not a verdict on the site
+        extraction_failed = sum(d["reason"] in EXTRACTION_FAILURES for d in self.dropped)
+        extracted = self.written + sum(d["reason"] == "duplicate content" for d in self.dropped)
+        if extracted == 0:
+            return "no articles extracted from the section (layout changed or section empty)"
+        attempted = extracted + extraction_failed
+        if attempted and extraction_failed / attempted > self.max_failure_share:
+            return (
+                f"{extraction_failed} of {attempted} article pages failed extraction "
+                f"(more than {self.max_failure_share:.0%}): the site's layout probably changed"
+            )
+        return None
+
+    def report(self, spider: Any, reason: str) -> dict[str, Any]:
+        stats = self.crawler.stats
+        by_reason: dict[str, int] = {}
+        for d in self.dropped:
+            by_reason[d["reason"]] = by_reason.get(d["reason"], 0) + 1
+        return {
+            "spider": spider.name,
+            "started_at": self.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "finish_reason": reason,
+            "failure": self._failure(spider, reason),
+            "articles_written": self.written,
+            "pages_fetched": stats.get_value("downloader/response_count", 0),
+            "list_pages": getattr(spider, "list_pages", 0),
+            "dropped_by_reason": by_reason,
+            "dropped": self.dropped,
+            "duration_s": round(time.monotonic() - self.started, 3),
+        }
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        report = self.report(spider, reason)
+        if report["failure"]:
+            self.crawler.stats.set_value(FAILURE_STAT, report["failure"])
+        for line in summary_lines(report):
+            logger.info(line)
+        if self.runs_dir:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+            name = self.started_at.strftime("%Y%m%dT%H%M%SZ") + ".json"
+            (self.runs_dir / name).write_text(
+                json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            self.crawler.stats.set_value("parknews/report_file", str(self.runs_dir / name))
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The human summary of a run report."""
+    lines = [
+        f"articles written: {report['articles_written']}",
+        f"pages fetched: {report['pages_fetched']} ({report['list_pages']} list pages)",
+        f"time taken: {report['duration_s']:.1f} s",
+    ]
+    if report["dropped"]:
+        lines.append(f"dropped: {len(report['dropped'])}")
+        for d in report["dropped"]:
+            lines.append(f"  {d['reason']}: {d['url']}")
+    else:
+        lines.append("dropped: 0")
+    if report["failure"]:
+        lines.append(f"FAILED: {report['failure']}")
+    return lines

@@ -1,0 +1,50 @@
+"""The article item: output fields in output order, then fields the pipelines use internally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+# Internal fields carry the raw page between stages; FEED_EXPORT_FIELDS leaves them out.
+_INTERNAL = {"internal": True}
+
+
+@dataclass
+class Article:
+    """One article of the target section, as written to JSONL (see schema/article.schema.json)."""
+
+    url: str
+    """Article URL as fetched (after redirects)."""
+    title: str | None = None
+    """Cleaned title, Simplified Chinese, no pinyin annotations."""
+    body: str | None = None
+    """Cleaned article text, Simplified, paragraphs joined by newlines."""
+    published_at: str | None = None
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]+08:00``, the precision the page gives."""
+    breadcrumb: list[str] = field(default_factory=list)
+    """The page's own breadcrumb, cleaned (no trailing 正文); the walked path if it has none."""
+    participants: list[dict[str, str | None]] = field(default_factory=list)
+    """People named in the article, in order of first appearance: ``{"name", "role"}``."""
+    source: str | None = None
+    """The 来源 line, cleaned."""
+    content_hash: str | None = None
+    """SHA-256 hex digest of the normalized title and body."""
+    fetched_at: str | None = None
+    """When the page was fetched, ISO 8601 UTC."""
+    encoding: str | None = None
+    """The codec the page's bytes were decoded with."""
+    script: str | None = None
+    """``Hans`` or ``Hant``: the script of the page as served."""
+    quality_flags: list[str] = field(default_factory=list)
+    """What the cleaner had to repair, e.g. ``pinyin_annotations``, ``lost_characters``."""
+
+    # --- internal: filled by the spider and cleaning stage, never exported ---
+    raw_body: bytes | None = field(default=None, repr=False, metadata=_INTERNAL)
+    content_type: str | None = field(default=None, metadata=_INTERNAL)
+    walked_path: list[str] = field(default_factory=list, metadata=_INTERNAL)
+    html: str | None = field(default=None, repr=False, metadata=_INTERNAL)
+
+
+def output_fields(item_class: Any = Article) -> list[str]:
+    """The exported field names, in output order."""
+    return [f.name for f in fields(item_class) if not f.metadata.get("internal")]

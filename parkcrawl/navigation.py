@@ -1,0 +1,244 @@
+"""Find section links, list items and pagination by the cleaned text of links (pure, over a Selector).
+
+Nothing here knows a site's URL scheme or CSS classes: a section is the link whose text is the
+section's name, a list is the largest group of similar title-like links (preferring items that
+carry a date), and pagination is the group of links around 下一页 / 尾页 / page numbers. The
+HTML handed in is already cleaned (Simplified, no pinyin annotations) by :mod:`parkcrawl.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+from w3lib.url import safe_url_string
+
+# Link texts of pagination controls, after normalize_link_text (symbols such as > » removed).
+NEXT_PAGE_TEXTS = frozenset({"下一页", "下页", "后页", "下一頁", "next", "nextpage"})
+LAST_PAGE_TEXTS = frozenset({"尾页", "末页", "最后一页", "最末页", "last"})
+PREV_PAGE_TEXTS = frozenset({"上一页", "上页", "前页", "prev", "previous"})
+# 首页 is also the site's home: never follow it from pagination (list page 1 is already known).
+FIRST_PAGE_TEXTS = frozenset({"首页", "第一页", "first"})
+PAGINATION_CONTAINER_HINT = re.compile(r"pag|fenye|fy|turn", re.I)
+PAGE_NUMBER = re.compile(r"^(?:第)?\[?(\d{1,5})\]?(?:页)?$")
+
+# Site chrome that holds links but never the article list.
+CHROME_HINT = re.compile(
+    r"(?:^|[\s_-])(?:nav|menu|header|footer|foot|top|bottom|breadcrumb|crumb|position|location|"
+    r"friend|links?|banner|copyright)(?:$|[\s_-]|\d)",
+    re.I,
+)
+CHROME_TAGS = frozenset({"nav", "header", "footer"})
+# Elements that make one entry of a list.
+LIST_ITEM_TAGS = ("li", "tr", "dd", "dt", "p")
+DATE_IN_ITEM = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?|\d{1,2}-\d{1,2}")
+MIN_TITLE_CHARS = 5
+
+_NOT_TEXT = re.compile(r"[\s\u3000\xa0>»«<›‹·|/\\\-—_:：\[\]【】()（）.…]+")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An absolute http(s) link and its normalized text."""
+
+    url: str
+    text: str
+
+
+def normalize_link_text(text: str) -> str:
+    """Link text for comparison: whitespace and navigation symbols removed, ASCII lowercased."""
+    return _NOT_TEXT.sub("", text).lower()
+
+
+def _anchor_text(anchor: Selector) -> str:
+    text = " ".join(anchor.xpath(".//text()").getall()).strip()
+    if not text:
+        # Image links and truncated titles often carry the full text in title= or alt=.
+        text = anchor.attrib.get("title") or anchor.xpath("string(.//img/@alt)").get() or ""
+    return text
+
+
+def _absolute(base_url: str, href: str | None) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    url = safe_url_string(urljoin(base_url, href))
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return url.split("#", 1)[0]
+
+
+def page_links(sel: Selector, base_url: str) -> list[tuple[Selector, Link]]:
+    """Every http(s) anchor of the page with its absolute URL and normalized text."""
+    out = []
+    for anchor in sel.xpath("//a[@href]"):
+        url = _absolute(base_url, anchor.attrib.get("href"))
+        if url:
+            out.append((anchor, Link(url, normalize_link_text(_anchor_text(anchor)))))
+    return out
+
+
+def find_section_link(sel: Selector, base_url: str, wanted: str) -> Link | None:
+    """The link to the section named ``wanted`` (already cleaned): exact text first, then title=."""
+    target = normalize_link_text(wanted)
+    links = page_links(sel, base_url)
+    here = base_url.split("#", 1)[0]
+    exact = [link for _, link in links if link.text == target and link.url != here]
+    if exact:
+        return exact[0]
+    titled = [
+        link
+        for anchor, link in links
+        if normalize_link_text(anchor.attrib.get("title", "")) == target and link.url != here
+    ]
+    if titled:
+        return titled[0]
+    # "园区信息>>" or "【园区信息】" normalize to the name; a longer text that merely contains it
+    # ("园区信息公开目录") is a different section, so containment is not accepted.
+    return None
+
+
+def section_link_texts(sel: Selector, base_url: str, limit: int = 30) -> list[str]:
+    """Distinct link texts of the page, for an error message naming what was seen instead."""
+    seen: list[str] = []
+    for _, link in page_links(sel, base_url):
+        if link.text and link.text not in seen and len(link.text) <= 12:
+            seen.append(link.text)
+        if len(seen) >= limit:
+            break
+    return seen
+
+
+def _class_id(node: Selector) -> str:
+    return f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"
+
+
+def _in_chrome(anchor: Selector) -> bool:
+    for ancestor in anchor.xpath("ancestor::*"):
+        tag = ancestor.xpath("name()").get()
+        if tag in CHROME_TAGS or CHROME_HINT.search(_class_id(ancestor)):
+            return True
+    return False
+
+
+def _item_and_container(anchor: Selector) -> tuple[Selector, Selector | None]:
+    for tag in LIST_ITEM_TAGS:
+        item = anchor.xpath(f"ancestor::{tag}[1]")
+        if item:
+            return item[0], (item[0].xpath("..") or [None])[0]
+    parent = anchor.xpath("..")
+    return anchor, (parent[0] if parent else None)
+
+
+def _signature(node: Selector | None, depth: int = 4) -> str:
+    """Tag/class/id path of a node: list containers on every list page of a section share it."""
+    parts = []
+    while node is not None and depth > 0:
+        tag = node.xpath("name()").get()
+        if not tag:
+            break
+        parts.append(f"{tag}.{node.attrib.get('class', '')}#{node.attrib.get('id', '')}")
+        parent = node.xpath("..")
+        node = parent[0] if parent else None
+        depth -= 1
+    return "/".join(reversed(parts))
+
+
+def _is_pagination_text(text: str) -> bool:
+    return (
+        text in NEXT_PAGE_TEXTS
+        or text in LAST_PAGE_TEXTS
+        or text in PREV_PAGE_TEXTS
+        or text in FIRST_PAGE_TEXTS
+        or bool(PAGE_NUMBER.match(text))
+    )
+
+
+@dataclass(frozen=True)
+class ArticleList:
+    """The article links of one list page and the signature of the container they came from."""
+
+    links: list[Link]
+    signature: str | None
+
+
+def article_links(
+    sel: Selector, base_url: str, *, prefer_signature: str | None = None
+) -> ArticleList:
+    """The links of the page's main article list, in page order.
+
+    Candidate links are same-host, title-like (at least MIN_TITLE_CHARS characters) and outside
+    site chrome. They are grouped by their container's signature; the group whose items carry
+    dates, then the largest, wins. ``prefer_signature`` (from the section's first list page)
+    keeps a short last page from losing to a sidebar box of "hot news".
+    """
+    host = urlsplit(base_url).hostname
+    groups: dict[str, list[tuple[Link, bool]]] = {}
+    for anchor, link in page_links(sel, base_url):
+        if urlsplit(link.url).hostname != host:
+            continue
+        if len(link.text) < MIN_TITLE_CHARS or _is_pagination_text(link.text):
+            continue
+        if _in_chrome(anchor):
+            continue
+        item, container = _item_and_container(anchor)
+        dated = bool(DATE_IN_ITEM.search(item.xpath("string(.)").get() or ""))
+        groups.setdefault(_signature(container), []).append((link, dated))
+    if not groups:
+        return ArticleList([], None)
+    if prefer_signature in groups:
+        signature = prefer_signature
+    else:
+        signature = max(
+            groups,
+            key=lambda s: (sum(d for _, d in groups[s]) * 2 + len(groups[s]), len(groups[s])),
+        )
+    return ArticleList(_unique(link for link, _ in groups[signature]), signature)
+
+
+def _unique(links: Iterable[Link]) -> list[Link]:
+    seen: set[str] = set()
+    out = []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link)
+    return out
+
+
+def pagination_links(sel: Selector, base_url: str) -> list[str]:
+    """URLs of the other list pages reachable from this one: next, last and numbered pages."""
+    links = page_links(sel, base_url)
+    here = base_url.split("#", 1)[0]
+    controls = [
+        (anchor, link)
+        for anchor, link in links
+        if link.text in NEXT_PAGE_TEXTS or link.text in LAST_PAGE_TEXTS or link.text in PREV_PAGE_TEXTS
+    ]
+    # The numbered links that matter sit in the same block as 下一页 / 尾页; elsewhere a number
+    # is a date, a count or a phone extension.
+    containers: list[Selector] = []
+    for anchor, _ in controls:
+        for parent in anchor.xpath("ancestor::*[position() <= 3]"):
+            if len(parent.xpath(".//a[@href]")) >= 2:
+                containers.append(parent)
+                break
+    if not containers:
+        containers = [
+            node
+            for node in sel.xpath("//*[@class or @id]")
+            if PAGINATION_CONTAINER_HINT.search(_class_id(node))
+        ]
+    urls = [link.url for _, link in controls if link.text not in PREV_PAGE_TEXTS]
+    for container in containers:
+        for anchor in container.xpath(".//a[@href]"):
+            text = normalize_link_text(_anchor_text(anchor))
+            url = _absolute(base_url, anchor.attrib.get("href"))
+            if url and PAGE_NUMBER.match(text):
+                urls.append(url)
+    return [url for url in dict.fromkeys(urls) if url != here]

@@ -1,0 +1,74 @@
+"""Scrapy settings for parkcrawl: polite defaults, component order, documented PARKNEWS_* settings."""
+
+from __future__ import annotations
+
+from parkcrawl import __version__
+from parkcrawl.items import output_fields
+
+BOT_NAME = "parkcrawl"
+SPIDER_MODULES = ["parkcrawl.spiders"]
+NEWSPIDER_MODULE = "parkcrawl.spiders"
+# Our `crawl` command adds exit statuses a scheduler can act on (see parkcrawl/commands/crawl.py).
+COMMANDS_MODULE = "parkcrawl.commands"
+
+USER_AGENT = f"parkcrawl/{__version__} (+https://github.com/parkcrawl/parkcrawl)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: AutoThrottle adapts the delay to the server's latency; a local server costs nothing.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+
+# A government page is rarely over a few MB; a 20 MB "article" is a fault, not news.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# A scheduler's crawler must not open a code-running port or a telnet console (Scrapy 2.19 turns
+# both on by default).
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "parkcrawl.pipelines.CleanEncodingPipeline": 100,
+    "parkcrawl.pipelines.ExtractArticlePipeline": 200,
+    "parkcrawl.pipelines.ParticipantsPipeline": 300,
+    "parkcrawl.pipelines.DeduplicatePipeline": 400,
+    "parkcrawl.pipelines.ReleaseRawPagePipeline": 900,
+}
+
+EXTENSIONS = {
+    "parkcrawl.extensions.RunReport": 500,
+}
+
+# JSONL through Scrapy's feed exports; `-O out.jsonl` on the command line replaces this.
+# Appending keeps every earlier run's lines: nothing already written is lost.
+FEEDS = {
+    "output/parknews.jsonl": {"format": "jsonlines", "overwrite": False},
+}
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = output_fields()
+FEED_STORE_EMPTY = False
+
+LOG_LEVEL = "INFO"
+
+# --- parkcrawl's own settings -------------------------------------------------------------
+# PARKNEWS_START_URL: the site's home page when `-a start_url` is not given (the environment
+#   variable of the same name is read too).
+PARKNEWS_START_URL = None
+# PARKNEWS_PATH: the section path walked from the home page, levels separated by "/".
+PARKNEWS_PATH = "动态要闻/园区信息"
+# PARKCRAWL_CONVERT_SCRIPT: convert text to Simplified Chinese (False keeps the page's script).
+PARKCRAWL_CONVERT_SCRIPT = True
+# PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE: above this share of article pages failing extraction
+#   the run exits non-zero (the site's layout probably changed).
+PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE = 0.2
+# PARKNEWS_RUNS_DIR: where each run's report is written as JSON (empty: not written).
+PARKNEWS_RUNS_DIR = "output/runs"

@@ -1,0 +1,170 @@
+"""The parknews spider: walk 首页 > 动态要闻 > 园区信息 by link text and hand on every article page.
+
+The spider only decides what to fetch next. Cleaning and extraction happen in the item
+pipelines, so the spider never parses an article page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from parkcrawl import signals
+from parkcrawl.items import Article
+from parkcrawl.navigation import article_links, find_section_link, pagination_links, section_link_texts
+from parkcrawl.text import clean_page, clean_text
+
+
+class ArgumentError(ValueError):
+    """A spider argument or setting is unusable; the message is one line for the user."""
+
+
+def parse_path(path: str) -> list[str]:
+    """Split "动态要闻/园区信息" (or with >) into cleaned level names."""
+    levels = [clean_text(part).text.strip() for part in path.replace(">", "/").split("/")]
+    levels = [level for level in levels if level]
+    if not levels:
+        raise ArgumentError("path is empty: give the section path, e.g. -a path=动态要闻/园区信息")
+    return levels
+
+
+def resolve_start_url(start_url: str | None, setting: str | None) -> str:
+    """The start URL from the argument, the setting or the environment, validated."""
+    url = start_url or setting or os.environ.get("PARKNEWS_START_URL")
+    if not url:
+        raise ArgumentError(
+            "no start URL: pass -a start_url=URL or set PARKNEWS_START_URL (setting or environment)"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ArgumentError(f"start_url must be an http(s) URL with a host, got {url!r}")
+    return url
+
+
+def failure_reason(failure: Any) -> str:
+    """A short human reason for a failed request, as the run summary prints it."""
+    if failure.check(HttpError):
+        return f"status {failure.value.response.status}"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed"
+    return failure.type.__name__ if failure.type else "fetch failed"
+
+
+class ParknewsSpider(scrapy.Spider):
+    """Walk the section path from the home page and yield every article listed in the section."""
+
+    name = "parknews"
+
+    def __init__(self, start_url: str | None = None, path: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._start_url_arg = start_url
+        self._path_arg = path
+        self.list_signature: str | None = None
+        self.failure: str | None = None
+        self.list_pages = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ParknewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.start_url = resolve_start_url(spider._start_url_arg, settings.get("PARKNEWS_START_URL"))
+        path = spider._path_arg if spider._path_arg is not None else settings.get("PARKNEWS_PATH")
+        spider.path = parse_path(path or "")
+        spider.convert_script = settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True)
+        host = urlsplit(spider.start_url).hostname
+        spider.allowed_domains = [host] if host else []
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(
+            self.start_url,
+            callback=self.parse_section,
+            errback=self.start_failed,
+            cb_kwargs={"level": 0, "walked": ["首页"]},
+        )
+
+    def _cleaned(self, response: Response) -> Selector:
+        page = clean_page(
+            response.body,
+            response.headers.get("Content-Type", b"").decode("latin-1"),
+            convert=self.convert_script,
+        )
+        return Selector(text=page.html, base_url=response.url)
+
+    def parse_section(self, response: Response, level: int, walked: list[str]) -> Iterator[Any]:
+        """On the home page or a section landing page: follow the link named path[level]."""
+        sel = self._cleaned(response)
+        wanted = self.path[level]
+        link = find_section_link(sel, response.url, wanted)
+        if link is None:
+            seen = "、".join(section_link_texts(sel, response.url)) or "no links at all"
+            self.failure = (
+                f"section level {level + 1} ({wanted!r}) not found on {response.url}; "
+                f"link texts seen: {seen}"
+            )
+            raise CloseSpider("section_not_found")
+        walked = [*walked, wanted]
+        if level + 1 < len(self.path):
+            yield response.follow(
+                link.url, callback=self.parse_section, errback=self.start_failed,
+                cb_kwargs={"level": level + 1, "walked": walked},
+            )
+        else:
+            yield response.follow(
+                link.url, callback=self.parse_listing, errback=self.listing_failed,
+                cb_kwargs={"walked": walked},
+            )
+
+    def parse_listing(self, response: Response, walked: list[str]) -> Iterator[Any]:
+        """A list page of the target section: every article on it belongs to the section."""
+        self.list_pages += 1
+        sel = self._cleaned(response)
+        found = article_links(sel, response.url, prefer_signature=self.list_signature)
+        if self.list_signature is None:
+            self.list_signature = found.signature
+        for link in found.links:
+            yield response.follow(
+                link.url, callback=self.parse_article, errback=self.article_failed,
+                cb_kwargs={"walked": walked},
+            )
+        for url in pagination_links(sel, response.url):
+            yield response.follow(
+                url, callback=self.parse_listing, errback=self.listing_failed,
+                cb_kwargs={"walked": walked},
+            )
+
+    def parse_article(self, response: Response, walked: list[str]) -> Iterator[Article]:
+        """Hand the raw page on; the pipelines clean and extract it."""
+        yield Article(
+            url=response.url,
+            fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            raw_body=response.body,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            walked_path=walked,
+        )
+
+    def start_failed(self, failure: Any) -> None:
+        request = failure.request
+        self.failure = f"could not fetch {request.url}: {failure_reason(failure)}"
+        raise CloseSpider("start_failed")
+
+    def listing_failed(self, failure: Any) -> None:
+        self.logger.error("list page %s failed: %s", failure.request.url, failure_reason(failure))
+        self.crawler.stats.inc_value("parknews/list_page_failed")
+
+    def article_failed(self, failure: Any) -> None:
+        self.crawler.signals.send_catch_log(
+            signals.article_dropped, url=failure.request.url, reason=failure_reason(failure)
+        )
