@@ -1,0 +1,45 @@
+"""Test helpers shared by the suites: paths, and running `scrapy crawl parknews` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "seed-article.txt"
+DEMO_SITE = ROOT / "fixtures" / "site"
+SCHEMA = ROOT / "parkcrawl" / "schema" / "article.schema.json"
+
+
+@dataclass
+class CrawlRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    items: list[dict]
+    report: dict | None
+
+
+def run_crawl(tmp_path: Path, *args: str, timeout: float = 300) -> CrawlRun:
+    """Run `scrapy crawl parknews` in a subprocess from the repo root, output under tmp_path."""
+    out = tmp_path / "out.jsonl"
+    runs = tmp_path / "runs"
+    cmd = [
+        sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(out),
+        "-s", f"PARKNEWS_RUNS_DIR={runs}", *args,
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    proc = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
+    )
+    items = []
+    if out.exists():
+        items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    reports = sorted(runs.glob("*.json")) if runs.exists() else []
+    report = json.loads(reports[-1].read_text(encoding="utf-8")) if reports else None
+    return CrawlRun(proc.returncode, proc.stdout, proc.stderr, items, report)
