@@ -1,0 +1,304 @@
+"""Score extracted article fields against the real-page evaluation set (see its README.md).
+
+Pure scoring functions (``body_f1``, ``title_exact``, ``date_exact``, ``snippet_scores``) plus a
+small runner: ``python -m parkcrawl.devtools.evalscore [--eval-dir DIR] [--extractor NAME]``.
+The runner needs only the standard library and OpenCC for the scoring itself; ``trafilatura``
+and ``gne`` are imported only when asked for (they live in a separate venv, never in ours).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+# Default location of the evaluation set, relative to the repository root (a sibling checkout).
+DEFAULT_EVAL_DIR = Path("..") / "shared" / "eval" / "real"
+
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    try:
+        import opencc
+    except ImportError:  # scoring still works, only traditional characters would not match
+        return lambda text: text
+    return opencc.OpenCC("t2s").convert
+
+
+def _is_ignored(ch: str) -> bool:
+    """Whitespace, punctuation, symbols and control characters do not count in bigrams."""
+    if ch.isspace():
+        return True
+    cat = unicodedata.category(ch)
+    return cat[0] in ("P", "Z", "C") or cat in ("Sm", "Sc", "Sk", "So")
+
+
+def normalize_for_score(text: str) -> str:
+    """NFKC, Simplified, with whitespace, punctuation and control characters removed."""
+    text = _t2s()(unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in text if not _is_ignored(ch))
+
+
+def bigrams(text: str) -> Counter[str]:
+    """Multiset of character bigrams of the normalised text."""
+    norm = normalize_for_score(text)
+    if len(norm) == 1:
+        return Counter([norm])
+    return Counter(norm[i : i + 2] for i in range(len(norm) - 1))
+
+
+def body_prf(pred: str | None, truth: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 over character bigrams (multisets)."""
+    if not pred:
+        return 0.0, 0.0, 0.0
+    p, t = bigrams(pred), bigrams(truth)
+    overlap = sum((p & t).values())
+    if not overlap:
+        return 0.0, 0.0, 0.0
+    precision = overlap / sum(p.values())
+    recall = overlap / sum(t.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def body_f1(pred: str | None, truth: str) -> float:
+    """F1 over character bigrams; an empty or missing prediction scores 0."""
+    return body_prf(pred, truth)[2]
+
+
+def title_exact(pred: str | None, truth: str) -> bool:
+    """Exact match once all whitespace is removed."""
+    return pred is not None and _WS.sub("", pred) == _WS.sub("", truth)
+
+
+def title_contains(pred: str | None, truth: str) -> bool:
+    """The extracted title contains the truth (whitespace removed)."""
+    return pred is not None and _WS.sub("", truth) in _WS.sub("", pred)
+
+
+def date_exact(pred: str | None, truth: str) -> bool:
+    """The YYYY-MM-DD part of the extracted date equals the truth."""
+    return pred is not None and pred[:10] == truth[:10]
+
+
+def snippet_scores(
+    body: str | None, with_: Iterable[str], without: Iterable[str]
+) -> tuple[float | None, float | None]:
+    """Share of ``with`` snippets found and of ``without`` snippets absent (whitespace ignored)."""
+    flat = _WS.sub("", body or "")
+    with_list, without_list = list(with_), list(without)
+    found = (
+        sum(_WS.sub("", s) in flat for s in with_list) / len(with_list) if with_list else None
+    )
+    absent = (
+        sum(_WS.sub("", s) not in flat for s in without_list) / len(without_list)
+        if without_list
+        else None
+    )
+    return found, absent
+
+
+def decode_page(raw: bytes) -> str:
+    """Decode saved page bytes: the project's decoder when present, else UTF-8 then GB18030."""
+    try:
+        from parkcrawl.text import decode_html
+
+        return decode_html(raw).text
+    except Exception:  # the decoder may not exist yet, or may fail on a quirk page
+        pass
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
+@dataclass
+class Prediction:
+    """What an extractor returned for one page (None: no value)."""
+
+    title: str | None = None
+    body: str | None = None
+    published_at: str | None = None
+
+
+@dataclass
+class PageScore:
+    """Per-page scores; None where the truth has no value for the field."""
+
+    name: str
+    body_f1: float | None = None
+    body_precision: float | None = None
+    body_recall: float | None = None
+    title_exact: bool | None = None
+    title_contains: bool | None = None
+    date_exact: bool | None = None
+    with_found: float | None = None
+    without_absent: float | None = None
+    pred: Prediction = field(default_factory=Prediction)
+
+
+def score_page(name: str, pred: Prediction, truth: dict) -> PageScore:
+    """Score one page's prediction against its truth record."""
+    score = PageScore(name=name, pred=pred)
+    if truth.get("body"):
+        score.body_precision, score.body_recall, score.body_f1 = body_prf(pred.body, truth["body"])
+    if truth.get("title") is not None:
+        score.title_exact = title_exact(pred.title, truth["title"])
+        score.title_contains = title_contains(pred.title, truth["title"])
+    if truth.get("published_at"):
+        score.date_exact = date_exact(pred.published_at, truth["published_at"])
+    if truth.get("with") or truth.get("without"):
+        score.with_found, score.without_absent = snippet_scores(
+            pred.body, truth.get("with", []), truth.get("without", [])
+        )
+    return score
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarize(scores: list[PageScore]) -> dict[str, float | int | None]:
+    """Overall figures: mean body F1, title/date accuracy, snippet shares, and page counts."""
+    bodies = [s.body_f1 for s in scores if s.body_f1 is not None]
+    titles = [s.title_exact for s in scores if s.title_exact is not None]
+    dates = [s.date_exact for s in scores if s.date_exact is not None]
+    withs = [s.with_found for s in scores if s.with_found is not None]
+    withouts = [s.without_absent for s in scores if s.without_absent is not None]
+    return {
+        "body_f1": _mean(bodies),
+        "body_pages": len(bodies),
+        "title_exact": _mean([float(t) for t in titles]),
+        "title_pages": len(titles),
+        "date_exact": _mean([float(d) for d in dates]),
+        "date_pages": len(dates),
+        "with_found": _mean(withs),
+        "without_absent": _mean(withouts),
+    }
+
+
+def load_cases(eval_dir: Path) -> list[tuple[str, bytes, dict]]:
+    """(name, raw bytes, truth) for every page of the set, sorted by name."""
+    cases = []
+    for truth_path in sorted((eval_dir / "truth").glob("*.json")):
+        name = truth_path.stem
+        raw = (eval_dir / "pages" / f"{name}.html").read_bytes()
+        cases.append((name, raw, json.loads(truth_path.read_text(encoding="utf-8"))))
+    return cases
+
+
+# -- extractors the runner can call ------------------------------------------------------------
+
+
+def _ours(html: str, url: str) -> Prediction:
+    from parkcrawl.extract.article import extract_article
+
+    try:
+        from parkcrawl.text import clean_html
+
+        html = clean_html(html).html
+    except Exception:  # the cleaner may not exist yet: convert the script ourselves
+        html = _t2s()(html)
+    fields = extract_article(html, url)
+    return Prediction(fields.title, fields.body, fields.published_at)
+
+
+def _trafilatura(html: str, url: str) -> Prediction:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    if doc is None:
+        return Prediction()
+    get = doc.get if isinstance(doc, dict) else lambda key: getattr(doc, key, None)
+    return Prediction(get("title"), get("text"), get("date"))
+
+
+def _gne(html: str, url: str) -> Prediction:
+    from gne import GeneralNewsExtractor
+
+    result = GeneralNewsExtractor().extract(html)
+    date = result.get("publish_time") or None
+    if date:
+        match = re.search(r"(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})", date)
+        date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
+    return Prediction(result.get("title"), result.get("content"), date)
+
+
+EXTRACTORS: dict[str, Callable[[str, str], Prediction]] = {
+    "ours": _ours,
+    "trafilatura": _trafilatura,
+    "gne": _gne,
+}
+
+
+def run(eval_dir: Path, extractor: str) -> list[PageScore]:
+    """Run one extractor over the set and score every page (a crash counts as no output)."""
+    extract = EXTRACTORS[extractor]
+    scores = []
+    for name, raw, truth in load_cases(eval_dir):
+        url = f"http://127.0.0.1/dtyw/yqxx/{name}.html"
+        try:
+            pred = extract(decode_page(raw), url)
+        except Exception as exc:  # noqa: BLE001 - a failing page must not stop the run
+            print(f"{extractor}: {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            pred = Prediction()
+        scores.append(score_page(name, pred, truth))
+    return scores
+
+
+def _fmt(value: float | bool | None) -> str:
+    if value is None:
+        return "    -"
+    if isinstance(value, bool):
+        return "   ok" if value else "  BAD"
+    return f"{value:5.3f}"
+
+
+def format_table(scores: list[PageScore]) -> str:
+    """A plain-text per-page table plus the overall line."""
+    lines = [f"{'page':34} {'F1':>5} {'P':>5} {'R':>5} {'title':>5} {'date':>5} {'with':>5} {'w/o':>5}"]
+    for s in scores:
+        lines.append(
+            f"{s.name:34} {_fmt(s.body_f1)} {_fmt(s.body_precision)} {_fmt(s.body_recall)} "
+            f"{_fmt(s.title_exact)} {_fmt(s.date_exact)} {_fmt(s.with_found)} "
+            f"{_fmt(s.without_absent)}"
+        )
+    lines.append(json.dumps(summarize(scores), ensure_ascii=False))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--extractor", choices=sorted(EXTRACTORS), default="ours")
+    parser.add_argument("--json", action="store_true", help="print per-page scores as JSON")
+    parser.add_argument("--show", metavar="PAGE", help="print one page's prediction")
+    args = parser.parse_args(argv)
+    if not (args.eval_dir / "truth").is_dir():
+        print(f"no evaluation set at {args.eval_dir}", file=sys.stderr)
+        return 2
+    scores = run(args.eval_dir, args.extractor)
+    if args.show:
+        for s in scores:
+            if s.name == args.show:
+                print(json.dumps(s.pred.__dict__, ensure_ascii=False, indent=1))
+        return 0
+    if args.json:
+        print(json.dumps([s.__dict__ | {"pred": None} for s in scores], ensure_ascii=False))
+    else:
+        print(format_table(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""Article fields from one cleaned HTML page: title, body, publication date, source, breadcrumb.
+
+Pure: ``extract_article(html, url)`` needs no Scrapy, network or clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from parkcrawl.extract.body import (
+    BodyText,
+    clean_line,
+    element_lines,
+    extract_body,
+    find_body_node,
+    parse_html,
+    tag_name,
+)
+from parkcrawl.extract.dates import (
+    date_from_url,
+    more_precise,
+    parse_date,
+    pick_dateline_date,
+    same_day,
+)
+from parkcrawl.extract.selectors import (
+    BLOCK_TAGS,
+    BREADCRUMB_ATTR_XPATH,
+    BREADCRUMB_DROP_TAIL,
+    BREADCRUMB_ITEM_MAX_CHARS,
+    BREADCRUMB_MARKERS,
+    BREADCRUMB_MAX_CHARS,
+    BREADCRUMB_SEPARATORS,
+    CELL_TAGS,
+    DATE_META_NAMES,
+    DATELINE_WINDOW_AFTER,
+    DATELINE_WINDOW_BEFORE,
+    SOURCE_END,
+    SOURCE_LABEL,
+    SOURCE_MAX_CHARS,
+    SOURCE_META_NAMES,
+    SOURCE_STRIP,
+    TITLE_META_NAMES,
+)
+from parkcrawl.extract.title import extract_title
+
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_BREADCRUMB_ELEMENTS = etree.XPath(BREADCRUMB_ATTR_XPATH, namespaces=_REGEX_NS)
+
+
+@dataclass(frozen=True)
+class ArticleFields:
+    """What the crawler stores for one article page."""
+
+    title: str | None  # cleaned title, no site suffix
+    body: str  # paragraphs joined by "\n"; "" when no body was found
+    published_at: str | None  # "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]+08:00" (precision as written)
+    source: str | None  # the 来源 value, e.g. "园区管委会办公室"
+    breadcrumb: list[str] = field(default_factory=list)  # ["首页", "动态要闻", "园区信息"]
+
+
+EMPTY = ArticleFields(None, "", None, None, [])
+
+
+def extract_article(html: str, url: str) -> ArticleFields:
+    """Extract the article fields of one page (html already decoded and cleaned)."""
+    root = parse_html(html)
+    if root is None:
+        return EMPTY
+    metas = read_metas(root)
+    breadcrumb = extract_breadcrumb(root)
+    container = find_body_node(root)
+    titled = extract_title(root, first_meta(metas, TITLE_META_NAMES))
+    skip = [titled.headline] if titled.headline is not None else []
+    body = extract_body(container, titled.title, skip)
+    before, after = dateline_regions(root, titled.headline, container, body)
+    return ArticleFields(
+        title=titled.title,
+        body=body.text,
+        published_at=extract_published_at(metas, before, after, url),
+        source=extract_source(metas, before, after),
+        breadcrumb=breadcrumb,
+    )
+
+
+# -- meta tags -------------------------------------------------------------------------------------
+
+
+def read_metas(root: etree._Element) -> dict[str, str]:
+    """Meta tag contents by name/property/itemprop (first occurrence wins)."""
+    metas: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("name") or meta.get("property") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            metas.setdefault(key.strip(), content.strip())
+            metas.setdefault(key.strip().lower(), content.strip())
+    return metas
+
+
+def first_meta(metas: dict[str, str], names: tuple[str, ...]) -> str | None:
+    """The first non-empty meta value among ``names`` (exact name, then lower-case)."""
+    for name in names:
+        value = metas.get(name) or metas.get(name.lower())
+        if value and clean_line(value):
+            return clean_line(value)
+    return None
+
+
+# -- dateline --------------------------------------------------------------------------------------
+
+
+def _linear_text(
+    body: etree._Element, marks: dict[str, etree._Element | None]
+) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The body's text in document order, with the offsets where marked elements start and end."""
+    names = {id(el): name for name, el in marks.items() if el is not None}
+    parts: list[str] = []
+    length = 0
+    starts: dict[str, int] = {}
+    offsets: dict[str, tuple[int, int]] = {}
+
+    def add(text: str) -> None:
+        nonlocal length
+        parts.append(text)
+        length += len(text)
+
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        tag = tag_name(el)
+        name = names.get(id(el))
+        if event == "start":
+            add("\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else "")
+            if name:
+                starts[name] = length
+            if el.text and tag:
+                add(el.text)
+        else:
+            add("\n" if tag in BLOCK_TAGS else "")
+            if name:
+                offsets[name] = (starts[name], length)
+            if el is not body and el.tail:
+                add(el.tail)
+    return "".join(parts), offsets
+
+
+def dateline_regions(
+    root: etree._Element,
+    headline: etree._Element | None,
+    container: etree._Element | None,
+    body: BodyText,
+) -> tuple[str, str]:
+    """Text where a dateline may stand: (between headline and body, around/after the body).
+
+    The first region is searched for any date, the second only for labelled ones: a date far
+    from the headline is trusted only when it says it is the publication date.
+    """
+    page = root.find("body")
+    if page is None or container is None:
+        return "\n".join(body.header), "\n".join(body.removed)
+    text, at = _linear_text(page, {"headline": headline, "container": container})
+    c_start, c_end = at["container"]
+    header = "\n".join(body.header)
+    if "headline" in at:
+        h_start, h_end = at["headline"]
+        if h_end <= c_start:
+            # Headline above the container: the dateline sits between them.
+            before = text[h_end : min(c_start, h_end + DATELINE_WINDOW_BEFORE)] + "\n" + header
+        else:
+            # Headline inside the container: its leading lines were set aside as the header.
+            before = header
+        above = text[max(0, h_start - DATELINE_WINDOW_AFTER) : h_start]
+    else:
+        before = header
+        above = text[max(0, c_start - DATELINE_WINDOW_BEFORE) : c_start]
+    after = "\n".join(
+        ["\n".join(body.removed), text[c_end : c_end + DATELINE_WINDOW_AFTER], above]
+    )
+    return before, after
+
+
+def extract_published_at(metas: dict[str, str], before: str, after: str, url: str) -> str | None:
+    """Meta publication date (precision taken from the dateline when it agrees), else the
+    dateline, else a labelled date near the body, else a date in the URL."""
+    dateline = pick_dateline_date(before) or pick_dateline_date(after, labelled_only=True)
+    meta = None
+    for name in DATE_META_NAMES:
+        meta = parse_date(metas.get(name) or metas.get(name.lower()))
+        if meta:
+            break
+    if meta and dateline:
+        return more_precise(meta, dateline) if same_day(meta, dateline) else meta
+    return meta or dateline or date_from_url(url)
+
+
+# -- source ----------------------------------------------------------------------------------------
+
+
+def parse_source(text: str) -> str | None:
+    """The value after the first "来源：" label in ``text`` that has one."""
+    for match in SOURCE_LABEL.finditer(text):
+        rest = text[match.end() :]
+        end = SOURCE_END.search(rest)
+        value = clean_line(rest[: end.start() if end else len(rest)]).strip(SOURCE_STRIP)
+        if value and len(value) <= SOURCE_MAX_CHARS:
+            return value
+    return None
+
+
+def extract_source(metas: dict[str, str], before: str, after: str) -> str | None:
+    """ContentSource meta, else the 来源 of the dateline (or of the lines around the body)."""
+    meta = first_meta(metas, SOURCE_META_NAMES)
+    if meta and "://" not in meta and len(meta) <= SOURCE_MAX_CHARS:
+        return meta.strip(SOURCE_STRIP) or None
+    return parse_source(before) or parse_source(after)
+
+
+# -- breadcrumb ------------------------------------------------------------------------------------
+
+
+def parse_breadcrumb(text: str, title: str | None = None) -> list[str]:
+    """Split a breadcrumb trail ("当前位置：首页 > 动态要闻 > 正文") into its section names."""
+    marker = BREADCRUMB_MARKERS.search(text)
+    if marker:
+        text = text[marker.end() :]
+    items = [clean_line(item).strip(" :：") for item in BREADCRUMB_SEPARATORS.split(text)]
+    items = [item for item in items if item]
+    # The page kind ("正文") or the article's own title may close the trail; neither is a section.
+    while items and (
+        items[-1] in BREADCRUMB_DROP_TAIL
+        or len(items[-1]) > BREADCRUMB_ITEM_MAX_CHARS
+        or (title is not None and items[-1] == title)
+    ):
+        items.pop()
+    return items
+
+
+def _marker_trail(el: etree._Element) -> str | None:
+    """The line of text holding the breadcrumb marker, widened to the parent when the items
+    sit in the next elements."""
+    node: etree._Element | None = el
+    for _ in range(4):
+        if node is None:
+            return None
+        for line in element_lines(node):
+            marker = BREADCRUMB_MARKERS.search(line)
+            if marker and line[marker.end() :].strip(" :："):
+                return line if len(line) <= BREADCRUMB_MAX_CHARS else None
+        node = node.getparent()
+    return None
+
+
+def extract_breadcrumb(root: etree._Element) -> list[str]:
+    """The page's own breadcrumb: text after 当前位置/您的位置, else a crumb/position element."""
+    page = root.find("body")
+    if page is None:
+        return []
+    for el in page.iter():
+        if not tag_name(el):
+            continue
+        own = (el.text or "") + "".join(child.tail or "" for child in el)
+        if BREADCRUMB_MARKERS.search(own):
+            line = _marker_trail(el)
+            items = parse_breadcrumb(line) if line else []
+            if items:
+                return items
+    for el in _BREADCRUMB_ELEMENTS(page):
+        lines = element_lines(el)
+        text = " ".join(lines)
+        if not text or len(text) > BREADCRUMB_MAX_CHARS:
+            continue
+        if BREADCRUMB_SEPARATORS.search(text):
+            items = parse_breadcrumb(text)
+        else:
+            # Separators drawn by CSS: the links (or list items) are the trail.
+            links = [clean_line(a.text_content()) for a in el.iter("a")]
+            items = parse_breadcrumb(" > ".join([t for t in links if t] or lines))
+        if len(items) >= 2:
+            return items
+    return []

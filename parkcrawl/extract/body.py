@@ -1,0 +1,359 @@
+"""Article body: find the text container, lay its text out as paragraphs, drop the furniture.
+
+Known CMS containers are tried first (``selectors.CONTENT_SELECTORS``); pages without one fall
+back to a text- and punctuation-density scorer (the method GNE is built on).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree, html as lxml_html
+from parsel.csstranslator import HTMLTranslator
+
+from parkcrawl.extract.dates import find_dates
+from parkcrawl.extract.selectors import (
+    BLOCK_TAGS,
+    BODY_END_MARKERS,
+    BODY_MAX_LINK_RATIO,
+    BODY_MIN_CHARS,
+    BOILERPLATE_LINE_MAX_CHARS,
+    BOILERPLATE_LINE_PATTERNS,
+    BREADCRUMB_MARKERS,
+    CELL_TAGS,
+    CONTENT_HINT,
+    CONTENT_HINT_BONUS,
+    CONTENT_SELECTORS,
+    DATELINE_MAX_CHARS,
+    DATELINE_WORDS,
+    DENSITY_SKIP_TAGS,
+    DROP_TAGS,
+    GENERIC_CONTAINER_MIN_SHARE,
+    GENERIC_CONTENT_SELECTORS,
+    HIDDEN_STYLE,
+    INLINE_TAGS,
+    NOISE_HINT,
+    NOISE_HINT_PENALTY,
+    PUNCTUATION,
+    WIDGET_HINT,
+    WIDGET_MAX_CHARS,
+)
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_SPACES = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\u2060\ufeff]+")
+_CSS = HTMLTranslator()
+_XPATH_CACHE: dict[str, etree.XPath] = {}
+
+
+def clean_line(text: str) -> str:
+    """Collapse whitespace (full-width spaces, nbsp, zero-width characters) and trim."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def tag_name(el: etree._Element) -> str:
+    """Lower-case tag name; "" for comments and processing instructions."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def css(el: etree._Element, selector: str) -> list[etree._Element]:
+    """Elements matching a CSS selector (compiled once)."""
+    xpath = _XPATH_CACHE.get(selector)
+    if xpath is None:
+        xpath = _XPATH_CACHE[selector] = etree.XPath(_CSS.css_to_xpath(selector, prefix="descendant-or-self::"))
+    return list(xpath(el))
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """Parse decoded HTML into a tree with scripts, styles, comments and hidden widgets removed."""
+    html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"), count=1)
+    if not html.strip():
+        return None
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    for el in root.xpath("//body//*[@style]"):
+        if HIDDEN_STYLE.search(el.get("style", "")) and el.getparent() is not None:
+            el.drop_tree()
+    return root
+
+
+# -- text layout ---------------------------------------------------------------------------------
+
+
+def element_lines(el: etree._Element, skip: Iterable[etree._Element] = ()) -> list[str]:
+    """The element's text laid out as trimmed, non-empty lines (blocks and <br> break lines)."""
+    skipped = set(skip)
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        tag = tag_name(node)
+        block = tag in BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        elif tag in CELL_TAGS:
+            parts.append(" ")
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            if child not in skipped:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(el)
+    lines = (clean_line(line) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
+
+
+# -- density scoring -------------------------------------------------------------------------------
+
+
+@dataclass
+class NodeStats:
+    """Text measures of one element and everything under it."""
+
+    chars: int = 0  # non-space characters
+    link_chars: int = 0  # of which inside <a>
+    punct: int = 0  # sentence punctuation characters outside links
+    tags: int = 0  # descendant elements that are not inline formatting
+    link_tags: int = 0  # descendant <a> elements
+    paragraphs: int = 0  # descendant <p> and <br>
+
+    @property
+    def text_chars(self) -> int:
+        return self.chars - self.link_chars
+
+    @property
+    def link_ratio(self) -> float:
+        return self.link_chars / self.chars if self.chars else 1.0
+
+
+def _count(text: str | None) -> tuple[int, int]:
+    if not text:
+        return 0, 0
+    chars = sum(1 for ch in text if not ch.isspace() and ch not in "\u3000\xa0\u200b")
+    return chars, sum(1 for ch in text if ch in PUNCTUATION)
+
+
+def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
+    """NodeStats for every element under (and including) ``root``, in one bottom-up pass."""
+    stats: dict[etree._Element, NodeStats] = {}
+
+    def walk(node: etree._Element, in_link: bool) -> NodeStats:
+        tag = tag_name(node)
+        is_link = in_link or tag == "a"
+        own = NodeStats()
+        chars, punct = _count(node.text)
+        for child in node:
+            if not tag_name(child):
+                continue
+            sub = walk(child, is_link)
+            own.chars += sub.chars
+            own.link_chars += sub.link_chars
+            own.punct += sub.punct
+            own.tags += sub.tags + (tag_name(child) not in INLINE_TAGS)
+            own.link_tags += sub.link_tags + (tag_name(child) == "a")
+            own.paragraphs += sub.paragraphs + (tag_name(child) in ("p", "br"))
+            tail_chars, tail_punct = _count(child.tail)
+            chars += tail_chars
+            punct += tail_punct
+        own.chars += chars
+        if is_link:
+            own.link_chars += chars
+        else:
+            own.punct += punct
+        stats[node] = own
+        return own
+
+    walk(root, False)
+    return stats
+
+
+def density_score(el: etree._Element, st: NodeStats) -> float:
+    """Text density times punctuation and paragraph weight, discounted by link text (GNE-style)."""
+    if st.text_chars < BODY_MIN_CHARS or st.punct == 0:
+        return 0.0
+    # Link tags are inline and not counted in `tags`: links lower the score through link_ratio.
+    density = st.text_chars / (st.tags + 1)
+    # sqrt(punctuation) rewards holding the whole article over holding one long paragraph;
+    # density (characters per block tag) punishes page wrappers full of menus and lists.
+    score = density * math.sqrt(st.punct) * math.log10(st.paragraphs + 10)
+    score *= (1.0 - st.link_ratio) ** 2
+    hints = f"{el.get('class', '')} {el.get('id', '')}"
+    if CONTENT_HINT.search(hints):
+        score *= CONTENT_HINT_BONUS
+    if NOISE_HINT.search(hints):
+        score *= NOISE_HINT_PENALTY
+    return score
+
+
+def densest_node(body: etree._Element, stats: dict[etree._Element, NodeStats]) -> etree._Element | None:
+    """The block element whose text is densest in sentences and poorest in links."""
+    best, best_score = None, 0.0
+    for el in body.iter():
+        tag = tag_name(el)
+        if not tag or tag in DENSITY_SKIP_TAGS:
+            continue
+        score = density_score(el, stats[el])
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
+def _is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _valid(st: NodeStats) -> bool:
+    return st.text_chars >= BODY_MIN_CHARS and st.link_ratio <= BODY_MAX_LINK_RATIO
+
+
+def _best_match(matches: list[etree._Element], stats: dict[etree._Element, NodeStats]) -> etree._Element | None:
+    """Of several matches, the one with the most text; an inner match holding nearly all of an
+    outer one's text wins (it carries less furniture)."""
+    valid = [m for m in matches if m in stats and _valid(stats[m])]
+    if not valid:
+        return None
+    best = max(valid, key=lambda m: stats[m].text_chars)
+    for inner in valid:
+        if inner is not best and _is_ancestor(best, inner):
+            if stats[inner].text_chars >= 0.8 * stats[best].text_chars:
+                best = inner
+    return best
+
+
+def find_body_node(root: etree._Element) -> etree._Element | None:
+    """The element holding the article text: a known container, else the densest block."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    stats = measure(body)
+    dense = densest_node(body, stats)
+    # Known CMS containers: trusted when they hold text and do not sit beside a far larger text
+    # block (then they are a sidebar or summary box that happens to use the name).
+    for selector in CONTENT_SELECTORS:
+        match = _best_match(css(body, selector), stats)
+        if match is None:
+            continue
+        if dense is None or _is_ancestor(match, dense) or _is_ancestor(dense, match):
+            return match
+        if stats[match].text_chars >= 0.5 * stats[dense].text_chars:
+            return match
+    # Generic names: used only around the dense node, and only if that node fills most of it.
+    if dense is not None:
+        for selector in GENERIC_CONTENT_SELECTORS:
+            match = _best_match(css(body, selector), stats)
+            if match is None or not _is_ancestor(match, dense):
+                continue
+            if stats[dense].text_chars >= GENERIC_CONTAINER_MIN_SHARE * stats[match].text_chars:
+                return match
+    return dense
+
+
+def remove_widgets(container: etree._Element) -> None:
+    """Drop share bars, print/close buttons, pagers and related lists inside the container."""
+    doomed = []
+    for el in container.iterdescendants():
+        if not tag_name(el):
+            continue
+        hints = f"{el.get('class', '')} {el.get('id', '')}"
+        if not hints.strip() or not WIDGET_HINT.search(hints):
+            continue
+        chars, _ = _count("".join(el.itertext()))
+        links, _ = _count("".join(t for a in el.iter("a") for t in a.itertext()))
+        if chars <= WIDGET_MAX_CHARS or links > 0.5 * chars:
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+# -- line cleanup ----------------------------------------------------------------------------------
+
+
+def is_boilerplate(line: str) -> bool:
+    """A short line that matches a furniture pattern (share, print, editor, copyright, ...)."""
+    if len(line) > BOILERPLATE_LINE_MAX_CHARS:
+        return False
+    return any(p.search(line) for p in BOILERPLATE_LINE_PATTERNS)
+
+
+def is_dateline(line: str) -> bool:
+    """A short line carrying a date and a dateline word ("发布时间：… 来源：…")."""
+    if len(line) > DATELINE_MAX_CHARS or "。" in line:
+        return False
+    return bool(find_dates(line)) and bool(DATELINE_WORDS.search(line))
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+@dataclass
+class BodyText:
+    """The article's lines plus the lines removed around them (datelines live there)."""
+
+    lines: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # removed before the first body line
+    removed: list[str] = field(default_factory=list)  # removed elsewhere, in order
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def clean_lines(lines: list[str], title: str | None) -> BodyText:
+    """Remove title, dateline, breadcrumb and furniture lines; cut at related-article lists."""
+    result = BodyText()
+    title_key = _squash(title) if title else None
+    kept: list[str] = []
+    started = False
+    for index, line in enumerate(lines):
+        if BODY_END_MARKERS.match(line) and kept:
+            result.removed.extend(lines[index:])
+            break
+        key = _squash(line)
+        furniture = is_boilerplate(line)
+        if not started:
+            furniture = (
+                furniture
+                or is_dateline(line)
+                or key == title_key
+                or bool(BREADCRUMB_MARKERS.match(line))
+            )
+        if furniture:
+            (result.removed if started else result.header).append(line)
+            continue
+        started = True
+        kept.append(line)
+    # Datelines printed under the article.
+    while kept and is_dateline(kept[-1]):
+        result.removed.append(kept.pop())
+    result.lines = kept
+    return result
+
+
+def extract_body(
+    container: etree._Element | None,
+    title: str | None,
+    skip: Iterable[etree._Element] = (),
+) -> BodyText:
+    """The article text of ``container`` as cleaned lines (widgets removed in place)."""
+    if container is None:
+        return BodyText()
+    remove_widgets(container)
+    return clean_lines(element_lines(container, skip), title)

@@ -1,0 +1,254 @@
+"""Selectors, lexicons and boilerplate patterns used by article extraction (data, not logic).
+
+Every ordered tuple is tried first to last; the comments say why an entry sits where it does.
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- document cleanup ---------------------------------------------------------------------------
+
+# Elements whose content is never article text; removed (with their text) before anything else.
+DROP_TAGS: tuple[str, ...] = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "select", "option", "textarea", "button", "input", "map", "audio", "video", "source",
+)
+
+# Inline formatting: does not count as a tag when measuring text density (a paragraph split
+# into <span>/<font> runs by a WYSIWYG editor is still one paragraph).
+INLINE_TAGS: frozenset[str] = frozenset({
+    "a", "span", "font", "strong", "b", "em", "i", "u", "sup", "sub", "small", "big", "s",
+    "strike", "label", "abbr", "cite", "code", "q", "mark", "ins", "del", "nobr", "o:p",
+})
+
+# Elements that start a new line when an element's text is laid out as paragraphs.
+BLOCK_TAGS: frozenset[str] = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "tbody", "thead",
+    "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
+    "header", "footer", "nav", "aside", "blockquote", "center", "pre", "hr", "figure",
+    "figcaption", "address", "form", "fieldset", "legend", "details", "summary",
+})
+
+# Table cells are laid out side by side: a space between them, not a new line.
+CELL_TAGS: frozenset[str] = frozenset({"td", "th"})
+
+# Inline `style` that hides an element (widgets, templates, print-only copies).
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+# -- title ---------------------------------------------------------------------------------------
+
+# Government CMSs (TRS, Hanweb, the national standard for portal metadata) publish the headline
+# in these meta tags: the cleanest source there is, so they come first.
+TITLE_META_NAMES: tuple[str, ...] = ("ArticleTitle", "articletitle")
+
+# Headline elements, best first: an <h1> is the usual headline, <h2>/<h3> the headline on older
+# templates whose <h1> holds the logo; then class/id names CMS templates give the headline box.
+HEADLINE_XPATH = (
+    "//h1 | //h2 | //h3"
+    " | //*[re:test(@class, '(^|[\\s_-])(title|headline|biaoti|tit|bt|art_?tit\\w*|"
+    "article[-_]?title|news[-_]?title|detail[-_]?title|con[-_]?title|main[-_]?title|"
+    "show[-_]?title|text[-_]?title|xl[-_]?bt)([\\s_-]|$)', 'i')]"
+    " | //*[re:test(@id, '^(title|headline|biaoti|articletitle|newstitle|arttitle|"
+    "ti|con_?title|detail_?title|show_?title)$', 'i')]"
+)
+
+# Headlines are short: longer candidates are paragraphs or summaries.
+HEADLINE_MAX_CHARS = 120
+HEADLINE_MIN_CHARS = 4
+
+# Separators between a page title and the site/channel names appended to it. "_" and "|" are
+# never used inside a headline in practice; a dash only counts with spaces around it, because
+# "2024-2025年" or "一带一路-中欧班列" use bare dashes inside headlines.
+TITLE_STRONG_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—－]\s|\s::\s|\s·\s)\s*")
+# A bare dash ("标题-新华网") separates a suffix only when the tail looks like a site name.
+TITLE_DASH_SEPARATOR = re.compile(r"\s*[-–—－]\s*")
+# A trailing segment that names a site, channel or office rather than an article.
+SITE_NAME_TAIL = re.compile(
+    r"(网|网站|门户|门户网站|政府|人民政府|园区|产业园|开发区|高新区|新区|管委会|委员会|办公室|"
+    r"频道|首页|在线|日报|晚报|时报|新闻|新闻网|报社|电视台|广播电台|平台|中心|局|厅|部|署|"
+    r"集团|公司|官网|\.com|\.cn|\.net|\.org|\.gov\.cn)$",
+    re.I,
+)
+# Channel names that may trail a title without a site-like ending ("_探索者", "_科技").
+SITE_SEGMENT_MAX_CHARS = 16
+
+# -- body ----------------------------------------------------------------------------------------
+
+# Known article containers, most specific first. Each is only accepted if it holds real text
+# (BODY_MIN_CHARS, low link density); otherwise the next one is tried, then the density scorer.
+CONTENT_SELECTORS: tuple[str, ...] = (
+    # TRS WCM: the editor's output div, used by most provincial and city government sites.
+    "div.TRS_Editor", ".TRS_UEDITOR", ".trs_editor_view", ".trs_paper_default",
+    # Hanweb (大汉) and other government CMSs: the zoomable article text box.
+    "#zoom", "#Zoom", "#UCAP-CONTENT", ".pages_content", "#ozoom",
+    # Park and government templates.
+    ".bt_content", ".xl_content", ".xxgk_content", ".zw_content", ".detail-content",
+    ".detail_content", ".article-content", ".article_content", "#article-content",
+    "#articleContent", ".articleContent", ".art_content", ".news_content", ".news-content",
+    ".newsContent", ".con_content", ".show_content", ".text_content", ".TextContent",
+    # Common news CMS names.
+    "#artibody", ".artibody", "#article_body", ".article-body", ".article_body", ".post_text",
+    "#endText", "#text_area", ".rm_txt_con", ".show_text", ".main-text", ".main_text",
+    "[itemprop=articleBody]",
+)
+# Generic names come last: on many templates they wrap the whole page or a sidebar box, so they
+# are only trusted when the density scorer's choice lies inside them and fills most of them.
+GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
+    "article", "#content", ".content", "#detail", ".detail", "#text", ".text",
+)
+# Share of a generic container's text the density scorer's node must hold for the container to
+# be used as a whole (the rest being captions, attachments and a dateline the cleanup removes).
+GENERIC_CONTAINER_MIN_SHARE = 0.6
+
+# A container (or density-chosen node) must hold at least this much non-link text.
+BODY_MIN_CHARS = 20
+# A container whose text is mostly link text is a list or a menu, not an article.
+BODY_MAX_LINK_RATIO = 0.5
+
+# Element names that never hold article text, for the density scorer.
+DENSITY_SKIP_TAGS: frozenset[str] = frozenset({
+    "head", "title", "meta", "link", "a", "li", "ul", "ol", "nav", "header", "footer", "aside",
+    "form", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "img",
+    # a paragraph is a part of the article, never the article: its container is scored instead
+    "p",
+} | INLINE_TAGS)
+
+# class/id words of article boxes: the density scorer gives them a bonus (as GNE does).
+CONTENT_HINT = re.compile(
+    r"(^|[\s_-])(content|article|artibody|zoom|text|detail|main[-_]?text|post|news[-_]?txt|"
+    r"trs_editor|zw|zhengwen|xl|body)", re.I
+)
+CONTENT_HINT_BONUS = 1.5
+# class/id words of page furniture: the density scorer penalises them.
+NOISE_HINT = re.compile(
+    r"(^|[\s_-])(nav|menu|footer|foot|header|sidebar|side|right|left|comment|recommend|"
+    r"related|xgwz|xgxw|hot|rank|share|copyright|banner|ad|ads|advert|links?|friend)"
+    r"([\s_-]|\d|$)",
+    re.I,
+)
+NOISE_HINT_PENALTY = 0.3
+
+# Widgets inside an article container, removed before its text is read (share bars, print and
+# close buttons, font-size switches, prev/next links, related-article lists, QR codes).
+# Matched against class and id; an element is only removed when it is short or mostly links,
+# so a wrapper that happens to carry such a name keeps its article.
+WIDGET_HINT = re.compile(
+    r"(share|bdshare|jiathis|fenxiang|bshare|social|print|dayin|close|guanbi|fontsize|"
+    r"font[-_]?size|zihao|zh_?size|prev|next|pager|page[-_]?nav|pagination|sxpage|"
+    r"related|xgwz|xgxw|xglj|recommend|tuijian|qrcode|ewm|erweima|weixin|wechat|toolbar|"
+    r"tools|article[-_]?tool|func|collect|favorite|comment|pinglun|editor[-_]?name|zrbj|"
+    r"bianji|copyright|banquan)",
+    re.I,
+)
+WIDGET_MAX_CHARS = 200
+
+# Lines that are furniture wherever they stand (whole line, after trimming).
+BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
+    # share, print, close, font-size and favourite widgets
+    r"^[【\[]?\s*(分享到|分享至|分享)\s*[:：]?",
+    r"[【\[]\s*(打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部|字体|字号)\s*[】\]]",
+    r"^(打印本页|关闭窗口|打印|关闭|返回顶部|返回列表|收藏本页|加入收藏|纠错)$",
+    r"^(字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
+    r"^[【\[]?\s*(纠错|我要纠错)\s*[】\]]?$",
+    # previous / next article links
+    r"^(上一篇|下一篇|上一条|下一条|阅读下一篇|上篇|下篇)\s*[:：]?",
+    # editor, source, author and counter lines
+    r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|审校|校对|终审|初审|复审|编审|监制|主编|值班编辑)"
+    r"\s*[:：]",
+    r"^[【\[（(]?\s*(来源|作者|文章来源|信息来源|稿源|供稿|撰稿|摄影|浏览次数|浏览量|阅读量|点击数|"
+    r"点击量|访问量|阅读次数|发布者|发布人|发布机构)\s*[:：]",
+    r"^(浏览次数|阅读|点击|访问)\s*[:：]?\s*\d*\s*次?$",
+    # copyright and registration footers
+    r"(版权所有|Copyright|©|\(c\)\s*\d{4}|ICP\s*备|ICP证|备案号|网站标识码|公网安备|"
+    r"网安备|主办单位|承办单位|技术支持)",
+    # photo-gallery and player chrome
+    r"^(扫一扫|手机扫描|微信扫一扫|用微信扫描|扫描二维码)",
+    r"^\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$",
+    r"^【\s*(相关|延伸)阅读\s*】$",
+))
+# Boilerplate lines are short; a long line that merely mentions "版权所有" is article text.
+BOILERPLATE_LINE_MAX_CHARS = 90
+
+# Lines that end the article: what follows them is furniture (related lists, comments).
+BODY_END_MARKERS = re.compile(
+    r"^[【\[]?\s*(相关(阅读|新闻|文章|链接|报道|稿件)|延伸阅读|推荐阅读|热点推荐|更多精彩|"
+    r"网友评论|发表评论|我要评论|相关附件)\s*[】\]]?\s*[:：]?$"
+)
+
+# -- dates ---------------------------------------------------------------------------------------
+
+# Publication-date meta tags, most authoritative first: the government portal standard, then
+# the news CMS names, then Open Graph (often the last update rather than the publication).
+DATE_META_NAMES: tuple[str, ...] = (
+    "PubDate", "pubdate", "publishdate", "PublishDate", "publish_date", "publish-date",
+    "article:published_time", "og:article:published_time", "og:release_date", "datePublished",
+    "firstpublishedtime", "dc.date.issued", "DC.date",
+)
+
+# Labels of the publication date in a dateline, strongest first; 成文日期 (the day a document
+# was signed) is only used when a page gives no publication date at all.
+DATE_LABELS_PUBLISHED = re.compile(
+    r"(发布时间|发布日期|发表时间|发表日期|发文日期|公开日期|公布日期|上线时间|刊发时间|"
+    r"更新时间|时间|日期)\s*[:：]?\s*$"
+)
+DATE_LABELS_WRITTEN = re.compile(r"(成文日期|成文时间|印发日期|签发日期)\s*[:：]?\s*$")
+# Dates that are not the article's: the clock in a site header ("今天是2024年11月22日").
+DATE_LABELS_IGNORED = re.compile(r"(今天是|今天|今日|当前时间|现在时间|截止|截至)\s*[:：]?\s*$")
+# How many characters before a date are searched for its label.
+DATE_LABEL_WINDOW = 12
+# A dateline is searched this far before the article container (and after it, for templates
+# that print the date under the article), counted in characters of text.
+DATELINE_WINDOW_BEFORE = 400
+DATELINE_WINDOW_AFTER = 200
+# A body line this short that carries a date and a dateline word is a dateline, not text.
+DATELINE_MAX_CHARS = 120
+DATELINE_WORDS = re.compile(
+    r"(发布|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
+)
+
+# Dates in URLs (".../202411/t20241122_123.html", ".../2024-11/22/c_1.htm"), the last resort.
+URL_DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"/t?((?:19|20)\d{2})(\d{2})(\d{2})_"),
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),
+)
+
+# -- source --------------------------------------------------------------------------------------
+
+# The government portal standard's source meta, then the names news CMSs use.
+SOURCE_META_NAMES: tuple[str, ...] = ("ContentSource", "contentsource", "source", "og:source")
+SOURCE_LABEL = re.compile(r"(?:文章来源|信息来源|稿件来源|来源|稿源)\s*[:：]\s*")
+# Where a source value ends: a run of spaces, a full-width space, a line end, the next dateline
+# field or a date.
+SOURCE_END = re.compile(
+    r"(\s{2,}|[\n\u3000\xa0]|\||｜|浏览|作者|点击|阅读|发布|时间|日期|编辑|责任|字号|字体|【|\[|"
+    r"打印|分享|(?:19|20)\d{2}\s*[-/.年]|$)"
+)
+# Brackets and punctuation around a source value ("（新华社）", "人民网。").
+SOURCE_STRIP = " \t:：,，。;；、（）()【】[]<>《》\"'“”"
+SOURCE_MAX_CHARS = 40
+
+# -- breadcrumb ----------------------------------------------------------------------------------
+
+# Text that introduces a breadcrumb trail.
+BREADCRUMB_MARKERS = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在位置|当前页面)\s*[:：]?")
+# class/id words of a breadcrumb element (matched against attributes only: "location" also
+# appears in every script that reads window.location).
+BREADCRUMB_ATTR_XPATH = (
+    "//*[re:test(@class, 'crumb|position|location|dqwz|weizhi|daohang|curpos|cur_pos|"
+    "local', 'i') or re:test(@id, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos', 'i')]"
+)
+BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|＞|/|＞＞|\\)\s*")
+# Trailing items that name the page kind rather than a section.
+BREADCRUMB_DROP_TAIL: frozenset[str] = frozenset({"正文", "详情", "正文内容", "内容", "详细内容",
+                                                  "文章详情", "新闻详情", "详细信息"})
+BREADCRUMB_MAX_CHARS = 200
+BREADCRUMB_ITEM_MAX_CHARS = 30
+
+# -- shared character classes ----------------------------------------------------------------
+
+# Chinese (and ASCII) sentence punctuation: article text is full of it, menus are not.
+PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】…—,.;:?!\"'()")

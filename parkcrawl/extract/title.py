@@ -1,0 +1,114 @@
+"""Article title: government meta tags, then the headline element, then the <title> element."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml import etree
+
+from parkcrawl.extract.body import clean_line, tag_name
+from parkcrawl.extract.selectors import (
+    HEADLINE_MAX_CHARS,
+    HEADLINE_MIN_CHARS,
+    HEADLINE_XPATH,
+    SITE_NAME_TAIL,
+    SITE_SEGMENT_MAX_CHARS,
+    TITLE_DASH_SEPARATOR,
+    TITLE_STRONG_SEPARATORS,
+)
+
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
+# A headline candidate must match the reference title at least this well.
+MIN_SIMILARITY = 0.6
+
+
+def _site_like(segment: str) -> bool:
+    return len(segment) <= SITE_SEGMENT_MAX_CHARS or bool(SITE_NAME_TAIL.search(segment))
+
+
+def strip_site_suffix(title: str) -> str:
+    """Remove site and channel names appended to a page title ("标题_频道_网站" → "标题")."""
+    title = clean_line(title)
+    parts = [p for p in TITLE_STRONG_SEPARATORS.split(title) if p]
+    if not parts:
+        return ""
+    # Peel trailing segments while they look like site or channel names; the first stays.
+    while len(parts) > 1 and _site_like(parts[-1]):
+        parts.pop()
+    # Two long halves left: the separator was inside the headline, or the site name was not
+    # recognised; the longest part is the headline either way.
+    title = max(parts, key=len) if len(parts) > 1 else parts[0]
+    # "标题-新华网": a bare dash separates a suffix only when the tail names a site.
+    while True:
+        pieces = TITLE_DASH_SEPARATOR.split(title)
+        tail = pieces[-1]
+        if len(pieces) < 2 or len(tail) > 20 or not SITE_NAME_TAIL.search(tail):
+            break
+        title = title[: len(title) - len(tail)].rstrip().rstrip("-–—－").rstrip()
+    return title
+
+
+def _bigrams(text: str) -> Counter[str]:
+    return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def similarity(candidate: str, reference: str) -> float:
+    """How well a headline candidate matches the page title (1.0 = the same text)."""
+    cand, ref = candidate.replace(" ", ""), reference.replace(" ", "")
+    if not cand or not ref:
+        return 0.0
+    if cand == ref:
+        return 1.0
+    if cand in ref or ref in cand:
+        return min(len(cand), len(ref)) / max(len(cand), len(ref))
+    a, b = _bigrams(cand), _bigrams(ref)
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class TitleResult:
+    """The title and the headline element it was matched to (None if no element matched)."""
+
+    title: str | None
+    headline: etree._Element | None
+
+
+def _candidates(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    found = []
+    for el in _HEADLINES(root):
+        if tag_name(el) in ("title", "meta", "head", "body", "html"):
+            continue
+        text = clean_line(" ".join(el.itertext()))
+        if HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
+            found.append((el, text))
+    return found
+
+
+def _title_element_text(root: etree._Element) -> str:
+    el = root.find(".//title")
+    return clean_line(el.text_content()) if el is not None else ""
+
+
+def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
+    """Meta ArticleTitle, else the headline best matching <title>, else <title> minus suffixes."""
+    page_title = _title_element_text(root)
+    stripped = strip_site_suffix(page_title) if page_title else ""
+    meta_title = clean_line(meta_title) if meta_title else None
+    reference = meta_title or stripped
+    best_rank: tuple[float, int, int] | None = None
+    best: tuple[etree._Element, str] | None = None
+    if reference:
+        for order, (el, text) in enumerate(_candidates(root)):
+            score = similarity(text, reference)
+            # h1 beats a class="title" box of the same text; earlier beats later.
+            rank = (round(score, 3), 1 if tag_name(el) == "h1" else 0, -order)
+            if score >= MIN_SIMILARITY and (best_rank is None or rank > best_rank):
+                best_rank, best = rank, (el, text)
+    if meta_title:
+        return TitleResult(meta_title, best[0] if best else None)
+    if best is not None:
+        return TitleResult(best[1], best[0])
+    return TitleResult(stripped or None, None)
