@@ -203,13 +203,16 @@ def load_cases(eval_dir: Path) -> list[tuple[str, bytes, dict]]:
 def _ours(html: str, url: str) -> Prediction:
     from parkcrawl.extract.article import extract_article
 
-    try:
-        from parkcrawl.text import clean_html
+    fields = extract_article(_t2s()(html), url)
+    return Prediction(fields.title, fields.body, fields.published_at)
 
-        html = clean_html(html).html
-    except Exception:  # the cleaner may not exist yet: convert the script ourselves
-        html = _t2s()(html)
-    fields = extract_article(html, url)
+
+def _ours_cleaned(html: str, url: str) -> Prediction:
+    """Ours behind the project's own cleaner, as the crawler runs it."""
+    from parkcrawl.extract.article import extract_article
+    from parkcrawl.text import clean_html
+
+    fields = extract_article(clean_html(html).html, url)
     return Prediction(fields.title, fields.body, fields.published_at)
 
 
@@ -236,6 +239,7 @@ def _gne(html: str, url: str) -> Prediction:
 
 EXTRACTORS: dict[str, Callable[[str, str], Prediction]] = {
     "ours": _ours,
+    "ours-cleaned": _ours_cleaned,
     "trafilatura": _trafilatura,
     "gne": _gne,
 }

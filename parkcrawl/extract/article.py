@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 from lxml import etree
 
 from parkcrawl.extract.body import (
@@ -34,6 +36,8 @@ from parkcrawl.extract.selectors import (
     BREADCRUMB_MAX_CHARS,
     BREADCRUMB_SEPARATORS,
     CELL_TAGS,
+    DATE_ELEMENT_MAX_CHARS,
+    DATE_ELEMENT_XPATH,
     DATE_META_NAMES,
     DATELINE_WINDOW_AFTER,
     DATELINE_WINDOW_BEFORE,
@@ -46,8 +50,10 @@ from parkcrawl.extract.selectors import (
 )
 from parkcrawl.extract.title import extract_title
 
+_SPACES = re.compile(r"\s+")
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _BREADCRUMB_ELEMENTS = etree.XPath(BREADCRUMB_ATTR_XPATH, namespaces=_REGEX_NS)
+_DATE_ELEMENTS = etree.XPath(DATE_ELEMENT_XPATH, namespaces=_REGEX_NS)
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ def extract_article(html: str, url: str) -> ArticleFields:
     return ArticleFields(
         title=titled.title,
         body=body.text,
-        published_at=extract_published_at(metas, before, after, url),
+        published_at=extract_published_at(
+            metas, before, after, date_element_text(root, container), url
+        ),
         source=extract_source(metas, before, after),
         breadcrumb=breadcrumb,
     )
@@ -135,13 +143,13 @@ def _linear_text(
             if name:
                 starts[name] = length
             if el.text and tag:
-                add(el.text)
+                add(_SPACES.sub(" ", el.text))
         else:
             add("\n" if tag in BLOCK_TAGS else "")
             if name:
                 offsets[name] = (starts[name], length)
             if el is not body and el.tail:
-                add(el.tail)
+                add(_SPACES.sub(" ", el.tail))
     return "".join(parts), offsets
 
 
@@ -172,18 +180,47 @@ def dateline_regions(
             before = header
         above = text[max(0, h_start - DATELINE_WINDOW_AFTER) : h_start]
     else:
-        before = header
+        # No headline found: the dateline is the text just above the container.
         above = text[max(0, c_start - DATELINE_WINDOW_BEFORE) : c_start]
+        before = above[-DATELINE_WINDOW_AFTER:] + "\n" + header
     after = "\n".join(
         ["\n".join(body.removed), text[c_end : c_end + DATELINE_WINDOW_AFTER], above]
     )
     return before, after
 
 
-def extract_published_at(metas: dict[str, str], before: str, after: str, url: str) -> str | None:
+def date_element_text(root: etree._Element, container: etree._Element | None) -> str:
+    """Short texts of elements named like a date box (class="pubtime", id="paperdate"), the
+    ones before the article container first."""
+    before: list[str] = []
+    rest: list[str] = []
+    passed = False
+    page = root.find("body")
+    if page is None:
+        return ""
+    inside_container = set(container.iter()) if container is not None else set()
+    boxes = {id(el) for el in _DATE_ELEMENTS(page)}
+    for el in page.iter():
+        if container is not None and el is container:
+            passed = True
+        if id(el) not in boxes or el in inside_container:
+            continue
+        text = clean_line(" ".join(el.itertext()))
+        if text and len(text) <= DATE_ELEMENT_MAX_CHARS:
+            (rest if passed else before).append(text)
+    return "\n".join(before + rest)
+
+
+def extract_published_at(
+    metas: dict[str, str], before: str, after: str, boxes: str, url: str
+) -> str | None:
     """Meta publication date (precision taken from the dateline when it agrees), else the
-    dateline, else a labelled date near the body, else a date in the URL."""
-    dateline = pick_dateline_date(before) or pick_dateline_date(after, labelled_only=True)
+    dateline, else a labelled date near the body, else a date box, else a date in the URL."""
+    dateline = (
+        pick_dateline_date(before)
+        or pick_dateline_date(after, labelled_only=True)
+        or pick_dateline_date(boxes)
+    )
     meta = None
     for name in DATE_META_NAMES:
         meta = parse_date(metas.get(name) or metas.get(name.lower()))

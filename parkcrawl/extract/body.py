@@ -45,6 +45,7 @@ from parkcrawl.extract.selectors import (
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _SPACES = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\u2060\ufeff]+")
 _CSS = HTMLTranslator()
+_BREAK = "\n"
 _XPATH_CACHE: dict[str, etree.XPath] = {}
 
 
@@ -91,26 +92,28 @@ def element_lines(el: etree._Element, skip: Iterable[etree._Element] = ()) -> li
     """The element's text laid out as trimmed, non-empty lines (blocks and <br> break lines)."""
     skipped = set(skip)
     parts: list[str] = []
+    # Newlines in the markup are spaces to a browser: only blocks and <br> break lines.
+    add = parts.append
 
     def walk(node: etree._Element) -> None:
         tag = tag_name(node)
         block = tag in BLOCK_TAGS
         if block:
-            parts.append("\n")
+            add(_BREAK)
         elif tag in CELL_TAGS:
-            parts.append(" ")
+            add(" ")
         if node.text and tag:
-            parts.append(node.text)
+            add(_SPACES.sub(" ", node.text))
         for child in node:
             if child not in skipped:
                 walk(child)
             if child.tail:
-                parts.append(child.tail)
+                add(_SPACES.sub(" ", child.tail))
         if block:
-            parts.append("\n")
+            add(_BREAK)
 
     walk(el)
-    lines = (clean_line(line) for line in "".join(parts).split("\n"))
+    lines = (clean_line(line) for line in "".join(parts).split(_BREAK))
     return [line for line in lines if line]
 
 
@@ -296,7 +299,12 @@ def is_dateline(line: str) -> bool:
     """A short line carrying a date and a dateline word ("发布时间：… 来源：…")."""
     if len(line) > DATELINE_MAX_CHARS or "。" in line:
         return False
-    return bool(find_dates(line)) and bool(DATELINE_WORDS.search(line))
+    dates = find_dates(line)
+    if not dates:
+        return False
+    # A date standing alone ("2024-11-22 09:30", "（2024年11月22日）") is a dateline too.
+    rest = line[: dates[0].start] + line[dates[0].end :]
+    return len(_squash(rest).strip("()（）[]【】|｜")) <= 2 or bool(DATELINE_WORDS.search(line))
 
 
 def _squash(text: str) -> str:

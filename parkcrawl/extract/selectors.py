@@ -48,7 +48,7 @@ HEADLINE_XPATH = (
     "//h1 | //h2 | //h3"
     " | //*[re:test(@class, '(^|[\\s_-])(title|headline|biaoti|tit|bt|art_?tit\\w*|"
     "article[-_]?title|news[-_]?title|detail[-_]?title|con[-_]?title|main[-_]?title|"
-    "show[-_]?title|text[-_]?title|xl[-_]?bt)([\\s_-]|$)', 'i')]"
+    "show[-_]?title|text[-_]?title|xl[-_]?bt)([\\s_-]|\\d|$)', 'i')]"
     " | //*[re:test(@id, '^(title|headline|biaoti|articletitle|newstitle|arttitle|"
     "ti|con_?title|detail_?title|show_?title)$', 'i')]"
 )
@@ -70,8 +70,11 @@ SITE_NAME_TAIL = re.compile(
     r"集团|公司|官网|\.com|\.cn|\.net|\.org|\.gov\.cn)$",
     re.I,
 )
-# Channel names that may trail a title without a site-like ending ("_探索者", "_科技").
-SITE_SEGMENT_MAX_CHARS = 16
+# Channel names that may trail a title without a site-like ending ("_探索者", "_科技"); a
+# longer trailing segment is a site only if SITE_NAME_TAIL matches and it is at most
+# SITE_NAME_MAX_CHARS long ("_苏锡通科技产业园区管理委员会").
+SITE_SEGMENT_MAX_CHARS = 12
+SITE_NAME_MAX_CHARS = 24
 
 # -- body ----------------------------------------------------------------------------------------
 
@@ -206,6 +209,16 @@ DATELINE_MAX_CHARS = 120
 DATELINE_WORDS = re.compile(
     r"(发布|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
 )
+
+# Elements templates put the publication date in ("<span class="pubtime">", "id="paperdate"").
+# Used when no dateline is found around the headline; only short texts are read.
+DATE_ELEMENT_XPATH = (
+    "//*[re:test(@class, '(^|[\\s_-])(pub|publish|release|post|fb|fabu|paper|article|news|info|"
+    "content|detail|art)?[-_]?(date|time|shijian|riqi)([\\s_-]|\\d|$)', 'i') or "
+    "re:test(@id, '^(pub|publish|release|post|fb|fabu|paper|article|news|info|content|detail|art)?"
+    "[-_]?(date|time|shijian|riqi)\\d*$', 'i')]"
+)
+DATE_ELEMENT_MAX_CHARS = 60
 
 # Dates in URLs (".../202411/t20241122_123.html", ".../2024-11/22/c_1.htm"), the last resort.
 URL_DATE_PATTERNS: tuple[re.Pattern[str], ...] = (

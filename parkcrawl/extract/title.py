@@ -12,6 +12,7 @@ from parkcrawl.extract.selectors import (
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
     HEADLINE_XPATH,
+    SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
     SITE_SEGMENT_MAX_CHARS,
     TITLE_DASH_SEPARATOR,
@@ -25,7 +26,9 @@ MIN_SIMILARITY = 0.6
 
 
 def _site_like(segment: str) -> bool:
-    return len(segment) <= SITE_SEGMENT_MAX_CHARS or bool(SITE_NAME_TAIL.search(segment))
+    if len(segment) <= SITE_SEGMENT_MAX_CHARS:
+        return True
+    return len(segment) <= SITE_NAME_MAX_CHARS and bool(SITE_NAME_TAIL.search(segment))
 
 
 def strip_site_suffix(title: str) -> str:
@@ -44,7 +47,7 @@ def strip_site_suffix(title: str) -> str:
     while True:
         pieces = TITLE_DASH_SEPARATOR.split(title)
         tail = pieces[-1]
-        if len(pieces) < 2 or len(tail) > 20 or not SITE_NAME_TAIL.search(tail):
+        if len(pieces) < 2 or len(tail) > SITE_NAME_MAX_CHARS or not SITE_NAME_TAIL.search(tail):
             break
         title = title[: len(title) - len(tail)].rstrip().rstrip("-–—－").rstrip()
     return title
@@ -92,6 +95,30 @@ def _title_element_text(root: etree._Element) -> str:
     return clean_line(el.text_content()) if el is not None else ""
 
 
+def _headline_by_text(root: etree._Element, title: str) -> etree._Element | None:
+    """The innermost element whose whole text is the title (old table layouts set headlines in
+    <td><b><font>), outside links; the first one wins."""
+    body = root.find("body")
+    key = title.replace(" ", "")
+    if body is None or not key:
+        return None
+    found = None
+    for el in body.iter():
+        tag = tag_name(el)
+        if not tag or tag == "a" or el.getparent() is None:
+            continue
+        text = clean_line(" ".join(el.itertext())).replace(" ", "")
+        if text == key and not any(tag_name(a) == "a" for a in el.iterancestors()):
+            found = el  # keep descending: an inner element with the same text is tighter
+        elif found is not None and not _is_inside(el, found):
+            break
+    return found
+
+
+def _is_inside(el: etree._Element, ancestor: etree._Element) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
 def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
     """Meta ArticleTitle, else the headline best matching <title>, else <title> minus suffixes."""
     page_title = _title_element_text(root)
@@ -108,7 +135,10 @@ def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
             if score >= MIN_SIMILARITY and (best_rank is None or rank > best_rank):
                 best_rank, best = rank, (el, text)
     if meta_title:
-        return TitleResult(meta_title, best[0] if best else None)
+        headline = best[0] if best else _headline_by_text(root, meta_title)
+        return TitleResult(meta_title, headline)
     if best is not None:
         return TitleResult(best[1], best[0])
-    return TitleResult(stripped or None, None)
+    if not stripped:
+        return TitleResult(None, None)
+    return TitleResult(stripped, _headline_by_text(root, stripped))
