@@ -1,4 +1,4 @@
-"""The cleaning contract the crawler relies on (implementation: text helper).
+"""The cleaning contract the crawler relies on.
 
 CONTRACT (keep these names and signatures):
 
@@ -19,4 +19,114 @@ class CleanedPage:
 def clean_text(text: str, *, convert: bool = True) -> CleanedText
 def clean_html(html: str, *, convert: bool = True) -> CleanedPage   # encoding = "" (already text)
 def clean_page(body: bytes, content_type: str | None = None, *, convert: bool = True) -> CleanedPage
+
+Order: repair mojibake → strip annotations (before converting: the mirror wrote the first
+reading even where context wants another, 拉長(zhǎng)) → convert → whitespace (text only; in
+HTML whitespace is left to extraction).
 """
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parkcrawl.text.decoding import decode_html
+from parkcrawl.text.mojibake import repair_mojibake
+from parkcrawl.text.pinyin import StripResult, strip_annotations, strip_annotations_html
+from parkcrawl.text.script import script_of, to_simplified
+from parkcrawl.text.whitespace import normalize_whitespace
+
+FLAG_ANNOTATIONS = "pinyin_annotations"
+FLAG_LOST = "lost_characters"
+FLAG_MOJIBAKE = "mojibake_repaired"
+
+# Tags holding non-ASCII (a title="園區" attribute, an href with raw hanzi) are set aside while
+# OpenCC converts the page in one call, so attribute values and URLs come back byte for byte.
+_NON_ASCII_TAG = re.compile(r"<[^<>]*[^\x00-\x7f][^<>]*>")
+# Private-use brackets around the tag's index: OpenCC leaves them and ASCII digits alone.
+_PLACEHOLDER = "\ue000{}\ue001"
+_PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """Cleaned plain text, the script it was served in, and what cleaning found."""
+
+    text: str  # annotations stripped, Simplified if convert, whitespace normalized
+    script: str  # "Hans" or "Hant": the script of the input as served
+    quality_flags: tuple[str, ...]  # e.g. ("pinyin_annotations",), ("lost_characters",)
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    """A page's HTML with its text cleaned and markup kept, plus how it was decoded."""
+
+    html: str  # text nodes cleaned (annotations stripped, Simplified if convert); markup kept
+    encoding: str  # the codec the bytes were decoded with, "" when given text
+    script: str  # "Hans" or "Hant"
+    quality_flags: tuple[str, ...]
+
+
+def _flags(repaired: bool, stripped: StripResult) -> tuple[str, ...]:
+    flags: list[str] = []
+    if repaired:
+        flags.append(FLAG_MOJIBAKE)
+    if stripped.stripped:
+        flags.append(FLAG_ANNOTATIONS)
+    if stripped.lost:
+        flags.append(FLAG_LOST)
+    return tuple(flags)
+
+
+def clean_text(text: str, *, convert: bool = True) -> CleanedText:
+    """Repair mojibake, strip pinyin annotations, convert to Simplified (if convert), normalize whitespace."""
+    repaired = repair_mojibake(text)
+    stripped = strip_annotations(repaired)
+    body = stripped.text
+    simplified = to_simplified(body)
+    script = "Hant" if stripped.stripped else script_of(body, simplified)
+    out = simplified if convert else body
+    return CleanedText(normalize_whitespace(out), script, _flags(repaired != text, stripped))
+
+
+def _convert_html(html: str) -> str:
+    if "\ue000" in html:  # the page uses our placeholder character: convert piece by piece
+        return "".join(
+            part if part.startswith("<") else to_simplified(part)
+            for part in re.split(r"(<[^<>]*>)", html)
+        )
+    kept: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return _PLACEHOLDER.format(len(kept) - 1)
+
+    shielded = _NON_ASCII_TAG.sub(set_aside, html)
+    converted = to_simplified(shielded)
+    if not kept:
+        return converted
+    return _PLACEHOLDER_RE.sub(lambda m: kept[int(m.group(1))], converted)
+
+
+def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:
+    repaired = repair_mojibake(html)
+    stripped = strip_annotations_html(repaired)
+    body = stripped.text
+    if convert or not stripped.stripped:
+        simplified = _convert_html(body)
+    else:
+        simplified = body
+    script = "Hant" if stripped.stripped else script_of(body, simplified)
+    out = simplified if convert else body
+    return CleanedPage(out, encoding, script, _flags(repaired != html, stripped))
+
+
+def clean_html(html: str, *, convert: bool = True) -> CleanedPage:
+    """Clean every text node of an HTML string (tags and attribute values untouched); encoding is ""."""
+    return _clean_markup(html, convert, "")
+
+
+def clean_page(body: bytes, content_type: str | None = None, *, convert: bool = True) -> CleanedPage:
+    """Decode a page's bytes (see decode_html) and clean its HTML."""
+    decoded = decode_html(body, content_type)
+    return _clean_markup(decoded.text, convert, decoded.encoding)

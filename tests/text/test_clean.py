@@ -1,0 +1,82 @@
+"""The cleaning contract: clean_text, clean_html, clean_page."""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+import pytest
+
+from parkcrawl.text import CleanedPage, CleanedText, clean_html, clean_page, clean_text
+
+_ANNOTATION = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+[)）]")
+
+
+def test_seed_clean_text(seed_text: str) -> None:
+    cleaned = clean_text(seed_text)
+    assert isinstance(cleaned, CleanedText)
+    assert not _ANNOTATION.search(cleaned.text)
+    assert not re.search(r"[?？][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)", cleaned.text)
+    # no Traditional-only character is left
+    assert opencc.OpenCC("tw2s").convert(cleaned.text) == cleaned.text
+    title = cleaned.text.splitlines()[1]
+    assert "苏锡通园区召开工作务虚会" in title
+    assert "中新(南通)" in cleaned.text
+    assert "挑起重??冲" in cleaned.text
+    assert cleaned.script == "Hant"
+    assert cleaned.quality_flags == ("pinyin_annotations", "lost_characters")
+
+
+def test_seed_keep_script(seed_text: str) -> None:
+    cleaned = clean_text(seed_text, convert=False)
+    assert not _ANNOTATION.search(cleaned.text)
+    assert "蘇錫通園區召開工作務虛會" in cleaned.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "script", "flags"),
+    [
+        # a clean Simplified text passes through
+        ("园区召开会议。", "园区召开会议。", "Hans", ()),
+        # Traditional without annotations is converted and reported as Hant
+        ("園區管委會召開會議，部署明年工作。", "园区管委会召开会议，部署明年工作。", "Hant", ()),
+        # a deliberate gloss on a clean page survives
+        ("王喆(zhé)出席会议。", "王喆(zhé)出席会议。", "Hans", ()),
+        # the mirror artifact with a real parenthesis
+        (
+            "中新(南通)產(chǎn)業(yè)合作區(qū)",
+            "中新(南通)产业合作区",
+            "Hant",
+            ("pinyin_annotations",),
+        ),
+        # UTF-8 read as GBK upstream
+        ("鑻忛敗閫氬洯鍖\ufffd召开会议", "苏锡通园\ufffd召开会议", "Hans", ("mojibake_repaired",)),
+        # whitespace: full-width indent, nbsp, zero-width, blank runs
+        ("\u3000\u3000园区\u00a0会议\u200b\n\n\n\n下一段 ", "园区 会议\n\n下一段", "Hans", ()),
+    ],
+)
+def test_clean_text_cases(text: str, expected: str, script: str, flags: tuple[str, ...]) -> None:
+    assert clean_text(text) == CleanedText(expected, script, flags)
+
+
+def test_clean_html_keeps_markup_and_attributes() -> None:
+    html = (
+        '<a href="/園區/news.html" title="園(yuán)區(qū)">園(yuán)區(qū)信(xìn)息</a>'
+        "<p>管<span>(guǎn)</span>委會(huì)&nbsp;中新(南通)</p>"
+    )
+    page = clean_html(html)
+    assert page == CleanedPage(
+        '<a href="/園區/news.html" title="園(yuán)區(qū)">园区信息</a>'
+        "<p>管<span></span>委会&nbsp;中新(南通)</p>",
+        "",
+        "Hant",
+        ("pinyin_annotations",),
+    )
+
+
+def test_clean_page_decodes_and_cleans() -> None:
+    body = '<meta charset="gb2312"><p>園區(qū)長(zhǎng)會(huì)議 王喆</p>'.encode("gb18030")
+    page = clean_page(body, "text/html")
+    assert page.encoding == "gb18030"
+    assert page.html == '<meta charset="gb2312"><p>园区长会议 王喆</p>'
+    assert page.script == "Hant"
