@@ -1,0 +1,398 @@
+"""Participants: the people named in a cleaned park-news article, with the title given them.
+
+Rule-based: a name is a surname from ``data/people_surnames.txt`` plus one or two given
+characters, accepted when it stands right after an office title (``data/people_titles.txt``)
+or, without a title, when what follows makes it surely a person (a verb from
+``data/people_verbs.txt``, or a name list ending in one). ``data/people_not_names.txt`` keeps
+places, units and companies out. The role is the title chunk as written just before the name,
+organisation included ("园区党工委委员、管委会副主任"); by-line labels give role "记者"/"通讯员".
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+__all__ = ["Participant", "bench_people", "extract_participants"]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One person named in an article."""
+
+    name: str  # as written, without inner spaces: "王强" for "王 强"
+    role: str | None  # the office title written before the name, or None when none was given
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    compound_surnames: frozenset[str]
+    surnames: frozenset[str]
+    titles: frozenset[str]
+    title_lengths: tuple[int, ...]
+    bylines: frozenset[str]
+    breakers: tuple[str, ...]
+    verbs: tuple[str, ...]  # longest first
+    particles: tuple[str, ...]
+    leaders: tuple[str, ...]
+    left: tuple[str, ...]
+    stops: tuple[str, ...]
+    protected: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    not_name_starts: tuple[str, ...]
+    bad_given: frozenset[str]
+
+
+def _sections(name: str) -> dict[str, list[str]]:
+    """Read a whitespace-separated lexicon with ``[section]`` headers from parkcrawl/data."""
+    text = (files("parkcrawl") / "data" / name).read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    current = ""
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            out.setdefault(current, [])
+            continue
+        out.setdefault(current, []).extend(line.split())
+    return out
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    surnames = _sections("people_surnames.txt")
+    titles = _sections("people_titles.txt")
+    verbs = _sections("people_verbs.txt")
+    not_names = _sections("people_not_names.txt")
+    all_titles = set(titles["titles"]) | set(titles["byline"])
+    return _Lexicon(
+        compound_surnames=frozenset(surnames["compound"]),
+        surnames=frozenset(surnames["single"]),
+        titles=frozenset(all_titles),
+        title_lengths=tuple(sorted({len(t) for t in all_titles}, reverse=True)),
+        bylines=frozenset(titles["byline"]),
+        breakers=_longest_first(titles["breakers"]),
+        verbs=_longest_first(verbs["verbs"]),
+        particles=_longest_first(verbs["particles"]),
+        leaders=_longest_first(verbs["leaders"]),
+        left=_longest_first(verbs["left"]),
+        stops=_longest_first(verbs["stops"]),
+        protected=_longest_first(verbs["protected"]),
+        suffixes=_longest_first(not_names["suffixes"]),
+        not_name_starts=_longest_first(not_names["words"]),
+        bad_given=frozenset(not_names["given_chars"]),
+    )
+
+
+_SPACE = " \u3000\t"
+# Separators between a title and a name, and inside a name padded to three cells ("王  强").
+_MAX_GAP = 2
+_MAX_ROLE = 40
+_DOTS = "·•‧・"
+_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•‧・][\u4e00-\u9fff]{1,10}){1,2}")
+# "王强三位同志": a count of people right after a name list.
+_COUNT = re.compile(r"[一二三四五六七八九十两\d]+[位名人]")
+_OPEN = "（("
+_CLOSE = "）)"
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _starts_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
+    for w in words:
+        if text.startswith(w, pos):
+            return w
+    return None
+
+
+def _ends_any(text: str, end: int, words: tuple[str, ...]) -> str | None:
+    for w in words:
+        if end >= len(w) and text.endswith(w, 0, end):
+            return w
+    return None
+
+
+def _title_ending_at(text: str, end: int, lex: _Lexicon) -> str | None:
+    """The longest title that ends exactly at ``end`` (not "总领事" in "总领事馆")."""
+    if _starts_any(text, end, lex.breakers):
+        return None
+    for n in lex.title_lengths:
+        if end >= n and text[end - n : end] in lex.titles:
+            return text[end - n : end]
+    return None
+
+
+def _skip_space_left(text: str, end: int) -> int:
+    k = end
+    while k > 0 and end - k < _MAX_GAP and text[k - 1] in _SPACE:
+        k -= 1
+    return k
+
+
+def _is_protected(text: str, i: int, lex: _Lexicon) -> bool:
+    """True when text[i] lies inside an org-name word such as 有限 or 和社会保障."""
+    for w in lex.protected:
+        for k, ch in enumerate(w):
+            if ch == text[i] and i - k >= 0 and text.startswith(w, i - k):
+                return True
+    return False
+
+
+def _role_left(text: str, title_start: int, title_end: int, limit: int, lex: _Lexicon) -> str:
+    """The title chunk ending at ``title_end``: organisation words and 、-joined titles before it."""
+    j = title_start
+    while j > limit and title_end - j < _MAX_ROLE:
+        ch = text[j - 1]
+        if ch == "、":
+            # "党工委副书记、管委会主任" stays one role; "虞越嵩、副市长" does not.
+            before = _title_ending_at(text, j - 1, lex)
+            if before is None:
+                break
+            j -= 1
+            continue
+        if ch in _CLOSE:
+            # "中新（南通）产业合作区管委会主任": keep a short parenthesised qualifier.
+            opening = max(text.rfind(o, max(limit, j - 12), j - 1) for o in _OPEN)
+            if opening < 0 or not all(_is_han(c) for c in text[opening + 1 : j - 1]):
+                break
+            j = opening
+            continue
+        if not (_is_han(ch) or ch.isascii() and ch.isalpha()):
+            break
+        stop = _ends_any(text, j, lex.stops)
+        if stop is not None and not _is_protected(text, j - 1, lex):
+            break
+        j -= 1
+    # "22日园区党工委书记": a date's 日 is not part of the role.
+    while j < title_start and text[j] in "日号年月时" and j > 0 and text[j - 1].isdigit():
+        j += 1
+    return text[j:title_end]
+
+
+def _follow_kind(text: str, pos: int, lex: _Lexicon) -> str | None:
+    """Classify what follows a candidate name: "strong", "weak", "list", or None (reject)."""
+    if pos >= len(text):
+        return "weak"
+    ch = text[pos]
+    if ch in "、":
+        return "list"
+    if _COUNT.match(text, pos):
+        return "strong"
+    if not _is_han(ch) and ch not in _DOTS:
+        return "weak"  # punctuation, space, line end, digits
+    if text.startswith("等", pos):
+        rest = pos + 1
+        while rest < len(text) and text[rest].isdigit():
+            rest += 1  # "等3人"
+        if _starts_any(text, rest, lex.leaders) or _starts_any(text, rest, lex.verbs):
+            return "strong"
+        return None
+    if text.startswith("的", pos) and _starts_any(text, pos + 1, lex.verbs):
+        return "strong"  # "在王某某的陪同下"
+    if _starts_any(text, pos, lex.verbs):
+        return "strong"
+    if _starts_any(text, pos, lex.suffixes):
+        return None
+    if ch in "和与及":
+        return "list"
+    if _starts_any(text, pos, lex.particles):
+        return "weak"
+    return None
+
+
+def _given_ok(given: str, lex: _Lexicon) -> bool:
+    if not given or not all(_is_han(c) for c in given):
+        return False
+    if given[-1] == "一":
+        return False
+    return not any(c in lex.bad_given and c != "一" for c in given)
+
+
+def _candidates(text: str, i: int, lex: _Lexicon) -> list[tuple[str, int]]:
+    """Possible (name, end) pairs starting at ``i``, preferred first (three characters first)."""
+    out: list[tuple[str, int]] = []
+    if _starts_any(text, i, lex.not_name_starts) is not None:
+        return out  # 王府井, 黄海路, 高度评价: a known word, not a name
+    surname = None
+    if text[i : i + 2] in lex.compound_surnames:
+        surname = text[i : i + 2]
+    elif text[i] in lex.surnames:
+        surname = text[i]
+    if surname is None:
+        return out
+    s_end = i + len(surname)
+    for n in (2, 1):
+        given = text[s_end : s_end + n]
+        if len(given) == n and _given_ok(given, lex):
+            out.append((surname + given, s_end + n))
+    # "王 强": a two-character name padded with spaces to line up in a column.
+    k = s_end
+    while k < len(text) and k - s_end < _MAX_GAP and text[k] in _SPACE:
+        k += 1
+    if k > s_end and k < len(text) and _given_ok(text[k], lex):
+        if len(surname) == 1 and (k + 1 >= len(text) or not _is_han(text[k + 1])
+                                  or _starts_any(text, k + 1, lex.verbs)
+                                  or _starts_any(text, k + 1, lex.particles)):
+            out.append((surname + text[k], k + 1))
+    return out
+
+
+def _at_boundary(text: str, i: int, lex: _Lexicon) -> bool:
+    """May an untitled name start at ``i``?"""
+    if i == 0:
+        return True
+    prev = text[i - 1]
+    if prev in _DOTS:
+        return False  # the second half of "马丁·魏斯"
+    if not _is_han(prev):
+        return not prev.isascii() or not prev.isalnum()
+    return _ends_any(text, i, lex.left) is not None
+
+
+def _list_ends_in_person(text: str, pos: int, lex: _Lexicon, depth: int = 0) -> bool:
+    """After a name and a 、/和: does the rest of the list end in a verb or "等领导"?"""
+    if depth > 8 or pos >= len(text):
+        return False
+    if text[pos] in "、和与及":
+        pos += 1
+    for name, end in _candidates(text, pos, lex) if pos < len(text) else []:
+        kind = _follow_kind(text, end, lex)
+        if kind == "strong":
+            return True
+        if kind == "list" and _list_ends_in_person(text, end, lex, depth + 1):
+            return True
+    return False
+
+
+@dataclass
+class _Mention:
+    name: str
+    role: str | None
+    start: int
+    end: int
+
+
+def _mentions(text: str, lex: _Lexicon) -> list[_Mention]:
+    found: list[_Mention] = []
+    last_end = 0
+    byline_role: str | None = None
+    chain_role: str | None = None
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if not _is_han(ch):
+            i += 1
+            continue
+        k = _skip_space_left(text, i)
+        title = _title_ending_at(text, k, lex) if k >= last_end else None
+        mention: _Mention | None = None
+        if title is not None:
+            role = _role_left(text, k - len(title), k, last_end, lex)
+            mention = _titled_at(text, i, role, lex)
+        elif byline_role is not None and not text[last_end:i].strip(_SPACE + "、"):
+            # "记者 李明 王芳": further names after a by-line label share it.
+            mention = _titled_at(text, i, byline_role, lex)
+        elif chain_role is not None and text[last_end:i] == "、":
+            # "管委会副主任吴敏、季明": a bare name listed after a titled one shares the title.
+            mention = _titled_at(text, i, chain_role, lex)
+        elif _at_boundary(text, i, lex):
+            mention = _untitled_at(text, i, lex)
+        if mention is None:
+            i += 1
+            continue
+        found.append(mention)
+        last_end = mention.end
+        if mention.role is not None and (title in lex.bylines or mention.role == byline_role):
+            byline_role = mention.role
+        else:
+            byline_role = None
+        chain_role = mention.role
+        i = mention.end
+    return found
+
+
+def _foreign_at(text: str, i: int, lex: _Lexicon) -> tuple[str, int] | None:
+    """A transliterated name such as "马丁·魏斯", its last part cut where a follower starts."""
+    m = _FOREIGN.match(text, i)
+    if m is None:
+        return None
+    last_dot = max(m.group().rfind(d) for d in _DOTS) + i
+    for end in range(last_dot + 2, m.end() + 1):
+        if _follow_kind(text, end, lex) is not None:
+            return text[i:end], end
+    return None
+
+
+_RANK = {"strong": 0, "list": 1, "weak": 2}
+
+
+def _titled_at(text: str, i: int, role: str, lex: _Lexicon) -> _Mention | None:
+    foreign = _foreign_at(text, i, lex)
+    if foreign is not None:
+        return _Mention(foreign[0], role, i, foreign[1])
+    # "局长王强认为": a name followed by a verb beats a longer one followed by a particle.
+    best: tuple[int, str, int] | None = None
+    for name, end in _candidates(text, i, lex):
+        kind = _follow_kind(text, end, lex)
+        if kind is not None and (best is None or _RANK[kind] < best[0]):
+            best = (_RANK[kind], name, end)
+    return None if best is None else _Mention(best[1], role, i, best[2])
+
+
+def _untitled_at(text: str, i: int, lex: _Lexicon) -> _Mention | None:
+    for name, end in _candidates(text, i, lex):
+        kind = _follow_kind(text, end, lex)
+        if kind == "strong" or kind == "list" and _list_ends_in_person(text, end, lex):
+            return _Mention(name, None, i, end)
+    return None
+
+
+def extract_participants(text: str) -> list[Participant]:
+    """Each person named in ``text``, once, in order of first appearance, with their title."""
+    lex = _lexicon()
+    order: list[str] = []
+    roles: dict[str, str | None] = {}
+    for mention in _mentions(text, lex):
+        if mention.name not in roles:
+            order.append(mention.name)
+            roles[mention.name] = mention.role
+        elif roles[mention.name] is None and mention.role:
+            roles[mention.name] = mention.role  # a later title fills a missing role
+    return [Participant(name, roles[name]) for name in order]
+
+
+_BENCH_SENTENCES = (
+    "园区党工委书记张志明出席活动并致辞，管委会副主任李红主持。",
+    "会上，经济发展局局长欧阳建国介绍了今年以来的招商情况。",
+    "各镇街道、各部门负责人参加会议。",
+    "王建国表示，要进一步优化营商环境，服务企业发展。",
+    "（记者 李明 通讯员 张华）",
+    "在南通市副市长陈晓东的陪同下，代表团一行参观了展厅。",
+    "园区将持续推进产业项目建设，力争早日投产达效。",
+    "刘波、赵敏等领导陪同调研。",
+)
+
+
+def bench_people(sentences: Iterable[str] | None = None, rounds: int = 500) -> float:
+    """Sentences per second of :func:`extract_participants` (a quick figure, not a test)."""
+    sample = list(sentences) if sentences is not None else list(_BENCH_SENTENCES)
+    _lexicon()  # loading the lexicons is a one-off cost, not part of the figure
+    begin = time.perf_counter()
+    for _ in range(rounds):
+        for s in sample:
+            extract_participants(s)
+    elapsed = time.perf_counter() - begin
+    return len(sample) * rounds / elapsed if elapsed > 0 else float("inf")
