@@ -295,8 +295,9 @@ def is_boilerplate(line: str) -> bool:
     return any(p.search(line) for p in BOILERPLATE_LINE_PATTERNS)
 
 
-def is_dateline(line: str) -> bool:
-    """A short line carrying a date and a dateline word ("发布时间：… 来源：…")."""
+def is_dateline(line: str, *, lone_date: bool = True) -> bool:
+    """A short line carrying a date and a dateline word ("发布时间：… 来源：…"), or (with
+    ``lone_date``) a date standing alone, as under a headline."""
     if len(line) > DATELINE_MAX_CHARS or "。" in line:
         return False
     dates = find_dates(line)
@@ -304,7 +305,9 @@ def is_dateline(line: str) -> bool:
         return False
     # A date standing alone ("2024-11-22 09:30", "（2024年11月22日）") is a dateline too.
     rest = line[: dates[0].start] + line[dates[0].end :]
-    return len(_squash(rest).strip("()（）[]【】|｜")) <= 2 or bool(DATELINE_WORDS.search(line))
+    if lone_date and len(_squash(rest).strip("()（）[]【】|｜")) <= 2:
+        return True
+    return bool(DATELINE_WORDS.search(line))
 
 
 def _squash(text: str) -> str:
@@ -348,8 +351,8 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
             continue
         started = True
         kept.append(line)
-    # Datelines printed under the article.
-    while kept and is_dateline(kept[-1]):
+    # Datelines printed under the article (a lone date there is a notice's signature date).
+    while kept and is_dateline(kept[-1], lone_date=False):
         result.removed.append(kept.pop())
     result.lines = kept
     return result

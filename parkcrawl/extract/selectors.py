@@ -60,7 +60,7 @@ HEADLINE_MIN_CHARS = 4
 # Separators between a page title and the site/channel names appended to it. "_" and "|" are
 # never used inside a headline in practice; a dash only counts with spaces around it, because
 # "2024-2025年" or "一带一路-中欧班列" use bare dashes inside headlines.
-TITLE_STRONG_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—－]\s|\s::\s|\s·\s)\s*")
+TITLE_STRONG_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s(?:-{1,2}|[–—－]{1,2})\s|\s::\s|\s·\s)\s*")
 # A bare dash ("标题-新华网") separates a suffix only when the tail looks like a site name.
 TITLE_DASH_SEPARATOR = re.compile(r"\s*[-–—－]\s*")
 # A trailing segment that names a site, channel or office rather than an article.
@@ -247,14 +247,15 @@ SOURCE_MAX_CHARS = 40
 # -- breadcrumb ----------------------------------------------------------------------------------
 
 # Text that introduces a breadcrumb trail.
-BREADCRUMB_MARKERS = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在位置|当前页面)\s*[:：]?")
+BREADCRUMB_MARKERS = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在位置|现在的位置|当前页面)\s*[:：]?")
 # class/id words of a breadcrumb element (matched against attributes only: "location" also
 # appears in every script that reads window.location).
 BREADCRUMB_ATTR_XPATH = (
     "//*[re:test(@class, 'crumb|position|location|dqwz|weizhi|daohang|curpos|cur_pos|"
     "local', 'i') or re:test(@id, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos', 'i')]"
 )
-BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|＞|/|＞＞|\\)\s*")
+# "->" and "-->" from old table layouts come before ">" so their dashes go with them.
+BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:-+>+|=>|>+|»|›|→|＞+|/|\\)\s*")
 # Trailing items that name the page kind rather than a section.
 BREADCRUMB_DROP_TAIL: frozenset[str] = frozenset({"正文", "详情", "正文内容", "内容", "详细内容",
                                                   "文章详情", "新闻详情", "详细信息"})
