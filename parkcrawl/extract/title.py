@@ -23,6 +23,9 @@ _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
 # A headline candidate must match the reference title at least this well.
 MIN_SIMILARITY = 0.6
+# A candidate of at least this many characters at the start or end of the title scores this.
+EDGE_MATCH_MIN_CHARS = 6
+EDGE_MATCH_SCORE = 0.8
 
 
 def _site_like(segment: str) -> bool:
@@ -65,7 +68,13 @@ def similarity(candidate: str, reference: str) -> float:
     if cand == ref:
         return 1.0
     if cand in ref or ref in cand:
-        return min(len(cand), len(ref)) / max(len(cand), len(ref))
+        ratio = min(len(cand), len(ref)) / max(len(cand), len(ref))
+        # A headline that opens or closes the page title is the title with words the suffix
+        # stripping did not recognise ("标题 某某资讯平台", "某市政府 通知公告 标题").
+        short, long_ = (cand, ref) if len(cand) <= len(ref) else (ref, cand)
+        if len(short) >= EDGE_MATCH_MIN_CHARS and (long_.startswith(short) or long_.endswith(short)):
+            return max(ratio, EDGE_MATCH_SCORE)
+        return ratio
     a, b = _bigrams(cand), _bigrams(ref)
     total = sum(a.values()) + sum(b.values())
     return 2 * sum((a & b).values()) / total if total else 0.0
