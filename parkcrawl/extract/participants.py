@@ -34,16 +34,18 @@ class _Lexicon:
     surnames: frozenset[str]
     titles: frozenset[str]
     title_lengths: tuple[int, ...]
+    title_last_chars: frozenset[str]
+    name_initials: frozenset[str]
     bylines: frozenset[str]
-    breakers: tuple[str, ...]
-    verbs: tuple[str, ...]  # longest first
-    particles: tuple[str, ...]
-    leaders: tuple[str, ...]
-    left: tuple[str, ...]
-    stops: tuple[str, ...]
-    protected: tuple[str, ...]
-    suffixes: tuple[str, ...]
-    not_name_starts: tuple[str, ...]
+    breakers: _Words
+    verbs: _Words
+    particles: _Words
+    leaders: _Words
+    left: _Words
+    stops: _Words
+    protected: _Words
+    suffixes: _Words
+    not_name_starts: _Words
     bad_given: frozenset[str]
 
 
@@ -64,8 +66,21 @@ def _sections(name: str) -> dict[str, list[str]]:
     return out
 
 
-def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+class _Words:
+    """A word set looked up by slice length, longest first (fast prefix/suffix tests)."""
+
+    __slots__ = ("lengths", "words")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self.lengths = tuple(sorted({len(w) for w in self.words}, reverse=True))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.words)
+
+
+def _longest_first(words: Iterable[str]) -> _Words:
+    return _Words(words)
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +95,8 @@ def _lexicon() -> _Lexicon:
         surnames=frozenset(surnames["single"]),
         titles=frozenset(all_titles),
         title_lengths=tuple(sorted({len(t) for t in all_titles}, reverse=True)),
+        title_last_chars=frozenset(t[-1] for t in all_titles),
+        name_initials=frozenset(surnames["single"]) | {w[0] for w in surnames["compound"]},
         bylines=frozenset(titles["byline"]),
         breakers=_longest_first(titles["breakers"]),
         verbs=_longest_first(verbs["verbs"]),
@@ -110,27 +127,30 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _starts_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
-    for w in words:
-        if text.startswith(w, pos):
+def _starts_any(text: str, pos: int, words: _Words) -> str | None:
+    """The longest word of ``words`` starting at ``pos``."""
+    for n in words.lengths:
+        w = text[pos : pos + n]
+        if len(w) == n and w in words.words:
             return w
     return None
 
 
-def _ends_any(text: str, end: int, words: tuple[str, ...]) -> str | None:
-    for w in words:
-        if end >= len(w) and text.endswith(w, 0, end):
-            return w
+def _ends_any(text: str, end: int, words: _Words) -> str | None:
+    """The longest word of ``words`` ending at ``end``."""
+    for n in words.lengths:
+        if end >= n and text[end - n : end] in words.words:
+            return text[end - n : end]
     return None
 
 
 def _title_ending_at(text: str, end: int, lex: _Lexicon) -> str | None:
     """The longest title that ends exactly at ``end`` (not "总领事" in "总领事馆")."""
-    if _starts_any(text, end, lex.breakers):
+    if end == 0 or text[end - 1] not in lex.title_last_chars:
         return None
     for n in lex.title_lengths:
         if end >= n and text[end - n : end] in lex.titles:
-            return text[end - n : end]
+            return None if _starts_any(text, end, lex.breakers) else text[end - n : end]
     return None
 
 
@@ -143,9 +163,9 @@ def _skip_space_left(text: str, end: int) -> int:
 
 def _is_protected(text: str, i: int, lex: _Lexicon) -> bool:
     """True when text[i] lies inside an org-name word such as 有限 or 和社会保障."""
-    for w in lex.protected:
-        for k, ch in enumerate(w):
-            if ch == text[i] and i - k >= 0 and text.startswith(w, i - k):
+    for n in lex.protected.lengths:
+        for start in range(max(0, i - n + 1), i + 1):
+            if text[start : start + n] in lex.protected.words:
                 return True
     return False
 
@@ -308,7 +328,7 @@ def _mentions(text: str, lex: _Lexicon) -> list[_Mention]:
         elif chain_role is not None and text[last_end:i] == "、":
             # "管委会副主任吴敏、季明": a bare name listed after a titled one shares the title.
             mention = _titled_at(text, i, chain_role, lex)
-        elif _at_boundary(text, i, lex):
+        elif ch in lex.name_initials and _at_boundary(text, i, lex):
             mention = _untitled_at(text, i, lex)
         if mention is None:
             i += 1
