@@ -22,6 +22,7 @@ from parkcrawl.extract.selectors import (
     BODY_MIN_CHARS,
     BOILERPLATE_LINE_MAX_CHARS,
     BOILERPLATE_LINE_PATTERNS,
+    BREADCRUMB_LINE,
     BREADCRUMB_MARKERS,
     CELL_TAGS,
     CONTENT_HINT,
@@ -30,6 +31,7 @@ from parkcrawl.extract.selectors import (
     DATELINE_MAX_CHARS,
     DATELINE_WORDS,
     DENSITY_SKIP_TAGS,
+    DISCLOSURE_META_LINE,
     DROP_TAGS,
     GENERIC_CONTAINER_MIN_SHARE,
     GENERIC_CONTENT_SELECTORS,
@@ -314,6 +316,16 @@ def _squash(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+def _is_title_line(key: str, title_key: str | None) -> bool:
+    """The headline, or the headline with a word more or less ("…座谈会强调" over "…座谈会")."""
+    if not title_key or not key:
+        return False
+    if key == title_key:
+        return True
+    short, long_ = sorted((key, title_key), key=len)
+    return len(short) >= 6 and short in long_ and len(long_) <= 1.25 * len(short)
+
+
 @dataclass
 class BodyText:
     """The article's lines plus the lines removed around them (datelines live there)."""
@@ -331,6 +343,8 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
     """Remove title, dateline, breadcrumb and furniture lines; cut at related-article lists."""
     result = BodyText()
     title_key = _squash(title) if title else None
+    # What is left of the title while a headline set over several lines is consumed.
+    title_rest = title_key or ""
     kept: list[str] = []
     started = False
     for index, line in enumerate(lines):
@@ -340,11 +354,17 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
         key = _squash(line)
         furniture = is_boilerplate(line)
         if not started:
+            split_title = bool(title_rest) and title_rest.startswith(key) and len(key) >= 2
+            if split_title:
+                title_rest = title_rest[len(key) :]
             furniture = (
                 furniture
+                or split_title
                 or is_dateline(line)
-                or key == title_key
+                or _is_title_line(key, title_key)
                 or bool(BREADCRUMB_MARKERS.match(line))
+                or bool(BREADCRUMB_LINE.match(line))
+                or bool(DISCLOSURE_META_LINE.match(key))
             )
         if furniture:
             (result.removed if started else result.header).append(line)

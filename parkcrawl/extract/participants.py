@@ -119,6 +119,8 @@ _DOTS = "·•‧・"
 _FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•‧・][\u4e00-\u9fff]{1,10}){1,2}")
 # "王强三位同志": a count of people right after a name list.
 _COUNT = re.compile(r"[一二三四五六七八九十两\d]+[位名人]")
+# "陈思远激动地说": a short adverb with 地/着 before the verb.
+_ADVERB = re.compile(r"[\u4e00-\u9fff]{1,4}?[地着]")
 _OPEN = "（("
 _CLOSE = "）)"
 
@@ -225,6 +227,9 @@ def _follow_kind(text: str, pos: int, lex: _Lexicon) -> str | None:
         return "strong"
     if _starts_any(text, pos, lex.suffixes):
         return None
+    adverb = _ADVERB.match(text, pos)
+    if adverb is not None and _starts_any(text, adverb.end(), lex.verbs):
+        return "strong"
     if ch in "和与及":
         return "list"
     if _starts_any(text, pos, lex.particles):
@@ -369,6 +374,10 @@ def _titled_at(text: str, i: int, role: str, lex: _Lexicon) -> _Mention | None:
         kind = _follow_kind(text, end, lex)
         if kind is not None and (best is None or _RANK[kind] < best[0]):
             best = (_RANK[kind], name, end)
+    if best is None and text[i] in lex.name_initials and _given_ok(text[i + 1 : i + 4], lex):
+        # "领事田中浩二一行": a four-character (Japanese) name, only after a title and before a verb
+        if len(text[i + 1 : i + 4]) == 3 and _follow_kind(text, i + 4, lex) == "strong":
+            best = (0, text[i : i + 4], i + 4)
     return None if best is None else _Mention(best[1], role, i, best[2])
 
 

@@ -168,10 +168,24 @@ BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for
     # photo-gallery and player chrome
     r"^(扫一扫|手机扫描|微信扫一扫|用微信扫描|扫描二维码)",
     r"^\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$",
+    r"^(?i:(pdf|word|doc|docx|wps|ofd)\s*下载\s*)+$",
+    r"^(正在加载|加载中|自动播放|点击加载更多|加载更多|查看更多|展开全文|阅读全文|点击播放)",
     r"^【\s*(相关|延伸)阅读\s*】$",
 ))
 # Boilerplate lines are short; a long line that merely mentions "版权所有" is article text.
 BOILERPLATE_LINE_MAX_CHARS = 90
+
+# A breadcrumb line repeated at the top of an article box ("首页 > 新闻中心 >"): separators
+# between short items and no sentence punctuation. "/" is left out: it also separates dates.
+BREADCRUMB_LINE = re.compile(r"^[^，。；！？,;]{0,60}?(?:>|»|→|＞)[^，。；！？,;]{0,60}$")
+
+# Rows of a government information-disclosure table (索引号/发文机关/成文日期 …) printed above
+# a document: metadata, not article text. Matched with the spaces squeezed out ("索 引 号").
+DISCLOSURE_META_LINE = re.compile(
+    r"^(索引号|分类|主题分类|体裁分类|组配分类|服务对象|发文机关|发布机构|成文日期|发布日期|"
+    r"标题|名称|文号|发文字号|有效性|主题词|关键词|公开方式|公开范围|公开时限|生效日期|废止日期|"
+    r"所属机构|内容概述)[:：]"
+)
 
 # Lines that end the article: what follows them is furniture (related lists, comments).
 BODY_END_MARKERS = re.compile(

@@ -71,8 +71,9 @@ def similarity(candidate: str, reference: str) -> float:
         ratio = min(len(cand), len(ref)) / max(len(cand), len(ref))
         # A headline that opens or closes the page title is the title with words the suffix
         # stripping did not recognise ("标题 某某资讯平台", "某市政府 通知公告 标题").
-        short, long_ = (cand, ref) if len(cand) <= len(ref) else (ref, cand)
-        if len(short) >= EDGE_MATCH_MIN_CHARS and (long_.startswith(short) or long_.endswith(short)):
+        # Only when the candidate is the shorter one: a box holding the title plus its dateline
+        # must not pass for the headline.
+        if len(cand) >= EDGE_MATCH_MIN_CHARS and (ref.startswith(cand) or ref.endswith(cand)):
             return max(ratio, EDGE_MATCH_SCORE)
         return ratio
     a, b = _bigrams(cand), _bigrams(ref)

@@ -78,3 +78,12 @@ def test_meta_article_title_comes_first() -> None:
     result = extract_title(root, " 关于开展培训的通知 ")
     assert result.title == "关于开展培训的通知"
     assert result.headline is not None and result.headline.tag == "h1"
+
+
+def test_box_with_title_and_dateline_is_not_the_headline() -> None:
+    html = (
+        "<html><head><title>园区召开重大项目建设月度调度会-园区网</title></head><body>"
+        "<div class='title'><span>园区召开重大项目建设月度调度会</span> 来源：园区 2024-11-25</div>"
+        "<div><p>会议听取了项目推进情况汇报，协调解决了难点问题。</p></div></body></html>"
+    )
+    assert _title(html) == "园区召开重大项目建设月度调度会"
