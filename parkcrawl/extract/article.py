@@ -30,6 +30,8 @@ from parkcrawl.extract.dates import (
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
     BREADCRUMB_ATTR_XPATH,
+    BREADCRUMB_CSS_ONLY,
+    BREADCRUMB_MAX_ITEMS,
     BREADCRUMB_DROP_TAIL,
     BREADCRUMB_ITEM_MAX_CHARS,
     BREADCRUMB_MARKERS,
@@ -51,6 +53,7 @@ from parkcrawl.extract.selectors import (
 from parkcrawl.extract.title import extract_title
 
 _SPACES = re.compile(r"\s+")
+MIDNIGHT = "T00:00"
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _BREADCRUMB_ELEMENTS = etree.XPath(BREADCRUMB_ATTR_XPATH, namespaces=_REGEX_NS)
 _DATE_ELEMENTS = etree.XPath(DATE_ELEMENT_XPATH, namespaces=_REGEX_NS)
@@ -226,6 +229,9 @@ def extract_published_at(
         meta = parse_date(metas.get(name) or metas.get(name.lower()))
         if meta:
             break
+    if meta and meta[10:].startswith(MIDNIGHT):
+        # "2022-01-28 00:00:00" is a CMS filling in a time nobody wrote: keep the day only.
+        meta = meta[:10]
     if meta and dateline:
         return more_precise(meta, dateline) if same_day(meta, dateline) else meta
     return meta or dateline or date_from_url(url)
@@ -248,8 +254,11 @@ def parse_source(text: str) -> str | None:
 def extract_source(metas: dict[str, str], before: str, after: str) -> str | None:
     """ContentSource meta, else the 来源 of the dateline (or of the lines around the body)."""
     meta = first_meta(metas, SOURCE_META_NAMES)
-    if meta and "://" not in meta and len(meta) <= SOURCE_MAX_CHARS:
-        return meta.strip(SOURCE_STRIP) or None
+    if meta and "://" not in meta:
+        # Some CMSs put the whole "来源：XXX" label into the meta value.
+        value = parse_source(meta) if SOURCE_LABEL.search(meta) else meta.strip(SOURCE_STRIP)
+        if value and len(value) <= SOURCE_MAX_CHARS:
+            return value
     return parse_source(before) or parse_source(after)
 
 
@@ -309,10 +318,12 @@ def extract_breadcrumb(root: etree._Element) -> list[str]:
             continue
         if BREADCRUMB_SEPARATORS.search(text):
             items = parse_breadcrumb(text)
-        else:
+        elif BREADCRUMB_CSS_ONLY.search(f"{el.get('class', '')} {el.get('id', '')}"):
             # Separators drawn by CSS: the links (or list items) are the trail.
             links = [clean_line(a.text_content()) for a in el.iter("a")]
             items = parse_breadcrumb(" > ".join([t for t in links if t] or lines))
-        if len(items) >= 2:
+        else:
+            continue
+        if 2 <= len(items) <= BREADCRUMB_MAX_ITEMS:
             return items
     return []

@@ -263,13 +263,17 @@ SOURCE_MAX_CHARS = 40
 # Text that introduces a breadcrumb trail.
 BREADCRUMB_MARKERS = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在位置|现在的位置|当前页面)\s*[:：]?")
 # class/id words of a breadcrumb element (matched against attributes only: "location" also
-# appears in every script that reads window.location).
+# appears in every script that reads window.location). "current" ("mm_current", "curr_nav")
+# is weaker, so any element found here must show separators (BREADCRUMB_SEPARATORS) between
+# 2..BREADCRUMB_MAX_ITEMS short items; only a "crumb" element may draw its separators in CSS.
 BREADCRUMB_ATTR_XPATH = (
-    "//*[re:test(@class, 'crumb|position|location|dqwz|weizhi|daohang|curpos|cur_pos|"
-    "local', 'i') or re:test(@id, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos', 'i')]"
+    "//*[re:test(@class, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos|current', 'i') or "
+    "re:test(@id, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos', 'i')]"
 )
+BREADCRUMB_CSS_ONLY = re.compile(r"crumb", re.I)
+BREADCRUMB_MAX_ITEMS = 8
 # "->" and "-->" from old table layouts come before ">" so their dashes go with them.
-BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:-+>+|=>|>+|»|›|→|＞+|/|\\)\s*")
+BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:-+>+|=>|>+|»|›|→|＞+|/|\\|\||｜)\s*")
 # Trailing items that name the page kind rather than a section.
 BREADCRUMB_DROP_TAIL: frozenset[str] = frozenset({"正文", "详情", "正文内容", "内容", "详细内容",
                                                   "文章详情", "新闻详情", "详细信息"})

@@ -126,3 +126,47 @@ def test_empty_and_broken_html() -> None:
     empty = extract_article("", "http://x/")
     assert (empty.title, empty.body, empty.published_at, empty.breadcrumb) == (None, "", None, [])
     assert extract_article("<?xml version='1.0' encoding='gb2312'?><html></html>", "u").body == ""
+
+
+_BODY = "<div><p>一段足够长的正文，用来让页面像一篇文章，里面有标点符号。</p></div>"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # a midnight time in the meta is a CMS default, not a written time
+        ("<meta name='PubDate' content='2022-01-28 00:00:00'>", "2022-01-28"),
+        ("<meta name='PubDate' content='2024-05-09 16:05'>", "2024-05-09T16:05+08:00"),
+        ("<meta property='article:published_time' content='2024-05-09T08:05:00Z'>",
+         "2024-05-09T16:05:00+08:00"),
+        # an invalid meta date is ignored, the URL date is the last resort
+        ("<meta name='PubDate' content='2024-02-30'>", "2024-11-22"),
+    ],
+)
+def test_meta_dates(head: str, expected: str) -> None:
+    html = f"<html><head>{head}</head><body>{_BODY}</body></html>"
+    url = "http://x.gov.cn/202411/t20241122_1.html"
+    assert extract_article(html, url).published_at == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("园区管委会办公室", "园区管委会办公室"),
+        # the label copied into the meta value
+        ("来源：新华日报", "新华日报"),
+        # a URL is not a source
+        ("http://www.example.com/", None),
+    ],
+)
+def test_meta_source(content: str, expected: str | None) -> None:
+    html = f"<html><head><meta name='ContentSource' content='{content}'></head><body>{_BODY}</body></html>"
+    assert extract_article(html, "http://x/").source == expected
+
+
+def test_region_menu_with_location_class_is_no_breadcrumb() -> None:
+    html = (
+        "<html><body><div class='channel local'><a>北京</a> <a>天津</a> <a>河北</a></div>"
+        f"{_BODY}</body></html>"
+    )
+    assert extract_article(html, "http://x/").breadcrumb == []
