@@ -115,9 +115,36 @@ def _repair_run(run: str, to_bytes: Callable[[str], bytes | None], min_cjk: int)
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 
+def _gb_tells() -> str:
+    """GBK characters made of a UTF-8 lead byte (E2–EF) and a continuation byte (80–BF)."""
+    out = []
+    for lead in range(0xE2, 0xF0):
+        for trail in range(0x80, 0xC0):
+            try:
+                out.append(bytes((lead, trail)).decode("gbk"))
+            except UnicodeDecodeError:
+                pass
+    return "".join(out)
+
+
+# Cheap screens that run over every text. In GBK mojibake of UTF-8 every other character of
+# the original starts a GBK pair of (lead, continuation), so such a "tell" character recurs
+# every third character; Traditional text contains a few tells (鏈, 鎮) but not in that rhythm.
+# In cp1252 mojibake a lead byte (Â–ô) is followed by a continuation byte.
+_TELLS = _gb_tells()
+_LATIN_CONT = "\u0080-\u00bf\ufffd" + "".join(_CP1252_SPECIAL)
+# One scan for both (a shared first-character class keeps the regex engine's fast skip).
+_SCREEN = re.compile(
+    f"[{_TELLS}\u00c2-\u00f4](?:(?<=[\u00c2-\u00f4])[{_LATIN_CONT}]"
+    f"|(?<=[{_TELLS}])(?:[^\\x00-\\x7f]{{2}}[{_TELLS}]|[^\\x00-\\x7f]?\ufffd))"
+)
+
+
 def repair_mojibake(text: str) -> str:
     """Turn UTF-8 mis-decoded as GBK/GB18030 or cp1252/latin-1 back into text, only where certain."""
     if text.isascii():
         return text
-    text = _LATIN_RUN.sub(lambda m: _repair_run(m.group(), _latin_bytes, 1), text)
-    return _GB_RUN.sub(lambda m: _repair_run(m.group(), _gb_bytes, 2), text)
+    if not _SCREEN.search(text):
+        return text
+    repaired = _LATIN_RUN.sub(lambda m: _repair_run(m.group(), _latin_bytes, 1), text)
+    return _GB_RUN.sub(lambda m: _repair_run(m.group(), _gb_bytes, 2), repaired)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from parkcrawl.text.script import CJK_CLASS
 
@@ -22,21 +23,17 @@ from parkcrawl.text.script import CJK_CLASS
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜếềńňǹḿ\u0300\u0301\u0304\u030c"
 _READING = f"[a-zü{_TONED}ê]{{1,8}}"
 _OPEN, _CLOSE = "[(（]", "[)）]"
-_GROUP = f"{_OPEN}({_READING}){_CLOSE}"
-_TAG = r"<[^<>]*>"
 
+# A parenthesised reading, split into (group, reading). The ASCII-only variant has a literal
+# prefix, which lets the regex engine skip text quickly; full-width parentheses switch to the
+# charset variant.
+_SPLIT_ASCII_RE = re.compile(f"(\\(({_READING}){_CLOSE})")
+_SPLIT_ANY_RE = re.compile(f"({_OPEN}({_READING}){_CLOSE})")
 # Where the mirror lost a character it also lost the opening parenthesis: ``重?fù)?dān)``.
-_LOST = "[?？\ufffd]"
-_BARE = f"(?P<mark>{_LOST})(?P<bare>{_READING}){_CLOSE}"
-# Plain text: a run of one or more groups; the annotated character is the one before the run.
-_TEXT_RE = re.compile(f"(?P<run>(?:{_OPEN}{_READING}{_CLOSE})+)|{_BARE}")
-_TEXT_GROUP_RE = re.compile(_GROUP)
-# HTML: groups may be separated from each other (and from their character) by tags:
-# 園<span>(yuán)</span>, 園</a>(yuán), 政<i>(zheng)</i><i>(zheng)</i>.
-_HTML_RE = re.compile(
-    f"(?P<run>{_OPEN}{_READING}{_CLOSE}(?:(?:\\s*{_TAG}\\s*)*{_OPEN}{_READING}{_CLOSE})*)|{_BARE}"
-)
-_HTML_GROUP_RE = re.compile(f"{_TAG}|{_GROUP}")
+# A tone-marked syllable there gets its parenthesis back, then goes through the main pass.
+_BARE_ASCII_RE = re.compile(f"\\?({_READING}){_CLOSE}")
+_BARE_ANY_RE = re.compile(f"[?？\ufffd]({_READING}){_CLOSE}")
+_LAST_CHAR = itemgetter(slice(-1, None))
 _CJK_RE = re.compile(f"[{CJK_CLASS}]")
 _TONE_MARK_RE = re.compile(f"[{_TONED}]")
 
@@ -55,7 +52,7 @@ class StripResult:
     """Text with annotations removed, and what was removed."""
 
     text: str
-    stripped: int  # annotations removed (each parenthesised reading counts once)
+    stripped: int  # annotations removed (each reading counts once)
     lost: int  # of those, annotations that followed a lost character (``?``)
 
 
@@ -111,84 +108,110 @@ def all_syllables() -> frozenset[str]:
     return frozenset(out)
 
 
-def _valid(ch: str, reading: str) -> bool:
-    reading = unicodedata.normalize("NFC", reading)
-    if ch in LOST_MARKS:
-        return reading in all_syllables()
-    return reading in readings_of(ch)
+# kind of an annotation, by (character, reading)
+INVALID, TONED, TONELESS = 0, 1, 2
+_KINDS: dict[tuple[str, str], int] = {}
+_MAX_KINDS = 200_000
 
 
-def _anchor_html(html: str, pos: int) -> int:
-    """Index just after the character an annotation at ``pos`` belongs to, skipping tags."""
-    while pos > 0:
-        prev = html[pos - 1]
-        if prev == ">":
-            lt = html.rfind("<", 0, pos - 1)
-            if lt < 0:
-                return pos
-            pos = lt
-        elif prev in " \t\r\n" and pos > 1 and html[pos - 2] in "> \t\r\n":
-            pos -= 1  # whitespace between tags
+def _kind(ch: str, reading: str) -> int:
+    """INVALID, TONED or TONELESS: whether ``reading`` is a reading of ``ch`` (cached)."""
+    key = (ch, reading)
+    kind = _KINDS.get(key)
+    if kind is None:
+        norm = unicodedata.normalize("NFC", reading)
+        if ch in LOST_MARKS:
+            valid = norm in all_syllables()
+        elif len(ch) == 1 and _CJK_RE.match(ch):
+            valid = norm in readings_of(ch)
         else:
-            return pos
-    return pos
+            valid = False
+        if not valid:
+            kind = INVALID
+        else:
+            kind = TONED if _TONE_MARK_RE.search(norm) else TONELESS
+        if len(_KINDS) >= _MAX_KINDS:
+            _KINDS.clear()
+        _KINDS[key] = kind
+    return kind
 
 
-def _inside_tag(html: str, pos: int) -> bool:
-    return html.rfind("<", 0, pos) > html.rfind(">", 0, pos)
+def _reopen(match: re.Match[str]) -> str:
+    """``?fù)`` → ``?(fù)`` when the reading is a tone-marked syllable (``?ok)`` stays)."""
+    whole = match.group()
+    mark = whole[0]
+    if _kind(mark, match.group(1)) == TONED:
+        return f"{mark}({whole[1:]}"
+    return whole
+
+
+def _html_anchor(pieces: list[str], i: int, anchors: list[str]) -> str:
+    """The character an annotation after ``pieces[i]`` belongs to, looking through tags."""
+    piece = pieces[i]
+    while True:
+        piece = piece.rstrip(" \t\r\n")
+        if piece.endswith(">"):
+            lt = piece.rfind("<")
+            if lt < 0:
+                return ">"
+            piece = piece[:lt]
+            continue
+        if piece:
+            return piece[-1]
+        # only tags between this group and the previous one: the same character
+        return anchors[i - 1] if i > 0 else ""
 
 
 def _strip(text: str, html: bool) -> StripResult:
     if ")" not in text and "）" not in text:
         return StripResult(text, 0, 0)
-    run_re, group_re = (_HTML_RE, _HTML_GROUP_RE) if html else (_TEXT_RE, _TEXT_GROUP_RE)
-    # (start, end, toned, lost) of each validated annotation
-    found: list[tuple[int, int, bool, bool]] = []
-    for run in run_re.finditer(text):
-        bare = run.group("bare")
-        if bare is not None:
-            # only a tone-marked syllable counts here: ``?ok)`` is not an annotation
-            if _TONE_MARK_RE.search(bare) and _valid(run.group("mark"), bare):
-                if not (html and _inside_tag(text, run.start())):
-                    found.append((run.end("mark"), run.end(), True, True))
-            continue
-        start = run.start()
-        if html:
-            if _inside_tag(text, start):
-                continue  # an attribute value: never altered
-            anchor = _anchor_html(text, start)
-        else:
-            anchor = start
-        if anchor == 0:
-            continue
-        ch = text[anchor - 1]
-        lost = ch in LOST_MARKS
-        if not lost and not _CJK_RE.match(ch):
-            continue
-        for group in group_re.finditer(text, start, run.end()):
-            reading = group.group(1)
-            if reading is None:  # a tag between groups
-                continue
-            if _valid(ch, reading):
-                toned = _TONE_MARK_RE.search(reading) is not None
-                found.append((group.start(), group.end(), toned, lost))
-    if not found:
-        return StripResult(text, 0, 0)
-    toned_count = sum(1 for f in found if f[2])
-    plain_count = len(found) - toned_count
-    if toned_count >= MIN_ANNOTATIONS or (toned_count and len(found) >= MIN_ANNOTATIONS):
-        remove = found  # the page shows tone-marked annotations: toneless ones are accepted too
-    elif plain_count >= MIN_TONELESS_ONLY and not toned_count:
-        remove = found
+    work = text
+    if "?" in text or "？" in text or "\ufffd" in text:
+        bare_re = _BARE_ASCII_RE if ("？" not in text and "\ufffd" not in text) else _BARE_ANY_RE
+        work = bare_re.sub(_reopen, text)
+    split_re = _SPLIT_ANY_RE if "（" in work else _SPLIT_ASCII_RE
+    parts = split_re.split(work)
+    pieces = parts[0::3]  # text between groups: one more than groups
+    groups = parts[1::3]
+    readings = parts[2::3]
+    n = len(groups)
+    anchors = list(map(_LAST_CHAR, pieces[:n]))
+    if html:
+        in_tag = False
+        for i in range(n):
+            piece = pieces[i]
+            lt, gt = piece.rfind("<"), piece.rfind(">")
+            if lt != gt:
+                in_tag = lt > gt
+            if in_tag:
+                anchors[i] = ""  # inside a tag: an attribute value is never altered
+            elif anchors[i] in (">", " ", "\n", "\t", "\r") or not anchors[i]:
+                anchors[i] = _html_anchor(pieces, i, anchors)
+    elif "" in anchors:
+        for i in range(1, n):  # repeated groups 政(zheng)(zheng): the first group's character
+            if not anchors[i] and groups[i - 1]:
+                anchors[i] = anchors[i - 1]
+    kinds = list(map(_KINDS.get, zip(anchors, readings)))
+    if None in kinds:
+        kinds = [_kind(a, r) if k is None else k for k, a, r in zip(kinds, anchors, readings)]
+    toned = kinds.count(TONED)
+    toneless = kinds.count(TONELESS)
+    if toned >= MIN_ANNOTATIONS or (toned and toned + toneless >= MIN_ANNOTATIONS):
+        pass  # the page shows tone-marked annotations: toneless ones are accepted too
+    elif toneless >= MIN_TONELESS_ONLY and not toned:
+        pass
     else:
         return StripResult(text, 0, 0)
-    parts: list[str] = []
-    last = 0
-    for start, end, _toned, _lost in remove:
-        parts.append(text[last:start])
-        last = end
-    parts.append(text[last:])
-    return StripResult("".join(parts), len(remove), sum(1 for f in remove if f[3]))
+    if INVALID in kinds:
+        for i, kind in enumerate(kinds):
+            if kind == INVALID:  # keep the group: it goes back in front of the next piece
+                pieces[i + 1] = groups[i] + pieces[i + 1]
+    lost = 0
+    if not LOST_MARKS.isdisjoint(anchors):
+        lost = sum(map(anchors.count, LOST_MARKS))
+        if INVALID in kinds:
+            lost -= sum(1 for a, k in zip(anchors, kinds) if not k and a in LOST_MARKS)
+    return StripResult("".join(pieces), toned + toneless, lost)
 
 
 def strip_annotations(text: str) -> StripResult:
