@@ -95,9 +95,7 @@ def snippet_scores(
     """Share of ``with`` snippets found and of ``without`` snippets absent (whitespace ignored)."""
     flat = _WS.sub("", body or "")
     with_list, without_list = list(with_), list(without)
-    found = (
-        sum(_WS.sub("", s) in flat for s in with_list) / len(with_list) if with_list else None
-    )
+    found = sum(_WS.sub("", s) in flat for s in with_list) / len(with_list) if with_list else None
     absent = (
         sum(_WS.sub("", s) not in flat for s in without_list) / len(without_list)
         if without_list
@@ -110,10 +108,10 @@ def decode_page(raw: bytes) -> str:
     """Decode saved page bytes: the project's decoder when present, else UTF-8 then GB18030."""
     try:
         from parkcrawl.text import decode_html
-
+    except ImportError:  # the project's decoder is not there yet
+        decode_html = None
+    if decode_html is not None:
         return decode_html(raw).text
-    except Exception:  # the decoder may not exist yet, or may fail on a quirk page
-        pass
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -270,7 +268,9 @@ def _fmt(value: float | bool | None) -> str:
 
 def format_table(scores: list[PageScore]) -> str:
     """A plain-text per-page table plus the overall line."""
-    lines = [f"{'page':34} {'F1':>5} {'P':>5} {'R':>5} {'title':>5} {'date':>5} {'with':>5} {'w/o':>5}"]
+    lines = [
+        f"{'page':34} {'F1':>5} {'P':>5} {'R':>5} {'title':>5} {'date':>5} {'with':>5} {'w/o':>5}"
+    ]
     for s in scores:
         lines.append(
             f"{s.name:34} {_fmt(s.body_f1)} {_fmt(s.body_precision)} {_fmt(s.body_recall)} "

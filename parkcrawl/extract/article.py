@@ -5,9 +5,8 @@ Pure: ``extract_article(html, url)`` needs no Scrapy, network or clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -31,11 +30,11 @@ from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
     BREADCRUMB_ATTR_XPATH,
     BREADCRUMB_CSS_ONLY,
-    BREADCRUMB_MAX_ITEMS,
     BREADCRUMB_DROP_TAIL,
     BREADCRUMB_ITEM_MAX_CHARS,
     BREADCRUMB_MARKERS,
     BREADCRUMB_MAX_CHARS,
+    BREADCRUMB_MAX_ITEMS,
     BREADCRUMB_SEPARATORS,
     CELL_TAGS,
     DATE_ELEMENT_MAX_CHARS,
@@ -186,9 +185,7 @@ def dateline_regions(
         # No headline found: the dateline is the text just above the container.
         above = text[max(0, c_start - DATELINE_WINDOW_BEFORE) : c_start]
         before = above[-DATELINE_WINDOW_AFTER:] + "\n" + header
-    after = "\n".join(
-        ["\n".join(body.removed), text[c_end : c_end + DATELINE_WINDOW_AFTER], above]
-    )
+    after = "\n".join(["\n".join(body.removed), text[c_end : c_end + DATELINE_WINDOW_AFTER], above])
     return before, after
 
 

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 from parsel.csstranslator import HTMLTranslator
 
 from parkcrawl.extract.dates import find_dates
@@ -44,7 +45,7 @@ from parkcrawl.extract.selectors import (
     WIDGET_MAX_CHARS,
 )
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\u2060\ufeff]+")
 _CSS = HTMLTranslator()
 _BREAK = "\n"
@@ -66,7 +67,9 @@ def css(el: etree._Element, selector: str) -> list[etree._Element]:
     """Elements matching a CSS selector (compiled once)."""
     xpath = _XPATH_CACHE.get(selector)
     if xpath is None:
-        xpath = _XPATH_CACHE[selector] = etree.XPath(_CSS.css_to_xpath(selector, prefix="descendant-or-self::"))
+        xpath = _XPATH_CACHE[selector] = etree.XPath(
+            _CSS.css_to_xpath(selector, prefix="descendant-or-self::")
+        )
     return list(xpath(el))
 
 
@@ -201,7 +204,9 @@ def density_score(el: etree._Element, st: NodeStats) -> float:
     return score
 
 
-def densest_node(body: etree._Element, stats: dict[etree._Element, NodeStats]) -> etree._Element | None:
+def densest_node(
+    body: etree._Element, stats: dict[etree._Element, NodeStats]
+) -> etree._Element | None:
     """The block element whose text is densest in sentences and poorest in links."""
     best, best_score = None, 0.0
     for el in body.iter():
@@ -227,7 +232,9 @@ def _valid(st: NodeStats) -> bool:
     return st.text_chars >= BODY_MIN_CHARS and st.link_ratio <= BODY_MAX_LINK_RATIO
 
 
-def _best_match(matches: list[etree._Element], stats: dict[etree._Element, NodeStats]) -> etree._Element | None:
+def _best_match(
+    matches: list[etree._Element], stats: dict[etree._Element, NodeStats]
+) -> etree._Element | None:
     """Of several matches, the one with the most text; an inner match holding nearly all of an
     outer one's text wins (it carries less furniture)."""
     valid = [m for m in matches if m in stats and _valid(stats[m])]
@@ -235,9 +242,12 @@ def _best_match(matches: list[etree._Element], stats: dict[etree._Element, NodeS
         return None
     best = max(valid, key=lambda m: stats[m].text_chars)
     for inner in valid:
-        if inner is not best and _is_ancestor(best, inner):
-            if stats[inner].text_chars >= 0.8 * stats[best].text_chars:
-                best = inner
+        if (
+            inner is not best
+            and _is_ancestor(best, inner)
+            and stats[inner].text_chars >= 0.8 * stats[best].text_chars
+        ):
+            best = inner
     return best
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from parkcrawl.extract.selectors import (
     DATE_LABEL_WINDOW,
@@ -54,7 +54,7 @@ def _format(match: re.Match[str]) -> str | None:
     tz = match["tz"]
     if tz:
         # A time written in another zone is moved to China time; the precision stays as written.
-        offset = timezone.utc if tz == "Z" else _parse_offset(tz)
+        offset = UTC if tz == "Z" else _parse_offset(tz)
         moment = moment.replace(tzinfo=offset).astimezone(CHINA_TZ).replace(tzinfo=None)
     if second is None:
         return moment.strftime("%Y-%m-%dT%H:%M") + "+08:00"
@@ -103,7 +103,9 @@ def pick_dateline_date(text: str, *, labelled_only: bool = False) -> str | None:
     ``labelled_only`` keeps only dates with a publication label, for text far from the headline.
     """
     found = find_dates(text)
-    order: tuple[str | None, ...] = ("published",) if labelled_only else ("published", None, "written")
+    order: tuple[str | None, ...] = (
+        ("published",) if labelled_only else ("published", None, "written")
+    )
     for wanted in order:
         for item in found:
             if item.label == wanted:

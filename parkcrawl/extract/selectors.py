@@ -11,30 +11,108 @@ import re
 
 # Elements whose content is never article text; removed (with their text) before anything else.
 DROP_TAGS: tuple[str, ...] = (
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-    "select", "option", "textarea", "button", "input", "map", "audio", "video", "source",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "select",
+    "option",
+    "textarea",
+    "button",
+    "input",
+    "map",
+    "audio",
+    "video",
+    "source",
 )
 
 # Inline formatting: does not count as a tag when measuring text density (a paragraph split
 # into <span>/<font> runs by a WYSIWYG editor is still one paragraph).
-INLINE_TAGS: frozenset[str] = frozenset({
-    "a", "span", "font", "strong", "b", "em", "i", "u", "sup", "sub", "small", "big", "s",
-    "strike", "label", "abbr", "cite", "code", "q", "mark", "ins", "del", "nobr", "o:p",
-})
+INLINE_TAGS: frozenset[str] = frozenset(
+    {
+        "a",
+        "span",
+        "font",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "sup",
+        "sub",
+        "small",
+        "big",
+        "s",
+        "strike",
+        "label",
+        "abbr",
+        "cite",
+        "code",
+        "q",
+        "mark",
+        "ins",
+        "del",
+        "nobr",
+        "o:p",
+    }
+)
 
 # Elements that start a new line when an element's text is laid out as paragraphs.
-BLOCK_TAGS: frozenset[str] = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "tbody", "thead",
-    "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
-    "header", "footer", "nav", "aside", "blockquote", "center", "pre", "hr", "figure",
-    "figcaption", "address", "form", "fieldset", "legend", "details", "summary",
-})
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "blockquote",
+        "center",
+        "pre",
+        "hr",
+        "figure",
+        "figcaption",
+        "address",
+        "form",
+        "fieldset",
+        "legend",
+        "details",
+        "summary",
+    }
+)
 
 # Table cells are laid out side by side: a space between them, not a new line.
 CELL_TAGS: frozenset[str] = frozenset({"td", "th"})
 
 # Inline `style` that hides an element (widgets, templates, print-only copies).
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # -- title ---------------------------------------------------------------------------------------
 
@@ -68,7 +146,7 @@ SITE_NAME_TAIL = re.compile(
     r"(网|网站|门户|门户网站|政府|人民政府|园区|产业园|开发区|高新区|新区|管委会|委员会|办公室|"
     r"频道|首页|在线|日报|晚报|时报|新闻|新闻网|报社|电视台|广播电台|平台|中心|局|厅|部|署|"
     r"集团|公司|官网|\.com|\.cn|\.net|\.org|\.gov\.cn)$",
-    re.I,
+    re.IGNORECASE,
 )
 # Channel names that may trail a title without a site-like ending ("_探索者", "_科技"); a
 # longer trailing segment is a site only if SITE_NAME_TAIL matches and it is at most
@@ -82,23 +160,61 @@ SITE_NAME_MAX_CHARS = 24
 # (BODY_MIN_CHARS, low link density); otherwise the next one is tried, then the density scorer.
 CONTENT_SELECTORS: tuple[str, ...] = (
     # TRS WCM: the editor's output div, used by most provincial and city government sites.
-    "div.TRS_Editor", ".TRS_UEDITOR", ".trs_editor_view", ".trs_paper_default",
+    "div.TRS_Editor",
+    ".TRS_UEDITOR",
+    ".trs_editor_view",
+    ".trs_paper_default",
     # Hanweb (大汉) and other government CMSs: the zoomable article text box.
-    "#zoom", "#Zoom", "#UCAP-CONTENT", ".pages_content", "#ozoom",
+    "#zoom",
+    "#Zoom",
+    "#UCAP-CONTENT",
+    ".pages_content",
+    "#ozoom",
     # Park and government templates.
-    ".bt_content", ".xl_content", ".xxgk_content", ".zw_content", ".detail-content",
-    ".detail_content", ".article-content", ".article_content", "#article-content",
-    "#articleContent", ".articleContent", ".art_content", ".news_content", ".news-content",
-    ".newsContent", ".con_content", ".show_content", ".text_content", ".TextContent",
+    ".bt_content",
+    ".xl_content",
+    ".xxgk_content",
+    ".zw_content",
+    ".detail-content",
+    ".detail_content",
+    ".article-content",
+    ".article_content",
+    "#article-content",
+    "#articleContent",
+    ".articleContent",
+    ".art_content",
+    ".news_content",
+    ".news-content",
+    ".newsContent",
+    ".con_content",
+    ".show_content",
+    ".text_content",
+    ".TextContent",
     # Common news CMS names.
-    "#artibody", ".artibody", "#article_body", ".article-body", ".article_body", ".post_text",
-    "#endText", "#text_area", ".rm_txt_con", ".show_text", ".main-text", ".main_text",
+    "#artibody",
+    ".artibody",
+    "#article_body",
+    ".article-body",
+    ".article_body",
+    ".post_text",
+    "#endText",
+    "#text_area",
+    ".rm_txt_con",
+    ".show_text",
+    ".main-text",
+    ".main_text",
     "[itemprop=articleBody]",
 )
 # Generic names come last: on many templates they wrap the whole page or a sidebar box, so they
 # are only trusted when the density scorer's choice lies inside them and fills most of them.
 GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
-    "article", "#content", ".content", "#detail", ".detail", "#text", ".text",
+    "article",
+    "#content",
+    ".content",
+    "#detail",
+    ".detail",
+    "#text",
+    ".text",
 )
 # Share of a generic container's text the density scorer's node must hold for the container to
 # be used as a whole (the rest being captions, attachments and a dateline the cleanup removes).
@@ -110,17 +226,40 @@ BODY_MIN_CHARS = 20
 BODY_MAX_LINK_RATIO = 0.5
 
 # Element names that never hold article text, for the density scorer.
-DENSITY_SKIP_TAGS: frozenset[str] = frozenset({
-    "head", "title", "meta", "link", "a", "li", "ul", "ol", "nav", "header", "footer", "aside",
-    "form", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "img",
-    # a paragraph is a part of the article, never the article: its container is scored instead
-    "p",
-} | INLINE_TAGS)
+DENSITY_SKIP_TAGS: frozenset[str] = frozenset(
+    {
+        "head",
+        "title",
+        "meta",
+        "link",
+        "a",
+        "li",
+        "ul",
+        "ol",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "img",
+        # a paragraph is a part of the article, never the article: its container is scored instead
+        "p",
+    }
+    | INLINE_TAGS
+)
 
 # class/id words of article boxes: the density scorer gives them a bonus (as GNE does).
 CONTENT_HINT = re.compile(
     r"(^|[\s_-])(content|article|artibody|zoom|text|detail|main[-_]?text|post|news[-_]?txt|"
-    r"trs_editor|zw|zhengwen|xl|body)", re.I
+    r"trs_editor|zw|zhengwen|xl|body)",
+    re.IGNORECASE,
 )
 CONTENT_HINT_BONUS = 1.5
 # class/id words of page furniture: the density scorer penalises them.
@@ -128,7 +267,7 @@ NOISE_HINT = re.compile(
     r"(^|[\s_-])(nav|menu|footer|foot|header|sidebar|side|right|left|comment|recommend|"
     r"related|xgwz|xgxw|hot|rank|share|copyright|banner|ad|ads|advert|links?|friend)"
     r"([\s_-]|\d|$)",
-    re.I,
+    re.IGNORECASE,
 )
 NOISE_HINT_PENALTY = 0.3
 
@@ -142,36 +281,45 @@ WIDGET_HINT = re.compile(
     r"related|xgwz|xgxw|xglj|recommend|tuijian|qrcode|ewm|erweima|weixin|wechat|toolbar|"
     r"tools|article[-_]?tool|func|collect|favorite|comment|pinglun|editor[-_]?name|zrbj|"
     r"bianji|copyright|banquan)",
-    re.I,
+    re.IGNORECASE,
 )
 WIDGET_MAX_CHARS = 200
 
 # Lines that are furniture wherever they stand (whole line, after trimming).
-BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
-    # share, print, close, font-size and favourite widgets
-    r"^[【\[]?\s*(分享到|分享至|分享)\s*[:：]?",
-    r"[【\[]\s*(打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部|字体|字号)\s*[】\]]",
-    r"^(打印本页|关闭窗口|打印|关闭|返回顶部|返回列表|收藏本页|加入收藏|纠错)$",
-    r"^(字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
-    r"^[【\[]?\s*(纠错|我要纠错)\s*[】\]]?$",
-    # previous / next article links
-    r"^(上一篇|下一篇|上一条|下一条|阅读下一篇|上篇|下篇)\s*[:：]?",
-    # editor, source, author and counter lines
-    r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|审校|校对|终审|初审|复审|编审|监制|主编|值班编辑)"
-    r"\s*[:：]",
-    r"^[【\[（(]?\s*(来源|作者|文章来源|信息来源|稿源|供稿|撰稿|摄影|浏览次数|浏览量|阅读量|点击数|"
-    r"点击量|访问量|阅读次数|发布者|发布人|发布机构)\s*[:：]",
-    r"^(浏览次数|阅读|点击|访问)\s*[:：]?\s*\d*\s*次?$",
-    # copyright and registration footers
-    r"(版权所有|Copyright|©|\(c\)\s*\d{4}|ICP\s*备|ICP证|备案号|网站标识码|公网安备|"
-    r"网安备|主办单位|承办单位|技术支持)",
-    # photo-gallery and player chrome
-    r"^(扫一扫|手机扫描|微信扫一扫|用微信扫描|扫描二维码)",
-    r"^\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$",
-    r"^(?i:(pdf|word|doc|docx|wps|ofd)\s*下载\s*)+$",
-    r"^(正在加载|加载中|自动播放|点击加载更多|加载更多|查看更多|展开全文|阅读全文|点击播放)",
-    r"^【\s*(相关|延伸)阅读\s*】$",
-))
+BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        # share, print, close, font-size and favourite widgets
+        r"^[【\[]?\s*(分享到|分享至|分享)\s*[:：]?",
+        r"[【\[]\s*(打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部|字体|字号)\s*[】\]]",
+        r"^(打印本页|关闭窗口|打印|关闭|返回顶部|返回列表|收藏本页|加入收藏|纠错)$",
+        r"^(字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
+        r"^[【\[]?\s*(纠错|我要纠错)\s*[】\]]?$",
+        # previous / next article links
+        r"^(上一篇|下一篇|上一条|下一条|阅读下一篇|上篇|下篇)\s*[:：]?",
+        # editor, source, author and counter lines
+        (
+            r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|审校|校对|终审|初审|复审|编审|监制|主编|值班编辑)"
+            r"\s*[:：]"
+        ),
+        (
+            r"^[【\[（(]?\s*(来源|作者|文章来源|信息来源|稿源|供稿|撰稿|摄影|浏览次数|浏览量|阅读量|点击数|"
+            r"点击量|访问量|阅读次数|发布者|发布人|发布机构)\s*[:：]"
+        ),
+        r"^(浏览次数|阅读|点击|访问)\s*[:：]?\s*\d*\s*次?$",
+        # copyright and registration footers
+        (
+            r"(版权所有|Copyright|©|\(c\)\s*\d{4}|ICP\s*备|ICP证|备案号|网站标识码|公网安备|"
+            r"网安备|主办单位|承办单位|技术支持)"
+        ),
+        # photo-gallery and player chrome
+        r"^(扫一扫|手机扫描|微信扫一扫|用微信扫描|扫描二维码)",
+        r"^\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$",
+        r"^(?i:(pdf|word|doc|docx|wps|ofd)\s*下载\s*)+$",
+        r"^(正在加载|加载中|自动播放|点击加载更多|加载更多|查看更多|展开全文|阅读全文|点击播放)",
+        r"^【\s*(相关|延伸)阅读\s*】$",
+    )
+)
 # Boilerplate lines are short; a long line that merely mentions "版权所有" is article text.
 BOILERPLATE_LINE_MAX_CHARS = 90
 
@@ -198,9 +346,19 @@ BODY_END_MARKERS = re.compile(
 # Publication-date meta tags, most authoritative first: the government portal standard, then
 # the news CMS names, then Open Graph (often the last update rather than the publication).
 DATE_META_NAMES: tuple[str, ...] = (
-    "PubDate", "pubdate", "publishdate", "PublishDate", "publish_date", "publish-date",
-    "article:published_time", "og:article:published_time", "og:release_date", "datePublished",
-    "firstpublishedtime", "dc.date.issued", "DC.date",
+    "PubDate",
+    "pubdate",
+    "publishdate",
+    "PublishDate",
+    "publish_date",
+    "publish-date",
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "datePublished",
+    "firstpublishedtime",
+    "dc.date.issued",
+    "DC.date",
 )
 
 # Labels of the publication date in a dateline, strongest first; 成文日期 (the day a document
@@ -261,7 +419,9 @@ SOURCE_MAX_CHARS = 40
 # -- breadcrumb ----------------------------------------------------------------------------------
 
 # Text that introduces a breadcrumb trail.
-BREADCRUMB_MARKERS = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在位置|现在的位置|当前页面)\s*[:：]?")
+BREADCRUMB_MARKERS = re.compile(
+    r"(当前位置|您的位置|你的位置|所在位置|现在位置|现在的位置|当前页面)\s*[:：]?"
+)
 # class/id words of a breadcrumb element (matched against attributes only: "location" also
 # appears in every script that reads window.location). "current" ("mm_current", "curr_nav")
 # is weaker, so any element found here must show separators (BREADCRUMB_SEPARATORS) between
@@ -270,13 +430,14 @@ BREADCRUMB_ATTR_XPATH = (
     "//*[re:test(@class, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos|current', 'i') or "
     "re:test(@id, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos', 'i')]"
 )
-BREADCRUMB_CSS_ONLY = re.compile(r"crumb", re.I)
+BREADCRUMB_CSS_ONLY = re.compile(r"crumb", re.IGNORECASE)
 BREADCRUMB_MAX_ITEMS = 8
 # "->" and "-->" from old table layouts come before ">" so their dashes go with them.
 BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:-+>+|=>|>+|»|›|→|＞+|/|\\|\||｜)\s*")
 # Trailing items that name the page kind rather than a section.
-BREADCRUMB_DROP_TAIL: frozenset[str] = frozenset({"正文", "详情", "正文内容", "内容", "详细内容",
-                                                  "文章详情", "新闻详情", "详细信息"})
+BREADCRUMB_DROP_TAIL: frozenset[str] = frozenset(
+    {"正文", "详情", "正文内容", "内容", "详细内容", "文章详情", "新闻详情", "详细信息"}
+)
 BREADCRUMB_MAX_CHARS = 200
 BREADCRUMB_ITEM_MAX_CHARS = 30
 

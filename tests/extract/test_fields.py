@@ -42,8 +42,10 @@ def test_parse_source(text: str, expected: str | None) -> None:
         ("首页 >> 新闻中心 >> 正文内容", ["首页", "新闻中心"]),
         ("首页＞通知公告", ["首页", "通知公告"]),
         # the article's own (long) title closing the trail is not a section
-        ("当前位置：首页 > 动态 > 园区召开2024年度企业安全生产知识竞赛暨表彰大会并部署明年工作",
-         ["首页", "动态"]),
+        (
+            "当前位置：首页 > 动态 > 园区召开2024年度企业安全生产知识竞赛暨表彰大会并部署明年工作",
+            ["首页", "动态"],
+        ),
         ("当前位置：", []),
     ],
 )
@@ -137,8 +139,10 @@ _BODY = "<div><p>一段足够长的正文，用来让页面像一篇文章，里
         # a midnight time in the meta is a CMS default, not a written time
         ("<meta name='PubDate' content='2022-01-28 00:00:00'>", "2022-01-28"),
         ("<meta name='PubDate' content='2024-05-09 16:05'>", "2024-05-09T16:05+08:00"),
-        ("<meta property='article:published_time' content='2024-05-09T08:05:00Z'>",
-         "2024-05-09T16:05:00+08:00"),
+        (
+            "<meta property='article:published_time' content='2024-05-09T08:05:00Z'>",
+            "2024-05-09T16:05:00+08:00",
+        ),
         # an invalid meta date is ignored, the URL date is the last resort
         ("<meta name='PubDate' content='2024-02-30'>", "2024-11-22"),
     ],

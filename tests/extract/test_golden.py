@@ -14,8 +14,13 @@ _WS = re.compile(r"\s+")
 
 def test_every_required_layout_has_a_case() -> None:
     assert set(CASES) >= {
-        "trs-editor", "hanweb-zoom", "table-2005", "title-suffix-div-headline",
-        "written-date", "body-year-first", "park-demo",
+        "trs-editor",
+        "hanweb-zoom",
+        "table-2005",
+        "title-suffix-div-headline",
+        "written-date",
+        "body-year-first",
+        "park-demo",
     }
 
 
