@@ -38,6 +38,7 @@ class _Lexicon:
     name_initials: frozenset[str]
     bylines: frozenset[str]
     breakers: _Words
+    false_titles: _Words
     verbs: _Words
     particles: _Words
     leaders: _Words
@@ -99,6 +100,7 @@ def _lexicon() -> _Lexicon:
         name_initials=frozenset(surnames["single"]) | {w[0] for w in surnames["compound"]},
         bylines=frozenset(titles["byline"]),
         breakers=_longest_first(titles["breakers"]),
+        false_titles=_longest_first(titles["false_titles"]),
         verbs=_longest_first(verbs["verbs"]),
         particles=_longest_first(verbs["particles"]),
         leaders=_longest_first(verbs["leaders"]),
@@ -152,7 +154,13 @@ def _title_ending_at(text: str, end: int, lex: _Lexicon) -> str | None:
         return None
     for n in lex.title_lengths:
         if end >= n and text[end - n : end] in lex.titles:
-            return None if _starts_any(text, end, lex.breakers) else text[end - n : end]
+            if _starts_any(text, end, lex.breakers) or _ends_any(text, end, lex.false_titles):
+                return None
+            if _ends_any(text, end + 1, lex.false_titles):
+                return None  # 市长江: the next character turns the title into another word
+            if any(text[end - n : end + m] in lex.titles for m in (1, 2)):
+                return None  # 摄影师: the title goes on, the name starts later
+            return text[end - n : end]
     return None
 
 
@@ -326,7 +334,7 @@ def _mentions(text: str, lex: _Lexicon) -> list[_Mention]:
         mention: _Mention | None = None
         if title is not None:
             role = _role_left(text, k - len(title), k, last_end, lex)
-            mention = _titled_at(text, i, role, lex)
+            mention = _titled_at(text, i, role, lex, after_title=True)
         elif byline_role is not None and not text[last_end:i].strip(_SPACE + "、"):
             # "记者 李明 王芳": further names after a by-line label share it.
             mention = _titled_at(text, i, byline_role, lex)
@@ -364,7 +372,9 @@ def _foreign_at(text: str, i: int, lex: _Lexicon) -> tuple[str, int] | None:
 _RANK = {"strong": 0, "list": 1, "weak": 2}
 
 
-def _titled_at(text: str, i: int, role: str, lex: _Lexicon) -> _Mention | None:
+def _titled_at(
+    text: str, i: int, role: str, lex: _Lexicon, *, after_title: bool = False
+) -> _Mention | None:
     foreign = _foreign_at(text, i, lex)
     if foreign is not None:
         return _Mention(foreign[0], role, i, foreign[1])
@@ -378,6 +388,13 @@ def _titled_at(text: str, i: int, role: str, lex: _Lexicon) -> _Mention | None:
         # "领事田中浩二一行": a four-character (Japanese) name, only after a title and before a verb
         if len(text[i + 1 : i + 4]) == 3 and _follow_kind(text, i + 4, lex) == "strong":
             best = (0, text[i : i + 4], i + 4)
+    if best is None and after_title:
+        # "书记周文博宣布…" with a verb the lexicon lacks: after a real title, three characters
+        # that pass every name check are taken as the name (most names have three).
+        for name, end in _candidates(text, i, lex):
+            if end - i == 3 and len(name) == 3 and end < len(text) and _is_han(text[end]):
+                best = (3, name, end)
+                break
     return None if best is None else _Mention(best[1], role, i, best[2])
 
 

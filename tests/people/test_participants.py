@@ -44,6 +44,12 @@ def names(text: str) -> list[tuple[str, str | None]]:
         ("副市长潘建华带领市发改委主任卢俊一行来园区。", [("潘建华", "副市长"), ("卢俊", "市发改委主任")]),
         # a title at the very end of the text, name last
         ("主持人：园区管委会副主任吴敏", [("吴敏", "园区管委会副主任")]),
+        # a verb the lexicon lacks: after a real title a three-character name is still taken
+        ("园区管委会主任沈立新拍板决定。", [("沈立新", "园区管委会主任")]),
+        # ...but not for a bare name in a list after a titled one (林洋能源 is a company)
+        ("集团副总裁薛驰、林洋能源总经理方壮志发言。", [("薛驰", "集团副总裁"), ("方壮志", "林洋能源总经理")]),
+        # a title that goes on into a longer one: the name starts after 摄影师, not at 师
+        ("摄影师王涛现场拍摄。", [("王涛", "摄影师")]),
     ],
 )
 def test_titled_names(text: str, expected: list[tuple[str, str | None]]) -> None:
