@@ -5,7 +5,7 @@ characters, accepted when it stands right after an office title (``data/people_t
 or, without a title, when what follows makes it surely a person (a verb from
 ``data/people_verbs.txt``, or a name list ending in one). ``data/people_not_names.txt`` keeps
 places, units and companies out. The role is the title chunk as written just before the name,
-organisation included ("园区党工委委员、管委会副主任"); by-line labels give role "记者"/"通讯员".
+organisation included ("园区党工委委员、管委会副主任"); by-line names (记者 李明) have role null.
 """
 
 from __future__ import annotations
@@ -412,6 +412,9 @@ def extract_participants(text: str) -> list[Participant]:
     order: list[str] = []
     roles: dict[str, str | None] = {}
     for mention in _mentions(text, lex):
+        if mention.role in lex.bylines:
+            # A by-line label (记者, 通讯员) says who wrote, not an office held: role null.
+            mention.role = None
         if mention.name not in roles:
             order.append(mention.name)
             roles[mention.name] = mention.role

@@ -155,11 +155,11 @@ def test_not_persons(text: str) -> None:
     ("text", "expected"),
     [
         # the label is the role; a second label starts a new role
-        ("（记者 李明 通讯员 张华）", [("李明", "记者"), ("张华", "通讯员")]),
+        ("（记者 李明 通讯员 张华）", [("李明", None), ("张华", None)]),
         # further names after the same label share it
-        ("记者 陶然 通讯员 祝晓雯 曹宇航", [("陶然", "记者"), ("祝晓雯", "通讯员"), ("曹宇航", "通讯员")]),
+        ("记者 陶然 通讯员 祝晓雯 曹宇航", [("陶然", None), ("祝晓雯", None), ("曹宇航", None)]),
         # no space between label and name
-        ("本报记者周雯报道", [("周雯", "本报记者")]),
+        ("本报记者周雯报道", [("周雯", None)]),
         # 记者 without a name
         ("记者从园区经济发展局获悉，外贸增长15%。", []),
     ],

@@ -39,7 +39,7 @@ def test_stdin_input(monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("记者 李明\n".encode())))
     assert main_people([]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "file": "-", "participants": [{"name": "李明", "role": "记者"}]}
+        "file": "-", "participants": [{"name": "李明", "role": None}]}
 
 
 def test_missing_file_is_exit_2_with_one_line(tmp_path, capsys) -> None:
