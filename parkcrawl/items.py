@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+# Bump the minor version for added fields, the major one for changed or removed fields.
+SCHEMA_VERSION = "1.0"
+
 # Internal fields carry the raw page between stages; FEED_EXPORT_FIELDS leaves them out.
 _INTERNAL = {"internal": True}
 
@@ -37,12 +40,21 @@ class Article:
     """``Hans`` or ``Hant``: the script of the page as served."""
     quality_flags: list[str] = field(default_factory=list)
     """What the cleaner had to repair, e.g. ``pinyin_annotations``, ``lost_characters``."""
+    revision: int = 1
+    """1 when first emitted; incremented each time a later run finds the content changed."""
+    first_seen_at: str | None = None
+    """When any run first emitted this article, ISO 8601 UTC (kept across revisions)."""
+    media: list[dict[str, str | None]] = field(default_factory=list)
+    """Images and attachments linked from the article body: ``{"url", "type", "caption"}``."""
+    schema_version: str = SCHEMA_VERSION
+    """The version of the output schema this line follows (schema/article.schema.json)."""
 
     # --- internal: filled by the spider and cleaning stage, never exported ---
     raw_body: bytes | None = field(default=None, repr=False, metadata=_INTERNAL)
     content_type: str | None = field(default=None, metadata=_INTERNAL)
     walked_path: list[str] = field(default_factory=list, metadata=_INTERNAL)
     html: str | None = field(default=None, repr=False, metadata=_INTERNAL)
+    response_headers: dict[str, str] = field(default_factory=dict, metadata=_INTERNAL)
 
 
 def output_fields(item_class: Any = Article) -> list[str]:

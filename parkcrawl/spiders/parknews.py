@@ -16,13 +16,18 @@ import scrapy
 from parsel import Selector
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from parkcrawl import signals
+from parkcrawl.failures import failure_reason
 from parkcrawl.items import Article
 from parkcrawl.navigation import article_links, find_section_link, pagination_links, section_link_texts
 from parkcrawl.text import clean_page, clean_text
+
+
+# Response headers kept on the item for later runs' conditional requests.
+KEPT_HEADERS = (b"ETag", b"Last-Modified")
+# request.meta["parknews_kind"]: what a request fetches, for middlewares and the archive.
+PAGE_KINDS = ("section", "listing", "article")
 
 
 class ArgumentError(ValueError):
@@ -49,17 +54,6 @@ def resolve_start_url(start_url: str | None, setting: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ArgumentError(f"start_url must be an http(s) URL with a host, got {url!r}")
     return url
-
-
-def failure_reason(failure: Any) -> str:
-    """A short human reason for a failed request, as the run summary prints it."""
-    if failure.check(HttpError):
-        return f"status {failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout"
-    if failure.check(DNSLookupError):
-        return "DNS lookup failed"
-    return failure.type.__name__ if failure.type else "fetch failed"
 
 
 class ParknewsSpider(scrapy.Spider):
@@ -93,6 +87,7 @@ class ParknewsSpider(scrapy.Spider):
             callback=self.parse_section,
             errback=self.start_failed,
             cb_kwargs={"level": 0, "walked": ["首页"]},
+            meta={"parknews_kind": "section"},
         )
 
     def _cleaned(self, response: Response) -> Selector:
@@ -119,12 +114,12 @@ class ParknewsSpider(scrapy.Spider):
         if level + 1 < len(self.path):
             yield response.follow(
                 link.url, callback=self.parse_section, errback=self.start_failed,
-                cb_kwargs={"level": level + 1, "walked": walked},
+                cb_kwargs={"level": level + 1, "walked": walked}, meta={"parknews_kind": "section"},
             )
         else:
             yield response.follow(
                 link.url, callback=self.parse_listing, errback=self.listing_failed,
-                cb_kwargs={"walked": walked},
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
             )
 
     def parse_listing(self, response: Response, walked: list[str]) -> Iterator[Any]:
@@ -137,22 +132,29 @@ class ParknewsSpider(scrapy.Spider):
         for link in found.links:
             yield response.follow(
                 link.url, callback=self.parse_article, errback=self.article_failed,
-                cb_kwargs={"walked": walked},
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
             )
         for url in pagination_links(sel, response.url):
             yield response.follow(
                 url, callback=self.parse_listing, errback=self.listing_failed,
-                cb_kwargs={"walked": walked},
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
             )
 
     def parse_article(self, response: Response, walked: list[str]) -> Iterator[Article]:
         """Hand the raw page on; the pipelines clean and extract it."""
+        fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         yield Article(
             url=response.url,
-            fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            fetched_at=fetched_at,
+            first_seen_at=fetched_at,
             raw_body=response.body,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             walked_path=walked,
+            response_headers={
+                name.decode("latin-1").lower(): value.decode("latin-1")
+                for name, value in ((k, response.headers.get(k)) for k in KEPT_HEADERS)
+                if value
+            },
         )
 
     def start_failed(self, failure: Any) -> None:
