@@ -45,6 +45,12 @@ LOST_MARKS = frozenset("?？\ufffd")
 MIN_ANNOTATIONS = 3
 # Toneless readings alone count as the artifact only when there are this many.
 MIN_TONELESS_ONLY = 6
+# Fewer annotations still show the artifact when every one of them (at least this many, one
+# tone-marked) sits on a Traditional-only character or a lost one: the mirror annotated only
+# characters it converted, while a deliberate gloss explains a rare character that both
+# scripts share (王喆(zhé), 李堃(kūn)). A short title such as 推進(jìn)跨江通道建設(shè) is
+# then cleaned even outside its page.
+MIN_SIGNATURE = 2
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,14 @@ def _kind(ch: str, reading: str) -> int:
     return kind
 
 
+@lru_cache(maxsize=16384)
+def _converted(ch: str) -> bool:
+    """Whether the mirror could have produced ``ch``: a lost mark or a Traditional-only character."""
+    from parkcrawl.text.script import to_simplified
+
+    return ch in LOST_MARKS or to_simplified(ch) != ch
+
+
 def _reopen(match: re.Match[str]) -> str:
     """``?fù)`` → ``?(fù)`` when the reading is a tone-marked syllable (``?ok)`` stays)."""
     whole = match.group()
@@ -200,7 +214,11 @@ def _strip(text: str, html: bool) -> StripResult:
         pass  # the page shows tone-marked annotations: toneless ones are accepted too
     elif toneless >= MIN_TONELESS_ONLY and not toned:
         pass
-    else:
+    elif not (
+        toned
+        and toned + toneless >= MIN_SIGNATURE
+        and all(_converted(a) for a, k in zip(anchors, kinds) if k)
+    ):
         return StripResult(text, 0, 0)
     if INVALID in kinds:
         for i, kind in enumerate(kinds):
