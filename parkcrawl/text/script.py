@@ -6,27 +6,23 @@ import re
 from typing import Any
 
 # Config chosen by measurement (tests/text/test_script.py::test_config_measurement re-checks it).
-# On the seed article, after stripping annotations (2,424 characters):
-#   t2s   : 4 errors, 著 left in 著手 / 向著 / 著重 / 著力 (Taiwan usage the mirror produced)
-#   hk2s  : the same 4 errors
+# Seed article, after stripping annotations (2,424 characters):
+#   t2s   : 4 errors, 著 left in 著手 / 向著 / 著重 / 著力 (Taiwan usage the mirror produced);
+#           hk2s the same
 #   tw2s  : 0 errors
-#   tw2sp : 0 character errors but 2 vocabulary swaps (智慧化→智能化, 核心→内核): wrong for
-#           a text whose original was Simplified
-# On the labelled set (tests/text/annotation_cases.tsv, the authored Simplified originals
-# against tw2s of their Traditional form) see the same test for the current figures.
-# Speed on the seed: t2s ≈ 0.31 ms, tw2s ≈ 0.54 ms per call.
+#   tw2sp : 3 characters rewritten by vocabulary swaps (智慧化→智能化, 核心→内核): wrong for a
+#           text whose original was Simplified
+# Labelled set (245 authored Simplified sentences → s2t → back), character errors:
+#   t2s 0, tw2s 0, tw2sp 28
+# Speed on the seed (4,906 characters with annotations): t2s ≈ 0.2–0.3 ms, tw2s ≈ 0.35–0.55 ms.
 OPENCC_CONFIG = "tw2s"
 
 _converter: Any = None
+_s2t: Any = None
 
 # CJK unified ideographs (BMP blocks, compatibility block, supplementary planes).
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_RE = re.compile(f"[{CJK_CLASS}]")
-
-# Share of distinct CJK characters that must change under to_simplified for a text to count
-# as Traditional. Simplified prose loses at most a variant or two under tw2s (著 in 著手);
-# Traditional prose loses 20–40% of its distinct characters (measured in test_script.py).
-HANT_SHARE = 0.05
 
 
 def _get_converter() -> Any:
@@ -48,23 +44,41 @@ def to_simplified(text: str) -> str:
     return str(converter.convert(text))
 
 
-def changed_share(original: str, converted: str) -> float:
-    """Share of the distinct CJK characters of ``original`` that ``converted`` no longer contains.
+def _to_traditional(text: str) -> str:
+    global _s2t
+    if _s2t is None:
+        import opencc
 
-    Counting distinct characters keeps this to set operations (fast on long pages).
-    """
-    if original == converted:
-        return 0.0
-    chars = set(original)
-    cjk = sum(1 for ch in chars if ch >= "\u3400" and _CJK_RE.match(ch))
-    if not cjk:
-        return 0.0
-    return len(chars.difference(converted)) / cjk
+        _s2t = opencc.OpenCC("s2t")
+    return str(_s2t.convert(text))
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """(Traditional-only, Simplified-only) distinct CJK characters of ``text``, character by character."""
+    chars = "".join(sorted(c for c in set(text) if c >= "\u3400" and _CJK_RE.match(c)))
+    if not chars:
+        return 0, 0
+    simplified = to_simplified(chars)
+    traditional = _to_traditional(chars)
+    if len(simplified) != len(chars) or len(traditional) != len(chars):  # a phrase matched
+        simplified = "".join(to_simplified(c) for c in chars)
+        traditional = "".join(_to_traditional(c) for c in chars)
+    hant = sum(1 for a, b in zip(chars, simplified) if a != b)
+    hans = sum(1 for a, b in zip(chars, traditional) if a != b)
+    return hant, hans
 
 
 def script_of(original: str, converted: str) -> str:
-    """"Hant" or "Hans" given a text and its to_simplified conversion."""
-    return "Hant" if changed_share(original, converted) > HANT_SHARE else "Hans"
+    """"Hant" or "Hans" given a text and its to_simplified conversion.
+
+    Unchanged text is Simplified. Otherwise compare distinct Traditional-only with
+    Simplified-only characters: a Simplified page quoting a Traditional name, or using a
+    Taiwan variant (著手), has many more of the latter.
+    """
+    if original == converted:
+        return "Hans"
+    hant, hans = script_counts(original)
+    return "Hant" if hant > hans else "Hans"
 
 
 def detect_script(text: str) -> str:
