@@ -9,7 +9,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 from parkcrawl.text.mojibake import repair_mojibake
 from parkcrawl.text.script import CJK_CLASS
@@ -78,7 +78,8 @@ def normalize_encoding(label: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def common_hanzi() -> frozenset[str]:
     """The most frequent hanzi in Simplified and Traditional form (package data)."""
-    raw = (Path(__file__).resolve().parent.parent / "data" / COMMON_HANZI_FILE).read_text("utf-8")
+    # importlib.resources, not Path(__file__): a Scrapyd egg runs zipped.
+    raw = (files("parkcrawl") / "data" / COMMON_HANZI_FILE).read_text(encoding="utf-8")
     chars = {c for line in raw.splitlines() if not line.startswith("#") for c in line.strip()}
     import opencc
 
