@@ -40,12 +40,11 @@ FLAG_ANNOTATIONS = "pinyin_annotations"
 FLAG_LOST = "lost_characters"
 FLAG_MOJIBAKE = "mojibake_repaired"
 
-# Tags holding non-ASCII (a title="園區" attribute, an href with raw hanzi) are set aside while
-# OpenCC converts the page in one call, so attribute values and URLs come back byte for byte.
-_NON_ASCII_TAG = re.compile(r"<[^<>]*[^\x00-\x7f][^<>]*>")
-# Private-use brackets around the tag's index: OpenCC leaves them and ASCII digits alone.
-_PLACEHOLDER = "\ue000{}\ue001"
-_PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+# Quoted attribute values (literal "=" prefix keeps the scan fast). Those holding non-ASCII
+# (an href with raw hanzi, a title) are put back from the original after OpenCC converts the
+# page in one call, so attribute values and URLs come back byte for byte.
+_ATTR_VALUE = re.compile(r"""=("[^"<>]*"|'[^'<>]*')""")
+_TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 
 
 @dataclass(frozen=True)
@@ -90,22 +89,26 @@ def clean_text(text: str, *, convert: bool = True) -> CleanedText:
 
 
 def _convert_html(html: str) -> str:
-    if "\ue000" in html:  # the page uses our placeholder character: convert piece by piece
-        return "".join(
-            part if part.startswith("<") else to_simplified(part)
-            for part in re.split(r"(<[^<>]*>)", html)
-        )
-    kept: list[str] = []
-
-    def set_aside(match: re.Match[str]) -> str:
-        kept.append(match.group())
-        return _PLACEHOLDER.format(len(kept) - 1)
-
-    shielded = _NON_ASCII_TAG.sub(set_aside, html)
-    converted = to_simplified(shielded)
-    if not kept:
+    """to_simplified over the whole page, attribute values kept as they were."""
+    converted = to_simplified(html)
+    if converted == html:
+        return html
+    spans = [m.span(1) for m in _ATTR_VALUE.finditer(html) if not m.group(1).isascii()]
+    if not spans:
         return converted
-    return _PLACEHOLDER_RE.sub(lambda m: kept[int(m.group(1))], converted)
+    if len(converted) == len(html) and all(converted[a] == html[a] for a, _b in spans):
+        pieces: list[str] = []
+        last = 0
+        for start, end in spans:
+            pieces.append(converted[last:start])
+            pieces.append(html[start:end])
+            last = end
+        pieces.append(converted[last:])
+        return "".join(pieces)
+    # a phrase conversion changed the length: convert the text between tags piece by piece
+    return "".join(
+        part if part.startswith("<") else to_simplified(part) for part in _TAG_SPLIT.split(html)
+    )
 
 
 def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from parkcrawl.text.script import CJK_CLASS
 
@@ -34,6 +34,10 @@ _SPLIT_ANY_RE = re.compile(f"({_OPEN}({_READING}){_CLOSE})")
 _BARE_ASCII_RE = re.compile(f"\\?({_READING}){_CLOSE}")
 _BARE_ANY_RE = re.compile(f"[?？\ufffd]({_READING}){_CLOSE}")
 _LAST_CHAR = itemgetter(slice(-1, None))
+_RFIND_LT = methodcaller("rfind", "<")
+_RFIND_GT = methodcaller("rfind", ">")
+# anchors an HTML annotation looks back through: a tag's end, whitespace, an adjacent group
+_LOOK_BACK = frozenset((">", " ", "\n", "\t", "\r", ""))
 _CJK_RE = re.compile(f"[{CJK_CLASS}]")
 _TONE_MARK_RE = re.compile(f"[{_TONED}]")
 
@@ -191,15 +195,15 @@ def _strip(text: str, html: bool) -> StripResult:
     n = len(groups)
     anchors = list(map(_LAST_CHAR, pieces[:n]))
     if html:
+        lts = list(map(_RFIND_LT, pieces[:n]))
+        gts = list(map(_RFIND_GT, pieces[:n]))
         in_tag = False
-        for i in range(n):
-            piece = pieces[i]
-            lt, gt = piece.rfind("<"), piece.rfind(">")
+        for i, (lt, gt, anchor) in enumerate(zip(lts, gts, anchors)):
             if lt != gt:
                 in_tag = lt > gt
             if in_tag:
                 anchors[i] = ""  # inside a tag: an attribute value is never altered
-            elif anchors[i] in (">", " ", "\n", "\t", "\r") or not anchors[i]:
+            elif anchor in _LOOK_BACK:
                 anchors[i] = _html_anchor(pieces, i, anchors)
     elif "" in anchors:
         for i in range(1, n):  # repeated groups 政(zheng)(zheng): the first group's character
