@@ -1,10 +1,15 @@
-# parkcrawl: `make demo` crawls the bundled demo site; `make test` runs the whole suite.
+# parkcrawl: `make demo` crawls the bundled demo site; `make test` runs the whole suite;
+# `make eval` scores a crawl of ../shared/eval/real against trafilatura and GNE.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The peers of `make eval` live in their own venv, never in .venv.
+EVAL_VENV := .venv-eval
+EVAL_STAMP := $(EVAL_VENV)/.installed-stamp
+EVAL_DIR ?= ../shared/eval/real
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test eval eval-install lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,5 +25,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+$(EVAL_STAMP):
+	$(PYTHON) -m venv $(EVAL_VENV)
+	$(EVAL_VENV)/bin/python -m pip install --quiet 'trafilatura==2.3.1' 'gne==0.4.3' lxml_html_clean
+	echo '*' > $(EVAL_VENV)/.gitignore
+	touch $(EVAL_STAMP)
+
+eval-install: $(EVAL_STAMP)
+
+eval: $(STAMP) $(EVAL_STAMP)
+	$(PY) -m parkcrawl.devtools.evalrun --eval-dir $(EVAL_DIR) --peer-python $(EVAL_VENV)/bin/python
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(EVAL_VENV) build *.egg-info .pytest_cache

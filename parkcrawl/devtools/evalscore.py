@@ -281,6 +281,64 @@ def format_table(scores: list[PageScore]) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: float | bool | None, width: int) -> str:
+    if value is None:
+        return "-".rjust(width)
+    if isinstance(value, bool):
+        return ("ok" if value else "BAD").rjust(width)
+    return f"{value:.3f}".rjust(width) if width >= 5 else f"{value:.2f}".rjust(width)
+
+
+def _count(values: list[bool]) -> str:
+    return f"{sum(values)}/{len(values)}" if values else "-"
+
+
+# Per extractor: body F1, title exact, date exact, share of `with` found, of `without` absent.
+_COLUMNS = (("F1", 5), ("title", 5), ("date", 5), ("with", 4), ("w/o", 4))
+
+
+def format_comparison(columns: dict[str, list[PageScore]]) -> str:
+    """One table, extractors side by side: per page, then the overall line (mean F1, k/n right)."""
+    names = [s.name for s in next(iter(columns.values()))]
+    name_width = max([len("page"), len("overall"), *map(len, names)])
+    group_width = sum(w for _, w in _COLUMNS) + len(_COLUMNS) - 1
+    head1 = " " * name_width + "".join(
+        f" | {label[:group_width]:^{group_width}}" for label in columns
+    )
+    head2 = "page".ljust(name_width) + (
+        " | " + " ".join(h.rjust(w) for h, w in _COLUMNS)
+    ) * len(columns)
+    rule = "-" * len(head2)
+    lines = [head1, head2, rule]
+    by_name = [{s.name: s for s in scores} for scores in columns.values()]
+    for name in names:
+        row = name.ljust(name_width)
+        for scores in by_name:
+            s = scores[name]
+            values = (s.body_f1, s.title_exact, s.date_exact, s.with_found, s.without_absent)
+            row += " | " + " ".join(_cell(v, w) for v, (_, w) in zip(values, _COLUMNS))
+        lines.append(row)
+    lines.append(rule)
+    row = "overall".ljust(name_width)
+    for scores in columns.values():
+        summary = summarize(scores)
+        cells = (
+            _cell(summary["body_f1"], 5),
+            _count([s.title_exact for s in scores if s.title_exact is not None]).rjust(5),
+            _count([s.date_exact for s in scores if s.date_exact is not None]).rjust(5),
+            _cell(summary["with_found"], 4),
+            _cell(summary["without_absent"], 4),
+        )
+        row += " | " + " ".join(cells)
+    lines.append(row)
+    first = next(iter(columns.values()))
+    lines.append(
+        f"(body F1: mean over {summarize(first)['body_pages']} pages with body truth; "
+        "title/date: exact, pages with truth; with/w/o: share of snippets found/absent)"
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
