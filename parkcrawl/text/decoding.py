@@ -6,6 +6,7 @@ CONTRACT: decode_html(body: bytes, content_type: str | None = None) -> Decoded(t
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +16,8 @@ from parkcrawl.text.mojibake import repair_mojibake
 from parkcrawl.text.script import CJK_CLASS
 
 __all__ = ["Decoded", "decode_html", "repair_mojibake"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -207,5 +210,6 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
             if decoded is not None:
                 return decoded
         return _detect(body)
-    except Exception:  # noqa: BLE001 — the contract: never raise
+    except Exception:  # noqa: BLE001 — the contract: never raise, but never hide a bug either
+        logger.exception("decode_html failed; falling back to UTF-8 with replacement characters")
         return Decoded(body.decode("utf-8", errors="replace"), "utf-8")
