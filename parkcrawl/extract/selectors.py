@@ -420,7 +420,7 @@ SOURCE_MAX_CHARS = 40
 
 # Text that introduces a breadcrumb trail.
 BREADCRUMB_MARKERS = re.compile(
-    r"(当前位置|您的位置|你的位置|所在位置|现在位置|现在的位置|当前页面)\s*[:：]?"
+    r"(当前位置|您的位置|你的位置|所在位置|所在的位置|现在位置|现在的位置|当前页面)\s*[:：]?"
 )
 # class/id words of a breadcrumb element (matched against attributes only: "location" also
 # appears in every script that reads window.location). "current" ("mm_current", "curr_nav")
