@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 FAILURE_STAT = "parknews/failure"
 # Reasons that mean the page was an article but the layout defeated extraction.
 EXTRACTION_FAILURES = frozenset({"no title found", "no body found"})
+# Not failures: the article was extracted and is already in the output (this run or an earlier).
+DEDUP_OUTCOMES = frozenset({"unchanged", "duplicate url", "duplicate content", "near duplicate"})
 
 
 def reason_key(reason: str) -> str:
@@ -37,7 +39,9 @@ class RunReport:
         self.runs_dir = Path(runs_dir) if runs_dir else None
         self.max_failure_share = max_failure_share
         self.dropped: list[dict[str, str]] = []
+        self.deduplicated: dict[str, int] = {}
         self.written = 0
+        self.changed = 0
         self.started = time.monotonic()
         self.started_at = datetime.now(UTC)
 
@@ -52,13 +56,25 @@ class RunReport:
         crawler.signals.connect(ext.item_dropped, signal=scrapy_signals.item_dropped)
         crawler.signals.connect(ext.article_dropped, signal=signals.article_dropped)
         crawler.signals.connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=scrapy_signals.response_received)
         return ext
+
+    def response_received(self, response: Any, request: Any) -> None:
+        kind = request.meta.get("parknews_kind") or (
+            "robots" if request.url.endswith("/robots.txt") else "other"
+        )
+        self.crawler.stats.inc_value(f"parknews/fetched/{kind}")
 
     def item_scraped(self, item: Any) -> None:
         self.written += 1
+        if getattr(item, "revision", 1) > 1:
+            self.changed += 1
 
     def item_dropped(self, item: Any, exception: Exception) -> None:
         reason = getattr(exception, "reason", None) or str(exception)
+        if reason in DEDUP_OUTCOMES:
+            self.deduplicated[reason] = self.deduplicated.get(reason, 0) + 1
+            return
         self.article_dropped(getattr(item, "url", "?"), reason)
 
     def article_dropped(self, url: str, reason: str) -> None:
@@ -70,10 +86,23 @@ class RunReport:
             return spider.failure
         if reason != "finished":
             return None  # an interrupted run is not a verdict on the site
+        lost = getattr(spider, "lost_list_pages", None)
+        if lost:
+            # Losing a list page loses every article on it, and nobody can say how many.
+            more = f" and {len(lost) - 1} more" if len(lost) > 1 else ""
+            return (
+                f"list page {lost[0]['url']} could not be fetched ({lost[0]['reason']}){more}: "
+                "the articles it lists are missing"
+            )
+        if getattr(spider, "list_pages", 1) and not getattr(spider, "articles_listed", 1):
+            return "no articles found on the section's list pages (layout changed or section empty)"
         extraction_failed = sum(d["reason"] in EXTRACTION_FAILURES for d in self.dropped)
-        extracted = self.written + sum(d["reason"] == "duplicate content" for d in self.dropped)
-        if extracted == 0:
-            return "no articles extracted from the section (layout changed or section empty)"
+        extracted = self.written + sum(self.deduplicated.values())
+        if extracted == 0 and extraction_failed:
+            return "no articles extracted from the section (layout changed?)"
+        if extracted == 0 and self.dropped:
+            reasons = sorted({d["reason"] for d in self.dropped})
+            return f"no article captured: all {len(self.dropped)} failed ({', '.join(reasons)})"
         attempted = extracted + extraction_failed
         if attempted and extraction_failed / attempted > self.max_failure_share:
             return (
@@ -93,8 +122,22 @@ class RunReport:
             "finish_reason": reason,
             "failure": self._failure(spider, reason),
             "articles_written": self.written,
+            "articles": {
+                "listed": getattr(spider, "articles_listed", 0),
+                "new": self.written - self.changed,
+                "changed": self.changed,
+                "unchanged": self.deduplicated.get("unchanged", 0),
+                "known_not_fetched": stats.get_value("parkcrawl/state/known_not_fetched", 0),
+                "duplicates": sum(v for k, v in self.deduplicated.items() if k != "unchanged"),
+            },
             "pages_fetched": stats.get_value("downloader/response_count", 0),
+            "fetched_by_kind": {
+                key.rsplit("/", 1)[1]: value
+                for key, value in stats.get_stats().items()
+                if key.startswith("parknews/fetched/")
+            },
             "list_pages": getattr(spider, "list_pages", 0),
+            "lost_list_pages": list(getattr(spider, "lost_list_pages", [])),
             "dropped_by_reason": by_reason,
             "dropped": self.dropped,
             "duration_s": round(time.monotonic() - self.started, 3),
@@ -117,8 +160,11 @@ class RunReport:
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """The human summary of a run report."""
+    articles = report["articles"]
     lines = [
-        f"articles written: {report['articles_written']}",
+        f"articles written: {report['articles_written']} "
+        f"({articles['new']} new, {articles['changed']} changed; {articles['unchanged']} unchanged, "
+        f"{articles['known_not_fetched']} known and not fetched, {articles['duplicates']} duplicates)",
         f"pages fetched: {report['pages_fetched']} ({report['list_pages']} list pages)",
         f"time taken: {report['duration_s']:.1f} s",
     ]
@@ -128,6 +174,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"  {d['reason']}: {d['url']}")
     else:
         lines.append("dropped: 0")
+    for lost in report.get("lost_list_pages", []):
+        lines.append(f"list page lost: {lost['reason']}: {lost['url']}")
     if report["failure"]:
         lines.append(f"FAILED: {report['failure']}")
     return lines

@@ -211,6 +211,13 @@ def _unique(links: Iterable[Link]) -> list[Link]:
     return out
 
 
+def next_page_links(sel: Selector, base_url: str) -> list[str]:
+    """URLs of the 下一页 links only: an incremental run walks the list in order and may stop."""
+    here = base_url.split("#", 1)[0]
+    urls = [link.url for _, link in page_links(sel, base_url) if link.text in NEXT_PAGE_TEXTS]
+    return [url for url in dict.fromkeys(urls) if url != here]
+
+
 def pagination_links(sel: Selector, base_url: str) -> list[str]:
     """URLs of the other list pages reachable from this one: next, last and numbered pages."""
     links = page_links(sel, base_url)

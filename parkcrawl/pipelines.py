@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from parkcrawl.extract.article import extract_article
 from parkcrawl.extract.fingerprint import content_hash
 from parkcrawl.extract.participants import extract_participants
+from parkcrawl.extract.simhash import is_near_duplicate, simhash
 from parkcrawl.items import Article
+from parkcrawl.state import CrawlState, get_state, title_key
 from parkcrawl.text import clean_page
+from parkcrawl.urls import canonical_url
 
 
 class DropArticle(DropItem):
@@ -67,6 +71,8 @@ class ExtractArticlePipeline:
         item.source = fields.source
         # The page's own breadcrumb; the path we walked where the page has none.
         item.breadcrumb = fields.breadcrumb or list(item.walked_path)
+        item.site_name = fields.site_name
+        item.column = fields.column
         item.content_hash = content_hash(fields.title, fields.body)
         return item
 
@@ -83,23 +89,72 @@ class ParticipantsPipeline:
 
 
 class DeduplicatePipeline:
-    """Drop an article whose normalized content was already emitted in this run."""
+    """Emit each article once: drop copies within the run and articles earlier runs emitted.
 
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
+    Within the run: the same canonical URL, the same normalized content, or a near duplicate
+    (same title, SimHash within NEAR_DUPLICATE_BITS) is dropped. Across runs (when CrawlState is
+    on): an unchanged article is dropped as ``unchanged``; a changed one is emitted with its
+    revision incremented and its first_seen_at kept.
+    """
+
+    def __init__(self, state: CrawlState | None = None) -> None:
+        self.state = state
+        self.keys: set[str] = set()
+        self.hashes: set[str] = set()
+        self.titles: dict[str, list[tuple[int, str]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DeduplicatePipeline:
         pipeline = cls()
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
 
+    def spider_opened(self, spider: Any) -> None:
+        self.state = get_state(self.crawler)
+
+    def _count(self, event: str) -> None:
+        self.crawler.stats.inc_value(f"parkcrawl/dedup/{event}")
+
     def process_item(self, item: Article) -> Article:
-        if item.content_hash in self.seen:
-            self.crawler.stats.inc_value("parkcrawl/dedup/content_duplicate")
+        key = canonical_url(item.url)
+        digest = item.content_hash or ""
+        if key in self.keys:
+            self._count("url_duplicate")
+            raise DropArticle("duplicate url", item.url)
+        if digest in self.hashes:
+            self._count("content_duplicate")
             raise DropArticle("duplicate content", item.url)
-        if item.content_hash:
-            self.seen.add(item.content_hash)
+        tkey = title_key(item.title or "")
+        body_hash = simhash(item.body or "")
+        for other_hash, other_url in self.titles.get(tkey, ()):
+            if is_near_duplicate(body_hash, other_hash):
+                self._count("near_duplicate")
+                raise DropArticle("near duplicate", f"{item.url} ~ {other_url}")
+        store = self.state.store if self.state is not None and self.state.opened else None
+        if store is not None:
+            known = store.get(key)
+            if known is not None and known.content_hash == digest:
+                store.touch(key, item.fetched_at or known.last_seen_at)
+                self._count("unchanged")
+                raise DropArticle("unchanged", item.url)
+            if known is not None:
+                item.revision = known.revision + 1
+                item.first_seen_at = known.first_seen_at
+                self._count("changed")
+            else:
+                copy_of = store.key_for_hash(digest)
+                if copy_of is not None:
+                    self._count("content_duplicate")
+                    raise DropArticle("duplicate content", f"{item.url} = {copy_of}")
+                for other_key, other_hash in store.same_title(tkey):
+                    if is_near_duplicate(body_hash, other_hash):
+                        self._count("near_duplicate")
+                        raise DropArticle("near duplicate", f"{item.url} ~ {other_key}")
+                self._count("new")
+        self.keys.add(key)
+        self.hashes.add(digest)
+        self.titles.setdefault(tkey, []).append((body_hash, item.url))
         return item
 
 

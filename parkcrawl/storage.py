@@ -23,11 +23,28 @@ CREATE TABLE IF NOT EXISTS article (
     last_seen_at   TEXT NOT NULL,
     published_at   TEXT,
     etag           TEXT,
-    last_modified  TEXT
+    last_modified  TEXT,
+    title_key      TEXT,               -- normalized title: where near duplicates are looked for
+    simhash        INTEGER             -- SimHash of the body, as a signed 64-bit integer
 );
 CREATE INDEX IF NOT EXISTS article_hash ON article (content_hash);
 CREATE INDEX IF NOT EXISTS article_published ON article (published_at);
+CREATE INDEX IF NOT EXISTS article_title ON article (title_key);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 """
+_COLUMNS = (
+    "key, url, content_hash, revision, first_seen_at, last_seen_at, published_at, etag,"
+    " last_modified"
+)
+
+
+def _signed(h: int) -> int:
+    """SQLite integers are signed 64-bit."""
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
+def _unsigned(h: int) -> int:
+    return h + (1 << 64) if h < 0 else h
 
 
 class StateLockedError(RuntimeError):
@@ -98,11 +115,7 @@ class ArticleStateStore:
         self.close()
 
     def get(self, key: str) -> SeenArticle | None:
-        row = self.db.execute(
-            "SELECT key, url, content_hash, revision, first_seen_at, last_seen_at, published_at,"
-            " etag, last_modified FROM article WHERE key = ?",
-            (key,),
-        ).fetchone()
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM article WHERE key = ?", (key,)).fetchone()
         return SeenArticle(*row) if row else None
 
     def contains(self, key: str) -> bool:
@@ -125,8 +138,13 @@ class ArticleStateStore:
         published_at: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        title_key: str | None = None,
+        simhash: int | None = None,
+        meta: dict[str, str] | None = None,
     ) -> SeenArticle:
-        """Record an article as written; a new hash for a known key is a new revision."""
+        """Record an article as written; a new hash for a known key is a new revision.
+
+        ``meta`` entries are written in the same transaction (e.g. the output file's offset)."""
         old = self.get(key)
         if old is None:
             revision, first_seen = 1, seen_at
@@ -134,11 +152,32 @@ class ArticleStateStore:
             revision, first_seen = old.revision, old.first_seen_at
         else:
             revision, first_seen = old.revision + 1, old.first_seen_at
-        self.db.execute(
-            "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, url, content_hash, revision, first_seen, seen_at, published_at, etag, last_modified),
-        )
-        return self.get(key)  # type: ignore[return-value]
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, url, content_hash, revision, first_seen, seen_at, published_at, etag,
+                 last_modified, title_key, None if simhash is None else _signed(simhash)),
+            )
+            for name, value in (meta or {}).items():
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+        return SeenArticle(key, url, content_hash, revision, first_seen, seen_at, published_at,
+                           etag, last_modified)
+
+    def same_title(self, title_key: str) -> list[tuple[str, int]]:
+        """(key, simhash) of known articles with this normalized title: near-duplicate candidates."""
+        rows = self.db.execute(
+            "SELECT key, simhash FROM article WHERE title_key = ? AND simhash IS NOT NULL",
+            (title_key,),
+        ).fetchall()
+        return [(key, _unsigned(h)) for key, h in rows]
+
+    def get_meta(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
     def touch(self, key: str, seen_at: str) -> None:
         """Note that a known, unchanged article was seen again."""
@@ -147,9 +186,7 @@ class ArticleStateStore:
     def published_since(self, date: str) -> list[SeenArticle]:
         """Known articles published on or after ``date`` (YYYY-MM-DD), for re-checking edits."""
         rows = self.db.execute(
-            "SELECT key, url, content_hash, revision, first_seen_at, last_seen_at, published_at,"
-            " etag, last_modified FROM article WHERE substr(published_at, 1, 10) >= ?",
-            (date,),
+            f"SELECT {_COLUMNS} FROM article WHERE substr(published_at, 1, 10) >= ?", (date,)
         ).fetchall()
         return [SeenArticle(*row) for row in rows]
 

@@ -16,10 +16,35 @@ from pathlib import Path
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without per-request logging."""
+    """Static files without per-request logging, with ETag / If-None-Match like real servers.
+
+    The standard handler already answers If-Modified-Since with 304; ETags are added so that
+    conditional re-checks can be tested the way most CMS front ends answer them.
+    """
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
+
+    def _etag(self) -> str | None:
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            return None
+        stat = path.stat()
+        return f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        etag = self._etag()
+        if etag and etag in self.headers.get("If-None-Match", ""):
+            self.send_response(304)
+            self.end_headers()  # adds the ETag
+            return None
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        etag = self._etag()
+        if etag:
+            self.send_header("ETag", etag)
+        super().end_headers()
 
 
 class SiteServer(ThreadingHTTPServer):

@@ -8,6 +8,7 @@ from parsel import Selector
 from parkcrawl.navigation import (
     article_links,
     find_section_link,
+    next_page_links,
     normalize_link_text,
     pagination_links,
 )
@@ -132,3 +133,9 @@ def test_pagination_links_follow_next_last_and_numbers_not_home_or_previous() ->
 def test_pagination_variants(html: str, expected: list[str]) -> None:
     urls = pagination_links(sel(html), BASE)
     assert urls == [f"http://site.test/a/b/{u}" for u in expected]
+
+
+def test_next_page_links_only_follow_next() -> None:
+    assert next_page_links(sel(LIST_PAGE), "http://site.test/a/b/index_1.html") == [
+        "http://site.test/a/b/index_2.html"
+    ]
