@@ -30,6 +30,19 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Retries wait BASE, 2×BASE, 4×BASE … (at most MAX) seconds, or the server's Retry-After (at
+# most RETRY_AFTER_MAX): a struggling server gets time to recover instead of a burst.
+PARKCRAWL_RETRY_BACKOFF_BASE = 1.0
+PARKCRAWL_RETRY_BACKOFF_MAX = 30.0
+PARKCRAWL_RETRY_AFTER_MAX = 120.0
+
+# Faults are retried with backoff, explained, never silent (see parkcrawl/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "parkcrawl.middlewares.BackoffRetryMiddleware": 550,
+    "parkcrawl.middlewares.HtmlOnlyMiddleware": 540,
+    "parkcrawl.middlewares.RedirectGuardMiddleware": 610,
+}
 
 # A scheduler's crawler must not open a code-running port or a telnet console (Scrapy 2.19 turns
 # both on by default).

@@ -18,7 +18,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
 from parkcrawl import signals
-from parkcrawl.failures import failure_reason
+from parkcrawl.failures import failed_url, failure_reason
 from parkcrawl.items import Article
 from parkcrawl.navigation import article_links, find_section_link, pagination_links, section_link_texts
 from parkcrawl.text import clean_page, clean_text
@@ -68,6 +68,8 @@ class ParknewsSpider(scrapy.Spider):
         self.list_signature: str | None = None
         self.failure: str | None = None
         self.list_pages = 0
+        # List pages lost after retries: the articles they list are missing (fails the run).
+        self.lost_list_pages: list[dict[str, str]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ParknewsSpider:
@@ -163,10 +165,12 @@ class ParknewsSpider(scrapy.Spider):
         raise CloseSpider("start_failed")
 
     def listing_failed(self, failure: Any) -> None:
-        self.logger.error("list page %s failed: %s", failure.request.url, failure_reason(failure))
+        url, reason = failed_url(failure), failure_reason(failure)
+        self.logger.error("list page %s failed: %s", url, reason)
         self.crawler.stats.inc_value("parknews/list_page_failed")
+        self.lost_list_pages.append({"url": url, "reason": reason})
 
     def article_failed(self, failure: Any) -> None:
         self.crawler.signals.send_catch_log(
-            signals.article_dropped, url=failure.request.url, reason=failure_reason(failure)
+            signals.article_dropped, url=failed_url(failure), reason=failure_reason(failure)
         )

@@ -1,0 +1,241 @@
+"""Downloader middlewares that keep faults from losing articles silently.
+
+Enabled by their entries in ``DOWNLOADER_MIDDLEWARES`` (settings.py):
+
+- :class:`BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware at the same place (550): the
+  same retry decisions, but each retry waits (exponential backoff, or the server's Retry-After),
+  an empty 2xx page is retried too, and a request it gave up on is marked so the failure reads
+  ``timeout after 3 retries``.
+- :class:`RedirectGuardMiddleware` (610, before RedirectMiddleware sees the answer) refuses a
+  redirect to another host or back into its own chain, with a reason, where Scrapy would drop
+  the redirected request without calling the errback.
+- :class:`HtmlOnlyMiddleware` (540, after retries) refuses a 2xx answer to a parknews page whose
+  bytes are not HTML — sniffed from the content, so a real page with a wrong Content-Type passes.
+
+Settings: ``PARKCRAWL_RETRY_BACKOFF_BASE`` (seconds before the first retry, doubled for each
+further one), ``PARKCRAWL_RETRY_BACKOFF_MAX`` (cap of that wait), ``PARKCRAWL_RETRY_AFTER_MAX``
+(longest Retry-After honoured; longer ones wait this long). Request meta keys:
+``parknews_kind`` (set by the spider: which pages the checks apply to),
+``parkcrawl_retry_delay`` (seconds the next download of a retry waits), and
+``parkcrawl_retries_exhausted`` (see :mod:`parkcrawl.failures`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, signals
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
+from w3lib.url import safe_url_string
+
+from parkcrawl.failures import RETRIES_EXHAUSTED, PageRejected
+
+RETRY_DELAY = "parkcrawl_retry_delay"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+NOT_HTML = "not HTML"
+EMPTY_PAGE = "empty page"
+# How much of a body is sniffed: markup appears early in any real page.
+SNIFF_BYTES = 64 * 1024
+# File signatures of what a CMS serves at an article URL by mistake (attachments, images, archives).
+BINARY_SIGNATURES = (
+    b"%PDF-", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b",
+    b"RIFF", b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2", b"\x7fELF", b"MZ", b"{\\rtf",
+    b"\x00\x00\x01\x00",
+)
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+# Control bytes that never occur in text (tab, newlines, form feed and ESC of ISO-2022 excepted).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+# Above this share of control bytes a body is binary, whatever it claims.
+MAX_CONTROL_SHARE = 0.01
+_MARKUP = r"<\s*(?:!doctype|!--|html|head|body|meta|title|div|p|table|tbody|tr|td|a|span|font|center|h[1-6]|br|hr|img|ul|ol|li|script|style|link|form|iframe|frameset)\b"
+_MARKUP_BYTES = re.compile(_MARKUP.encode("ascii"), re.I)
+_MARKUP_TEXT = re.compile(_MARKUP, re.I)
+
+
+def sniff_html(body: bytes) -> str | None:
+    """None when ``body`` is an HTML page; else the reason it is not: "empty page" or "not HTML"."""
+    head = body[:SNIFF_BYTES]
+    if not head.strip() and not body.strip():
+        return EMPTY_PAGE
+    for bom, codec in _UTF16_32_BOMS:
+        if head.startswith(bom):
+            text = head[len(bom):].decode(codec, errors="replace")
+            return None if _MARKUP_TEXT.search(text) else NOT_HTML
+    if head.startswith(BINARY_SIGNATURES) or head[4:8] == b"ftyp":
+        return NOT_HTML
+    if b"\x00" in head or len(_CONTROL_BYTES.findall(head)) > MAX_CONTROL_SHARE * len(head):
+        return NOT_HTML
+    return None if _MARKUP_BYTES.search(head) else NOT_HTML
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header value asks to wait (delta-seconds or HTTP-date); None if unusable."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def backoff_delay(retry_number: int, base: float, cap: float) -> float:
+    """Seconds before retry number ``retry_number`` (1 = first retry): base, 2×base, 4×base … ≤ cap."""
+    if base <= 0:
+        return 0.0
+    return min(cap, base * 2 ** max(0, retry_number - 1))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries with backoff and Retry-After, empty pages retried, give-ups marked; RETRY_ENABLED.
+
+    Built from settings like its parent (``__init__(settings)``), so RETRY_TIMES,
+    RETRY_HTTP_CODES, RETRY_EXCEPTIONS and the ``dont_retry`` / ``max_retry_times`` meta keys
+    keep their meaning.
+    """
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("PARKCRAWL_RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("PARKCRAWL_RETRY_BACKOFF_MAX", 30.0)
+        self.retry_after_max = settings.getfloat("PARKCRAWL_RETRY_AFTER_MAX", 120.0)
+
+    def _count(self, event: str, value: float = 1) -> None:
+        self.crawler.stats.inc_value(f"parkcrawl/retry/{event}", value)
+
+    async def process_request(self, request: Request) -> None:
+        delay = request.meta.pop(RETRY_DELAY, None)
+        if delay:
+            # Waiting here holds one of CONCURRENT_REQUESTS, never the download slot of the host.
+            await sleep(delay)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False):
+            return response
+        if response.status in self.retry_http_codes:
+            result = super().process_response(request, response)
+            retry_after = retry_after_seconds(response.headers.get(b"Retry-After"))
+            return self._outcome(request, result, retry_after)
+        if (
+            200 <= response.status < 300
+            and request.meta.get("parknews_kind")
+            and not response.body.strip()
+        ):
+            # A loaded CMS answers 200 with nothing in it; the page is usually there a moment later.
+            self._count("empty_page")
+            retry = get_retry_request(
+                request,
+                spider=self.crawler.spider,
+                reason=EMPTY_PAGE,
+                max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+                priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+                give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+            )
+            return self._outcome(request, retry or response, None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if result is None and isinstance(exception, self.exceptions_to_retry):
+            if not request.meta.get("dont_retry", False):
+                self._gave_up(request)
+            return None
+        return self._outcome(request, result, None)
+
+    def _outcome(self, request: Request, result: Any, retry_after: float | None) -> Any:
+        if isinstance(result, Request):
+            delay = backoff_delay(result.meta.get("retry_times", 1), self.backoff_base, self.backoff_max)
+            if retry_after is not None:
+                self._count("retry_after")
+                delay = max(delay, min(retry_after, self.retry_after_max))
+            if delay > 0:
+                result.meta[RETRY_DELAY] = delay
+                self._count("delayed")
+                self._count("delay_seconds", delay)
+        elif isinstance(result, Response):
+            self._gave_up(request)
+        return result
+
+    def _gave_up(self, request: Request) -> None:
+        request.meta[RETRIES_EXHAUSTED] = True
+        self._count("gave_up")
+
+
+class RedirectGuardMiddleware:
+    """Refuse redirects of parknews pages to other hosts or back into their own chain, with a reason.
+
+    Placed after RedirectMiddleware in DOWNLOADER_MIDDLEWARES (610) so it sees the 3xx first.
+    The host policy is the enabled OffsiteMiddleware's (allowed_domains, set from the start URL).
+    """
+
+    def __init__(self) -> None:
+        self.offsite: OffsiteMiddleware | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectGuardMiddleware:
+        mw = cls()
+        mw.crawler = crawler
+        crawler.signals.connect(mw.engine_started, signal=signals.engine_started)
+        return mw
+
+    def engine_started(self) -> None:
+        self.offsite = self.crawler.get_downloader_middleware(OffsiteMiddleware)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if (
+            response.status not in REDIRECT_STATUSES
+            or not request.meta.get("parknews_kind")
+            or request.meta.get("dont_redirect", False)
+            or b"Location" not in response.headers
+        ):
+            return response
+        location = response.headers[b"Location"] or b""
+        if location.startswith(b"//"):
+            location = urlsplit(request.url).scheme.encode() + b":" + location
+        target = urljoin(request.url, safe_url_string(location))
+        chain = {url.split("#", 1)[0] for url in [*request.meta.get("redirect_urls", []), request.url]}
+        if target.split("#", 1)[0] in chain:
+            self.crawler.stats.inc_value("parkcrawl/redirect/loop")
+            raise PageRejected("redirect loop")
+        spider = self.crawler.spider
+        if self.offsite is not None and not self.offsite.should_follow(Request(target), spider):
+            self.crawler.stats.inc_value("parkcrawl/redirect/offsite")
+            raise PageRejected(f"redirected off site to {urlsplit(target).hostname}")
+        return response
+
+
+class HtmlOnlyMiddleware:
+    """Refuse a 2xx answer to a parknews page that is empty or not HTML, judged by its bytes."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HtmlOnlyMiddleware:
+        mw = cls()
+        mw.crawler = crawler
+        return mw
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not request.meta.get("parknews_kind") or not 200 <= response.status < 300:
+            return response
+        verdict = sniff_html(response.body)
+        if verdict is None:
+            return response
+        self.crawler.stats.inc_value(f"parkcrawl/html/{verdict.replace(' ', '_').lower()}")
+        raise PageRejected(verdict)
