@@ -59,6 +59,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "parkcrawl.extensions.RunReport": 500,
+    "parkcrawl.progress.Progress": 510,
 }
 
 # JSONL through Scrapy's feed exports; `-O out.jsonl` on the command line replaces this.
@@ -85,3 +86,8 @@ PARKCRAWL_CONVERT_SCRIPT = True
 PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE = 0.2
 # PARKNEWS_RUNS_DIR: where each run's report is written as JSON (empty: not written).
 PARKNEWS_RUNS_DIR = "output/runs"
+# PARKCRAWL_PROGRESS_ENABLED / _INTERVAL: a progress line (pages fetched, articles written,
+#   dropped, queue size, rate) every INTERVAL seconds; _TO_STDERR also prints it to stderr.
+PARKCRAWL_PROGRESS_ENABLED = True
+PARKCRAWL_PROGRESS_INTERVAL = 10.0
+PARKCRAWL_PROGRESS_TO_STDERR = False
