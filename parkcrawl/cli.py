@@ -1,4 +1,4 @@
-"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people.
+"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats.
 
 Exit statuses: 0 success; 1 the crawl failed (reason on the last stderr line); 2 bad usage or input.
 """
@@ -52,6 +52,8 @@ def demo(site: Path, output: Path) -> int:
             "-O", str(feed),
             "-s", f"PARKNEWS_RUNS_DIR={runs_dir}",
             "-s", f"LOG_FILE={log_file}",
+            # the log goes to a file: show the progress line on the terminal too
+            "-s", "PARKCRAWL_PROGRESS_INTERVAL=1", "-s", "PARKCRAWL_PROGRESS_TO_STDERR=True",
         ])
     report = newest_report(runs_dir, started)
     if report:
@@ -83,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clean", help="strip pinyin annotations and convert text to Simplified",
                    add_help=False)
     sub.add_parser("people", help="list the officials named in article texts", add_help=False)
+    sub.add_parser("stats", help="articles per month, top participants, pages with no date",
+                   add_help=False)
 
     # clean and people parse their own arguments.
     if argv[:1] == ["clean"]:
@@ -93,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         from parkcrawl.extract.people_cli import main_people
 
         return main_people(argv[1:])
+    if argv[:1] == ["stats"]:
+        from parkcrawl.stats_cli import main_stats
+
+        return main_stats(argv[1:])
     if argv[:1] == ["crawl"]:
         return run_crawl(argv[1:])
     args = parser.parse_args(argv)
