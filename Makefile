@@ -25,6 +25,20 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# pywb (archive replay) in a venv of its own: every pywb 2.8.4-2.10.0 pins redis==2.10.6, which
+# scrapy-redis cannot share. tests/archive/test_pywb_replay.py uses (and creates) this venv.
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed-stamp
+
+.PHONY: pywb-venv
+pywb-venv: $(PYWB_STAMP)
+
+$(PYWB_STAMP):
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet 'pywb==2.10.0'
+	echo '*' > $(PYWB_VENV)/.gitignore
+	touch $(PYWB_STAMP)
+
 $(EVAL_STAMP):
 	$(PYTHON) -m venv $(EVAL_VENV)
 	$(EVAL_VENV)/bin/python -m pip install --quiet 'trafilatura==2.3.1' 'gne==0.4.3' lxml_html_clean

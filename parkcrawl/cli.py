@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clean", help="strip pinyin annotations and convert text to Simplified",
                    add_help=False)
     sub.add_parser("people", help="list the officials named in article texts", add_help=False)
+    sub.add_parser("reextract", help="re-run extraction over archived WARC files (no network)",
+                   add_help=False)
     sub.add_parser("stats", help="articles per month, top participants, pages with no date",
                    add_help=False)
 
@@ -97,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         from parkcrawl.extract.people_cli import main_people
 
         return main_people(argv[1:])
+    if argv[:1] == ["reextract"]:
+        from parkcrawl.archive.reextract import main_reextract
+
+        return main_reextract(argv[1:])
     if argv[:1] == ["stats"]:
         from parkcrawl.stats_cli import main_stats
 

@@ -53,11 +53,16 @@ ITEM_PIPELINES = {
     "parkcrawl.pipelines.CleanEncodingPipeline": 100,
     "parkcrawl.pipelines.ExtractArticlePipeline": 200,
     "parkcrawl.pipelines.ParticipantsPipeline": 300,
+    "parkcrawl.archive.pipelines.MediaListPipeline": 350,
     "parkcrawl.pipelines.DeduplicatePipeline": 400,
+    # After dedup, so a dropped copy's media are not fetched.
+    "parkcrawl.archive.pipelines.MediaDownloadPipeline": 450,
     "parkcrawl.pipelines.ReleaseRawPagePipeline": 900,
 }
 
 EXTENSIONS = {
+    "parkcrawl.archive.extension.WarcArchive": 200,
+    "parkcrawl.archive.mirror.MirrorWriter": 210,
     "parkcrawl.extensions.RunReport": 500,
     "parkcrawl.progress.Progress": 510,
 }
@@ -91,3 +96,28 @@ PARKNEWS_RUNS_DIR = "output/runs"
 PARKCRAWL_PROGRESS_ENABLED = True
 PARKCRAWL_PROGRESS_INTERVAL = 10.0
 PARKCRAWL_PROGRESS_TO_STDERR = False
+
+# --- the archive (parkcrawl/archive; README "Archive and replay") ---------------------------
+# PARKCRAWL_WARC_ENABLED: write every downloaded response with its request to WARC files.
+PARKCRAWL_WARC_ENABLED = True
+# PARKCRAWL_WARC_DIR: where parknews-<UTC timestamp>-<serial>.warc.gz files are written.
+PARKCRAWL_WARC_DIR = "output/warc"
+# PARKCRAWL_WARC_MAX_SIZE: start a new WARC file once one reaches this many bytes.
+PARKCRAWL_WARC_MAX_SIZE = 1_000_000_000
+# PARKCRAWL_WARC_CDXJ: write a CDXJ index (.cdxj) beside each finished WARC file.
+PARKCRAWL_WARC_CDXJ = True
+# PARKCRAWL_MIRROR_ENABLED: also save each page as a plain file under PARKCRAWL_MIRROR_DIR.
+PARKCRAWL_MIRROR_ENABLED = False
+PARKCRAWL_MIRROR_DIR = "output/mirror"
+# PARKCRAWL_REEXTRACT_PIPELINES: the ITEM_PIPELINES stages `parkcrawl reextract` runs over
+#   archived pages (pure ones only: nothing that fetches or keeps state across runs).
+PARKCRAWL_REEXTRACT_PIPELINES = [
+    "parkcrawl.pipelines.CleanEncodingPipeline",
+    "parkcrawl.pipelines.ExtractArticlePipeline",
+    "parkcrawl.pipelines.ParticipantsPipeline",
+    "parkcrawl.archive.pipelines.MediaListPipeline",
+    "parkcrawl.pipelines.DeduplicatePipeline",
+    "parkcrawl.pipelines.ReleaseRawPagePipeline",
+]
+# Article media are archived where a redirect leads (MediaDownloadPipeline).
+MEDIA_ALLOW_REDIRECTS = True

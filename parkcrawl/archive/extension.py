@@ -1,0 +1,182 @@
+"""WarcArchive: every response the crawl downloads, with its request, into WARC files.
+
+Enabled by ``PARKCRAWL_WARC_ENABLED`` (default on). It listens to ``response_downloaded``, which
+Scrapy's downloader sends with the response straight from the download handler — before any
+downloader middleware's ``process_response`` (HttpCompressionMiddleware has not decompressed it,
+RedirectMiddleware has not replaced it) — and with the request as the middlewares'
+``process_request`` left it (User-Agent, Accept-Encoding, cookies set). robots.txt, retried and
+redirected responses and the media pipeline's downloads all pass through it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from parkcrawl import __version__
+from parkcrawl.archive.cdxj import write_index
+from parkcrawl.archive.warc import (
+    ARCHIVE_KIND_KEY,
+    DEFAULT_MAX_SIZE,
+    OTHER_KIND,
+    ROBOTS_KIND,
+    Exchange,
+    WarcWriter,
+)
+
+logger = logging.getLogger(__name__)
+
+# Settings recorded in each file's warcinfo record, besides every PARKNEWS_* / PARKCRAWL_* one.
+# (An allow-list: a proxy URL or a Redis URL may carry a password.)
+RECORDED_SETTINGS = (
+    "BOT_NAME", "USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "RETRY_ENABLED",
+    "RETRY_TIMES", "RETRY_HTTP_CODES", "DEPTH_LIMIT", "HTTPCACHE_ENABLED", "COOKIES_ENABLED",
+    "REDIRECT_ENABLED", "MEDIA_ALLOW_REDIRECTS",
+)
+OWN_PREFIXES = ("PARKNEWS_", "PARKCRAWL_")
+# Spider attributes that say what was crawled (spider arguments after validation).
+SPIDER_ATTRIBUTES = ("start_url", "path", "full", "recheck_days")
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def page_kind(meta: dict[str, Any], url: str) -> str:
+    """What a request fetched: the spider's or the archive's kind, robots.txt, else other."""
+    kind = meta.get("parknews_kind") or meta.get(ARCHIVE_KIND_KEY)
+    if kind:
+        return str(kind)
+    if urlsplit(url).path == "/robots.txt":
+        return ROBOTS_KIND
+    return OTHER_KIND
+
+
+def header_pairs(headers: Any) -> list[tuple[bytes, bytes]]:
+    """Every (name, value) of a Scrapy Headers object, repeated names kept."""
+    return [(name, value) for name, values in headers.items() for value in values]
+
+
+def recorded_settings(settings: Any) -> dict[str, Any]:
+    names = sorted(
+        {name for name in settings if name.startswith(OWN_PREFIXES)} | set(RECORDED_SETTINGS)
+    )
+    return {name: settings.get(name) for name in names if settings.get(name) is not None}
+
+
+def warcinfo_fields(settings: Any, spider: Any) -> dict[str, str]:
+    """The warcinfo record: the software, its version, and how this crawl was configured."""
+    arguments = {
+        name: getattr(spider, name) for name in SPIDER_ATTRIBUTES if hasattr(spider, name)
+    }
+    return {
+        "software": (
+            f"parkcrawl/{__version__} (Scrapy {_version('scrapy')}; warcio {_version('warcio')})"
+        ),
+        "format": "WARC File Format 1.0",
+        "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
+        "isPartOf": getattr(spider, "name", "parknews"),
+        "hostname": socket.gethostname(),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "http-header-user-agent": settings.get("USER_AGENT") or "",
+        "parkcrawl-spider-arguments": json.dumps(arguments, ensure_ascii=False, default=str),
+        "parkcrawl-settings": json.dumps(
+            recorded_settings(settings), ensure_ascii=False, default=str, sort_keys=True
+        ),
+    }
+
+
+class WarcArchive:
+    """Archive each downloaded response with its request; PARKCRAWL_WARC_ENABLED and _DIR."""
+
+    def __init__(
+        self, folder: Path, *, max_size: int = DEFAULT_MAX_SIZE, index: bool = True,
+        prefix: str = "parknews",
+    ):
+        self.folder = Path(folder)
+        self.max_size = max_size
+        self.index = index
+        self.prefix = prefix
+        self.crawler: Any = None
+        self.writer: WarcWriter | None = None
+        self.failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcArchive:
+        settings = crawler.settings
+        if not settings.getbool("PARKCRAWL_WARC_ENABLED", True):
+            raise NotConfigured("PARKCRAWL_WARC_ENABLED is off")
+        ext = cls(
+            Path(settings.get("PARKCRAWL_WARC_DIR") or "output/warc"),
+            max_size=settings.getint("PARKCRAWL_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
+            index=settings.getbool("PARKCRAWL_WARC_CDXJ", True),
+        )
+        ext.crawler = crawler
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def _writer(self, spider: Any) -> WarcWriter:
+        if self.writer is None:
+            self.prefix = getattr(spider, "name", None) or self.prefix
+            self.writer = WarcWriter(
+                self.folder, prefix=self.prefix, max_size=self.max_size,
+                info=warcinfo_fields(self.crawler.settings, spider),
+                on_close=self._file_closed,
+            )
+        return self.writer
+
+    def _file_closed(self, path: Path) -> None:
+        self.crawler.stats.inc_value("parkcrawl/warc/files")
+        if self.index:
+            write_index(path)
+            self.crawler.stats.inc_value("parkcrawl/warc/indexes")
+        logger.info("WARC file written: %s", path)
+
+    def response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
+        if self.failed:
+            return
+        kind = page_kind(request.meta, request.url)
+        walked = request.cb_kwargs.get("walked") if kind == "article" else None
+        exchange = Exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=header_pairs(request.headers),
+            request_body=request.body,
+            status=response.status,
+            response_headers=header_pairs(response.headers),
+            body=response.body,
+            kind=kind,
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            walked=list(walked) if isinstance(walked, list) else None,
+            fetched_at=datetime.now(UTC),
+        )
+        try:
+            record_type = self._writer(spider).write(exchange)
+        except OSError as exc:
+            # A full disk must not look like a complete archive: say so loudly, stop writing.
+            self.failed = True
+            self.crawler.stats.inc_value("parkcrawl/warc/write_failed")
+            logger.error("WARC writing failed, archive incomplete from %s on: %s", request.url, exc)
+            return
+        self.crawler.stats.inc_value(f"parkcrawl/warc/{record_type}")
+        self.crawler.stats.inc_value(f"parkcrawl/warc/kind/{kind}")
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.writer is not None:
+            self.writer.close()

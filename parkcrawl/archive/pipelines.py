@@ -1,0 +1,80 @@
+"""Article media: list them on the item (pure), then fetch each once into the archive.
+
+- ``MediaListPipeline`` fills ``item.media`` from the cleaned HTML with
+  :func:`parkcrawl.archive.media.extract_media`. It needs ``item.html``, so it sits between
+  CleanEncodingPipeline and ReleaseRawPagePipeline; ``parkcrawl reextract`` runs it too.
+- ``MediaDownloadPipeline`` (a Scrapy ``MediaPipeline``) downloads every listed URL once per run
+  (MediaPipeline's own cache dedups by request fingerprint). The download passes through the
+  downloader, so the WARC extension archives it with page kind ``media``; a payload already
+  archived under another URL becomes a ``revisit`` record there. Nothing is stored elsewhere.
+
+Both are enabled by their ``ITEM_PIPELINES`` entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from scrapy import Request
+from scrapy.pipelines.media import FileException, FileInfo, MediaPipeline
+
+from parkcrawl.archive.media import extract_media
+from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND, payload_digest
+
+
+class MediaListPipeline:
+    """List the images and attachments linked from the article body in ``item.media``."""
+
+    def process_item(self, item: Any) -> Any:
+        if getattr(item, "html", None) is None:
+            return item
+        item.media = extract_media(item.html, item.url)
+        return item
+
+
+class MediaDownloadPipeline(MediaPipeline):
+    """Fetch each listed image and attachment once, so the archive holds it (kind ``media``)."""
+
+    def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        return [
+            Request(media["url"], meta={ARCHIVE_KIND_KEY: MEDIA_KIND})
+            for media in getattr(item, "media", None) or []
+            if media.get("url")
+        ]
+
+    def media_to_download(
+        self, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None
+    ) -> None:
+        return None  # nothing is kept outside the archive: always fetch (once per run)
+
+    def media_downloaded(
+        self, response: Any, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None
+    ) -> FileInfo:
+        if response.status != 200:
+            self.crawler.stats.inc_value("parkcrawl/media/failed")
+            raise FileException(f"status {response.status}")
+        self.crawler.stats.inc_value("parkcrawl/media/downloaded")
+        return {
+            "url": response.url,
+            "path": self.file_path(request, response, info, item=item),
+            "checksum": payload_digest(response.body),
+            "status": "downloaded",
+        }
+
+    def media_failed(self, failure: Any, request: Request, info: MediaPipeline.SpiderInfo) -> Any:
+        # MediaPipeline logs the failure; a non-200 answer was counted in media_downloaded.
+        if not isinstance(failure.value, FileException):
+            self.crawler.stats.inc_value("parkcrawl/media/failed")
+        failure.raiseException()
+
+    def item_completed(self, results: list[Any], item: Any, info: MediaPipeline.SpiderInfo) -> Any:
+        # Failures were logged by MediaPipeline; item.media keeps every listed link
+        # whether or not it could be fetched: it describes the article, as re-extraction will.
+        return item
+
+    def file_path(
+        self, request: Request, response: Any = None, info: Any = None, *, item: Any = None
+    ) -> str:
+        # Nothing is written to a file store; the archive is the store. A stable name for logs.
+        return "warc:" + hashlib.sha1(request.url.encode("utf-8")).hexdigest()

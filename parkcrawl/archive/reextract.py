@@ -1,0 +1,204 @@
+"""``parkcrawl reextract``: run the cleaning and extraction pipelines over archived article pages.
+
+No network and no reactor: article response records (page kind ``article``, status 2xx) are read
+from the WARC files, turned into the items the spider would have yielded, and passed through the
+``ITEM_PIPELINES`` entries named in ``PARKCRAWL_REEXTRACT_PIPELINES`` (in ITEM_PIPELINES order),
+then written with Scrapy's JSON-lines exporter and ``FEED_EXPORT_FIELDS``. Stages that fetch
+(MediaDownloadPipeline) or keep state across runs are not in that list; DeduplicatePipeline runs
+without the cross-run state (it is only attached when a spider opens), so the output holds each
+archived article once — its first capture, files taken in name (= time) order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.exceptions import DropItem
+from scrapy.exporters import JsonLinesItemExporter
+from scrapy.settings import Settings
+from scrapy.signalmanager import SignalManager
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import build_from_crawler, load_object
+
+from parkcrawl.archive.records import ArchivedResponse, iter_responses
+from parkcrawl.archive.warc import WARC_SUFFIX
+from parkcrawl.items import Article
+from parkcrawl.spiders.parknews import KEPT_HEADERS, ArgumentError, parse_path
+
+ARTICLE_KIND = "article"
+
+
+class OfflineCrawler:
+    """What pipelines' ``from_crawler`` read — settings, stats, signals — with no engine."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.signals = SignalManager(self)
+        self.stats = MemoryStatsCollector(self)
+        self.spider = None
+
+
+def project_settings(overrides: dict[str, str] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("parkcrawl.settings", priority="project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def reextract_pipelines(settings: Settings) -> list[type]:
+    """The pure ITEM_PIPELINES stages, in their crawl order."""
+    allowed = set(settings.getlist("PARKCRAWL_REEXTRACT_PIPELINES"))
+    ordered = build_component_list(settings.getwithbase("ITEM_PIPELINES"))
+    names = [
+        name if isinstance(name, str) else f"{name.__module__}.{name.__qualname__}"
+        for name in ordered
+    ]
+    return [load_object(name) for name in names if name in allowed]
+
+
+def warc_files(inputs: Iterable[Path]) -> list[Path]:
+    """WARC files named on the command line or inside named folders, in name (= time) order."""
+    found: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            found.extend(sorted(path.glob(f"*{WARC_SUFFIX}")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"no such WARC file or folder: {path}")
+    return sorted(dict.fromkeys(found), key=lambda p: p.name)
+
+
+def fetched_at(warc_date: str) -> str:
+    """WARC-Date → the item's ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return warc_date[:19] + "Z"
+
+
+def article_from(response: ArchivedResponse, walked_default: list[str]) -> Article:
+    """The item the spider's parse_article yields for this page."""
+    when = fetched_at(response.date)
+    kept = {name.decode("latin-1").lower() for name in KEPT_HEADERS}
+    return Article(
+        url=response.url,
+        fetched_at=when,
+        first_seen_at=when,
+        raw_body=response.body,
+        content_type=response.header("Content-Type") or None,
+        walked_path=list(response.walked or walked_default),
+        response_headers={k.lower(): v for k, v in response.headers if k.lower() in kept and v},
+    )
+
+
+def _run(result: Any) -> Any:
+    if inspect.isawaitable(result):
+        async def wait() -> Any:
+            return await result
+
+        return asyncio.run(wait())
+    return result
+
+
+@dataclass
+class Outcome:
+    pages: int = 0
+    written: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+def article_responses(paths: list[Path]) -> Iterator[ArchivedResponse]:
+    for response in iter_responses(paths, kinds=[ARTICLE_KIND]):
+        if 200 <= response.status < 300:
+            yield response
+
+
+def reextract(
+    paths: list[Path], out: IO[bytes], *, settings: Settings | None = None, path: str | None = None
+) -> Outcome:
+    """Re-extract every archived article page of ``paths`` into ``out`` (JSON lines)."""
+    settings = settings or project_settings()
+    crawler = OfflineCrawler(settings)
+    pipelines = [build_from_crawler(cls, crawler) for cls in reextract_pipelines(settings)]
+    walked_default = ["首页", *parse_path(path or settings.get("PARKNEWS_PATH") or "")]
+    exporter = JsonLinesItemExporter(
+        out,
+        fields_to_export=settings.getlist("FEED_EXPORT_FIELDS") or None,
+        encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
+    )
+    exporter.start_exporting()
+    outcome = Outcome()
+    for response in article_responses(paths):
+        outcome.pages += 1
+        item: Any = article_from(response, walked_default)
+        try:
+            for pipeline in pipelines:
+                item = _run(pipeline.process_item(item))
+        except DropItem as exc:
+            reason = getattr(exc, "reason", None) or str(exc)
+            outcome.dropped[reason] = outcome.dropped.get(reason, 0) + 1
+            continue
+        exporter.export_item(item)
+        outcome.written += 1
+    exporter.finish_exporting()
+    return outcome
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parkcrawl reextract",
+        description="Run the cleaning and extraction pipelines over archived article pages "
+        "(no network) and write JSON lines.",
+    )
+    parser.add_argument("warcs", nargs="+", type=Path, help="WARC files or folders of them")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("-O", dest="overwrite", type=Path, help="write to FILE, replacing it")
+    target.add_argument("-o", dest="append", type=Path, help="append to FILE")
+    parser.add_argument("--path", help="section path for pages archived without one "
+                        "(default: the PARKNEWS_PATH setting)")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a setting, as for scrapy crawl")
+    return parser
+
+
+def main_reextract(argv: list[str]) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    overrides = {}
+    for pair in args.settings:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            parser.error(f"-s takes NAME=VALUE, got {pair!r}")
+        overrides[name] = value
+    try:
+        paths = warc_files(args.warcs)
+        settings = project_settings(overrides)
+        target = args.overwrite or args.append
+        if target is None:
+            outcome = reextract(paths, sys.stdout.buffer, settings=settings, path=args.path)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "ab" if args.append else "wb") as out:
+                outcome = reextract(paths, out, settings=settings, path=args.path)
+    except (FileNotFoundError, ArgumentError) as exc:
+        print(f"parkcrawl reextract: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"article pages: {outcome.pages} in {len(paths)} WARC files", file=sys.stderr)
+    print(f"articles written: {outcome.written}", file=sys.stderr)
+    for reason, count in sorted(outcome.dropped.items()):
+        print(f"  dropped, {reason}: {count}", file=sys.stderr)
+    if outcome.pages == 0:
+        print("parkcrawl reextract: no archived article pages found", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main_reextract(sys.argv[1:]))

@@ -1,0 +1,268 @@
+"""WarcWriter: request/response pairs into size-rotated, gzipped WARC files (no Scrapy needed).
+
+Files are named ``<prefix>-<UTC timestamp of the run>-<serial>.warc.gz``, written as
+``….warc.gz.open`` and renamed when complete, each starting with a ``warcinfo`` record. A response
+whose payload was already archived in this run (same SHA-1 payload digest) is written as a
+``revisit`` record (identical-payload-digest profile) when its kind is in ``revisit_kinds``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http
+import io
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+logger = logging.getLogger(__name__)
+
+# WARC extension fields (ISO 28500 allows new fields; ours carry a prefix no standard uses).
+KIND_FIELD = "Parkcrawl-Page-Kind"
+WALKED_FIELD = "Parkcrawl-Walked-Path"
+# Page kinds: the spider's section/listing/article (request.meta["parknews_kind"]), plus what
+# the archive fetches itself, marked in request.meta[ARCHIVE_KIND_KEY] — a key of its own, since
+# middlewares treat any parknews_kind as an HTML page of the section.
+ARCHIVE_KIND_KEY = "parkcrawl_archive_kind"
+MEDIA_KIND = "media"
+ROBOTS_KIND = "robots"
+OTHER_KIND = "other"
+
+DEFAULT_MAX_SIZE = 1_000_000_000
+WARC_SUFFIX = ".warc.gz"
+OPEN_SUFFIX = ".open"
+
+Headers = Sequence[tuple[bytes, bytes]]
+
+
+@dataclass
+class Exchange:
+    """One HTTP transfer as it crossed the wire: the request sent and the response received."""
+
+    url: str
+    method: str
+    request_headers: Headers
+    request_body: bytes
+    status: int
+    response_headers: Headers
+    body: bytes
+    """The response body as received: still content-encoded (gzip, br) when the server did so."""
+    kind: str = OTHER_KIND
+    ip_address: str | None = None
+    walked: list[str] | None = None
+    """The section path walked to reach an article (lets re-extraction fill its breadcrumb)."""
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class RawHeaders(StatusAndHeaders):
+    """Header block written byte for byte (warcio would %-encode non-ASCII values)."""
+
+    def compute_headers_buffer(self, header_filter: object = None) -> None:
+        self.headers_buff = self.to_bytes(header_filter, encoding="latin-1")
+
+
+def payload_digest(payload: bytes) -> str:
+    """``sha1:<base32>``, the form of WARC-Payload-Digest."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+def _latin1(value: bytes | str) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _has(headers: Headers, name: bytes) -> bool:
+    return any(key.lower() == name.lower() for key, _ in headers)
+
+
+def _is_chunked(headers: Headers) -> bool:
+    return any(
+        key.lower() == b"transfer-encoding" and b"chunked" in value.lower()
+        for key, value in headers
+    )
+
+
+def status_line(status: int) -> str:
+    """``200 OK``: the client keeps only the code, so the phrase is the standard one."""
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def request_target(url: str) -> str:
+    """The request-target of an origin-form request line: path and query."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def http_payload(exchange: Exchange) -> bytes:
+    """The response body in the form its headers describe.
+
+    The client hands the body over de-chunked; under ``Transfer-Encoding: chunked`` it is stored
+    as one chunk so the record stays a valid HTTP message (readers de-chunk it again).
+    """
+    if _is_chunked(exchange.response_headers) and exchange.body:
+        return b"%x\r\n%s\r\n0\r\n\r\n" % (len(exchange.body), exchange.body)
+    if _is_chunked(exchange.response_headers):
+        return b"0\r\n\r\n"
+    return exchange.body
+
+
+def walked_field(walked: Sequence[str]) -> str:
+    """The walked path as an ASCII field value: levels %-encoded (UTF-8), joined by ``/``."""
+    return "/".join(quote(level, safe="") for level in walked)
+
+
+class WarcWriter:
+    """Size-rotated gzip WARC files in one folder; one warcio writer open at a time."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        prefix: str = "parknews",
+        max_size: int = DEFAULT_MAX_SIZE,
+        info: dict[str, str] | None = None,
+        revisit_kinds: frozenset[str] = frozenset({MEDIA_KIND}),
+        on_close: Callable[[Path], None] | None = None,
+        started: datetime | None = None,
+    ):
+        self.folder = Path(folder)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.info = dict(info or {})
+        self.revisit_kinds = revisit_kinds
+        self.on_close = on_close
+        self.timestamp = (started or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
+        self.serial = 0
+        self.files: list[Path] = []
+        self.counts: dict[str, int] = {}
+        self._seen: dict[str, tuple[str, str]] = {}
+        self._file: io.BufferedWriter | None = None
+        self._path: Path | None = None
+        self._writer: WARCWriter | None = None
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            name = f"{self.prefix}-{self.timestamp}-{self.serial:05d}{WARC_SUFFIX}"
+            self.serial += 1
+            final = self.folder / name
+            if final.exists():
+                continue  # another run started in the same second: never overwrite its file
+            try:
+                self._file = open(self.folder / (name + OPEN_SUFFIX), "xb")  # noqa: SIM115
+            except FileExistsError:
+                continue
+            break
+        self._path = final
+        self._writer = WARCWriter(self._file, gzip=True)
+        self._writer.write_record(self._writer.create_warcinfo_record(name, self.info))
+        self._count("warcinfo")
+
+    def _finish(self) -> None:
+        if self._file is None or self._path is None:
+            return
+        self._file.close()
+        os.replace(self._path.with_name(self._path.name + OPEN_SUFFIX), self._path)
+        self.files.append(self._path)
+        path, self._file, self._path, self._writer = self._path, None, None, None
+        if self.on_close is not None:
+            self.on_close(path)
+
+    def close(self) -> list[Path]:
+        """Finish the current file; the paths of every finished WARC file of this writer."""
+        self._finish()
+        return list(self.files)
+
+    @property
+    def current_path(self) -> Path | None:
+        return self._path
+
+    def _count(self, record_type: str) -> None:
+        self.counts[record_type] = self.counts.get(record_type, 0) + 1
+
+    # -- records ---------------------------------------------------------------------------------
+
+    def write(self, exchange: Exchange) -> str:
+        """Archive one exchange as response (or revisit) + request records; the type written."""
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None and self._file is not None
+        writer = self._writer
+        warc_date = datetime_to_iso_date(exchange.fetched_at.astimezone(UTC).replace(tzinfo=None))
+        # WARC-Type and WARC-Record-ID first: warcio keeps the order of the fields given.
+        fields = {
+            "WARC-Type": "response",
+            "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
+            "WARC-Target-URI": exchange.url,
+            "WARC-Date": warc_date,
+            KIND_FIELD: exchange.kind,
+        }
+        if exchange.ip_address:
+            fields["WARC-IP-Address"] = exchange.ip_address
+        if exchange.walked:
+            fields[WALKED_FIELD] = walked_field(exchange.walked)
+
+        response_http = RawHeaders(
+            status_line(exchange.status),
+            [(_latin1(k), _latin1(v)) for k, v in exchange.response_headers],
+            protocol="HTTP/1.1",
+        )
+        payload = http_payload(exchange)
+        digest = payload_digest(payload)
+        original = self._seen.get(digest)
+        if original is not None and exchange.kind in self.revisit_kinds and exchange.status == 200:
+            response = writer.create_revisit_record(
+                exchange.url, digest, original[0], original[1],
+                http_headers=response_http, warc_headers_dict={**fields, "WARC-Type": "revisit"},
+            )
+            record_type = "revisit"
+        else:
+            response = writer.create_warc_record(
+                exchange.url, "response", payload=io.BytesIO(payload), length=len(payload),
+                http_headers=response_http,
+                warc_headers_dict={**fields, "WARC-Payload-Digest": digest},
+            )
+            record_type = "response"
+            if exchange.status == 200:
+                self._seen.setdefault(digest, (exchange.url, warc_date))
+
+        request_headers = list(exchange.request_headers)
+        if not _has(request_headers, b"Host"):
+            # The HTTP client adds Host when it sends the request.
+            request_headers.insert(0, (b"Host", urlsplit(exchange.url).netloc.encode("latin-1")))
+        request_http = RawHeaders(
+            f"{exchange.method} {request_target(exchange.url)} HTTP/1.1",
+            [(_latin1(k), _latin1(v)) for k, v in request_headers],
+            is_http_request=True,
+        )
+        request = writer.create_warc_record(
+            exchange.url, "request", payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body), http_headers=request_http,
+            warc_headers_dict={
+                "WARC-Type": "request",
+                "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
+                "WARC-Target-URI": exchange.url,
+                "WARC-Date": warc_date,
+                KIND_FIELD: exchange.kind,
+            },
+        )
+        # Response first, then its request pointing at it with WARC-Concurrent-To.
+        writer.write_request_response_pair(request, response)
+        self._count(record_type)
+        self._count("request")
+        if self._file.tell() >= self.max_size:
+            self._finish()
+        return record_type
