@@ -97,7 +97,7 @@ def plausibility(text: str) -> tuple[int, float]:
     if not ideographs:
         return 0, 1.0
     common = common_hanzi()
-    hits = sum(1 for c in ideographs if c in common)
+    hits = sum(map(common.__contains__, ideographs))
     share = hits / len(ideographs)
     junk = len(_JUNK_RE.findall(sample))
     if junk:
@@ -154,6 +154,9 @@ def _decode_declared(body: bytes, enc: str) -> Decoded | None:
                 return Decoded(text, variant)
         return None
     text = _strict(body, enc)
+    if text is not None and enc == "utf-8":
+        # Strictly valid UTF-8 is UTF-8: other encodings' bytes almost never pass that test.
+        return Decoded(text, enc)
     if text is not None and _plausible(text):
         return Decoded(text, enc)
     return None

@@ -183,6 +183,9 @@ def _html_anchor(pieces: list[str], i: int, anchors: list[str]) -> str:
 def _strip(text: str, html: bool) -> StripResult:
     if ")" not in text and "）" not in text:
         return StripResult(text, 0, 0)
+    if not _SPLIT_ANY_RE.search(text) and not _BARE_ANY_RE.search(text):
+        # No "(letters)" group anywhere (one C-level scan): most pages stop here.
+        return StripResult(text, 0, 0)
     work = text
     if "?" in text or "？" in text or "\ufffd" in text:
         bare_re = _BARE_ASCII_RE if ("？" not in text and "\ufffd" not in text) else _BARE_ANY_RE
