@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 FAILURE_STAT = "parknews/failure"
 # Reasons that mean the page was an article but the layout defeated extraction.
-EXTRACTION_FAILURES = frozenset({"no title found", "no body found"})
+EXTRACTION_FAILURES = frozenset({"no title found", "no body found", "pipeline error"})
 # Not failures: the article was extracted and is already in the output (this run or an earlier).
 DEDUP_OUTCOMES = frozenset({"unchanged", "duplicate url", "duplicate content", "near duplicate"})
 
@@ -54,6 +54,7 @@ class RunReport:
         )
         crawler.signals.connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
         crawler.signals.connect(ext.item_dropped, signal=scrapy_signals.item_dropped)
+        crawler.signals.connect(ext.item_error, signal=scrapy_signals.item_error)
         crawler.signals.connect(ext.article_dropped, signal=signals.article_dropped)
         crawler.signals.connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
         crawler.signals.connect(ext.response_received, signal=scrapy_signals.response_received)
@@ -76,6 +77,10 @@ class RunReport:
             self.deduplicated[reason] = self.deduplicated.get(reason, 0) + 1
             return
         self.article_dropped(getattr(item, "url", "?"), reason)
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
+        # A bug in a stage loses the article as surely as a layout change: count it as such.
+        self.article_dropped(getattr(item, "url", "?"), "pipeline error")
 
     def article_dropped(self, url: str, reason: str) -> None:
         self.dropped.append({"url": url, "reason": reason})

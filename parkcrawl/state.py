@@ -36,7 +36,7 @@ def local_jsonl_feed(feeds: dict[str, Any]) -> tuple[Path, bool] | None:
     """The first local JSON-lines feed and whether it appends (the run's output of record)."""
     for uri, options in feeds.items():
         uri = str(uri)
-        if options.get("format") not in ("jsonlines", "jl"):
+        if options.get("format") not in ("jsonlines", "jsonl", "jl"):
             continue
         if uri.startswith("file:"):
             uri = file_uri_to_path(uri)
