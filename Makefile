@@ -39,6 +39,21 @@ $(PYWB_STAMP):
 	echo '*' > $(PYWB_VENV)/.gitignore
 	touch $(PYWB_STAMP)
 
+# Scrapyd in a venv of its own: its job runner needs setuptools < 81 (pkg_resources), and the
+# deployed egg carries no dependencies, so they are installed here, but not parkcrawl itself:
+# Scrapyd must run the egg. tests/ops/test_scrapyd.py uses (and creates) the same venv.
+SCRAPYD_VENV := .venv-scrapyd
+SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-stamp
+
+.PHONY: scrapyd-venv
+scrapyd-venv: $(SCRAPYD_STAMP)
+
+$(SCRAPYD_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(SCRAPYD_VENV)
+	$(SCRAPYD_VENV)/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > $(SCRAPYD_VENV)/requirements.txt
+	$(SCRAPYD_VENV)/bin/python -m pip install --quiet 'scrapyd==1.6.0' 'scrapyd-client==2.0.3' 'setuptools<81' -r $(SCRAPYD_VENV)/requirements.txt
+	touch $(SCRAPYD_STAMP)
+
 $(EVAL_STAMP):
 	$(PYTHON) -m venv $(EVAL_VENV)
 	$(EVAL_VENV)/bin/python -m pip install --quiet 'trafilatura==2.3.1' 'gne==0.4.3' lxml_html_clean
