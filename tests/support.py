@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -40,6 +41,34 @@ def run_crawl(tmp_path: Path, *args: str, timeout: float = 300) -> CrawlRun:
     items = []
     if out.exists():
         items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        validate_lines(items, out)
     reports = sorted(runs.glob("*.json")) if runs.exists() else []
     report = json.loads(reports[-1].read_text(encoding="utf-8")) if reports else None
     return CrawlRun(proc.returncode, proc.stdout, proc.stderr, items, report)
+
+
+class SchemaViolation(AssertionError):
+    """Output lines that break the published schema (parkcrawl/schema/article.schema.json)."""
+
+
+@functools.cache
+def _schema_validator():  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_lines(items: list[dict], source: object = "output") -> None:
+    """Raise SchemaViolation naming each line and field that breaks the schema; every crawl test
+    gets this through run_crawl, so a new or changed field needs a schema (and version) change."""
+    problems = []
+    for number, item in enumerate(items, 1):
+        for error in _schema_validator().iter_errors(item):
+            where = "/".join(str(part) for part in error.absolute_path) or "(the line)"
+            problems.append(f"{source}:{number}: {where}: {error.message[:300]}")
+    if problems:
+        shown = "\n".join(problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise SchemaViolation(f"{len(problems)} schema violation(s):\n{shown}{more}")

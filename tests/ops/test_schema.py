@@ -1,0 +1,86 @@
+"""The published contract: schema, version, item fields and docs/output.md agree; lines validate."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+
+import pytest
+
+from parkcrawl.items import SCHEMA_VERSION, output_fields
+from tests.ops.conftest import DemoOutput
+from tests.support import ROOT, SchemaViolation, validate_lines
+
+DOC = ROOT / "docs" / "output.md"
+
+
+@pytest.fixture(scope="module")
+def doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def test_schema_ships_in_the_package(article_schema: dict) -> None:
+    # read the way a zipped egg or a wheel install reads it
+    shipped = json.loads((files("parkcrawl") / "schema" / "article.schema.json").read_text("utf-8"))
+    assert shipped == article_schema
+
+
+def test_schema_version_is_the_items_version(article_schema: dict) -> None:
+    assert article_schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    assert re.fullmatch(r"\d+\.\d+", SCHEMA_VERSION)
+
+
+def test_schema_lists_the_output_fields_in_order(article_schema: dict) -> None:
+    assert list(article_schema["properties"]) == output_fields()
+    assert article_schema["required"] == output_fields()
+    assert article_schema["additionalProperties"] is False
+
+
+def test_doc_has_a_section_per_field_in_output_order(doc: str) -> None:
+    documented = re.findall(r"^### `(\w+)`$", doc, flags=re.MULTILINE)
+    assert documented == output_fields(), (
+        "docs/output.md needs one '### `field`' section per output field, in output order"
+    )
+
+
+def test_doc_names_the_current_version(doc: str) -> None:
+    assert f'`"{SCHEMA_VERSION}"`' in doc
+    assert re.search(rf"^\| {re.escape(SCHEMA_VERSION)} \|", doc, flags=re.MULTILINE), (
+        "docs/output.md's version table has no row for the current version"
+    )
+
+
+def test_doc_example_line_validates_and_keeps_field_order(doc: str) -> None:
+    block = re.search(r"## Example line.*?```json\n(.*?)\n```", doc, flags=re.DOTALL)
+    assert block, "docs/output.md has no ```json example line"
+    lines = block.group(1).splitlines()
+    assert len(lines) == 1, "the example is one JSONL line"
+    example = json.loads(lines[0])
+    validate_lines([example], "docs/output.md example")
+    assert list(example) == output_fields()
+
+
+def test_demo_output_validates(demo_output: DemoOutput) -> None:
+    assert len(demo_output.run.items) == 29
+    validate_lines(demo_output.run.items, demo_output.feed)  # run_crawl did it too
+    assert {item["schema_version"] for item in demo_output.run.items} == {SCHEMA_VERSION}
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda item: item.update(published_at="2024年10月18日"), "published_at"),
+        (lambda item: item.update(surprise="field"), "(the line)"),
+        (lambda item: item.pop("schema_version"), "(the line)"),
+        # a one-character name and no role key
+        (lambda item: item.update(participants=[{"name": "沈一鸣", "role": None}, {"name": "李"}]),
+         "participants/1"),
+        (lambda item: item.update(schema_version="0.9"), "schema_version"),
+    ],
+)
+def test_a_broken_line_is_named(demo_output: DemoOutput, change, where: str) -> None:
+    item = json.loads(json.dumps(demo_output.run.items[0]))
+    change(item)
+    with pytest.raises(SchemaViolation, match=rf"feed:1: {re.escape(where)}: "):
+        validate_lines([item], "feed")
