@@ -37,7 +37,10 @@ RUNNERS = {
     "scrapyd.conf": "tests/ops/test_scrapyd.py",
     "duckdb": "tests/ops/test_readme_commands.py::test_duckdb_block_on_demo_output",
     "systemd": "tests/ops/test_readme_commands.py::test_systemd_units_verify",
+    "cron": "tests/ops/test_readme_commands.py::test_cron_line_crawls_quietly",
 }
+REAL_SITE = "https://park.example.gov.cn/"
+CHECKOUT = "/srv/parkcrawl"
 # What the scratch root links to in the real one.
 LINKED = ("Makefile", "pyproject.toml", "scrapy.cfg", "fixtures", "README.md")
 
@@ -265,3 +268,30 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     assert proc.returncode == 0 and not proc.stdout.strip() and not proc.stderr.strip(), (
         proc.stdout + proc.stderr
     )
+
+
+def test_cron_line_crawls_quietly(scratch_roots: Callable[[], Path], demo_site_url: str) -> None:
+    (block,) = readme.named(README, "cron")
+    (line,) = [c for c in block.commands()]
+    fields = line.split(None, 5)
+    assert len(fields) == 6, "five time fields, then the command"
+    root = scratch_roots()
+    (root / "output").mkdir()  # a checkout has output/ (output/.gitkeep)
+    command = fields[5].replace(CHECKOUT, str(root)).replace(REAL_SITE, f"{demo_site_url}/index.html")
+    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    proc = subprocess.run(["bash", "-c", command], cwd="/", env=env, capture_output=True,
+                          text=True, timeout=300)
+    # cron mails whatever the command prints: a successful run prints nothing
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", ""), proc.stderr[-3000:]
+    items = [json.loads(line) for line in
+             (root / "output" / "parknews.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(items) == 29
+    validate_lines(items, "cron run")
+    log = (root / "output" / "parknews.log").read_text(encoding="utf-8")
+    assert "articles written: 29" in log
+    # the systemd service runs the same crawl
+    (service,) = [b for b in readme.named(README, "systemd") if "ExecStart=" in b.text]
+    (exec_start,) = [x for x in service.text.splitlines() if x.startswith("ExecStart=")]
+    assert exec_start.removeprefix("ExecStart=") == fields[5].split(" && ", 1)[1].replace(
+        f"PARKNEWS_START_URL={REAL_SITE} .venv/", f"{CHECKOUT}/.venv/")
+    assert f"Environment=PARKNEWS_START_URL={REAL_SITE}" in service.text
