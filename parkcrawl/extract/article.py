@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from parkcrawl.cms import COLUMN_META, SITE_NAME_META, plausible_name
 from parkcrawl.extract.body import (
     BodyText,
     clean_line,
@@ -67,6 +68,8 @@ class ArticleFields:
     published_at: str | None  # "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]+08:00" (precision as written)
     source: str | None  # the 来源 value, e.g. "园区管委会办公室"
     breadcrumb: list[str] = field(default_factory=list)  # ["首页", "动态要闻", "园区信息"]
+    site_name: str | None = None  # the SiteName meta tag, e.g. "苏锡通科技产业园区"
+    column: str | None = None  # the ColumnName meta tag: the column the page says it is in
 
 
 EMPTY = ArticleFields(None, "", None, None, [])
@@ -92,6 +95,10 @@ def extract_article(html: str, url: str) -> ArticleFields:
         ),
         source=extract_source(metas, before, after),
         breadcrumb=breadcrumb,
+        # Reported as the page declares them (a page may name the wrong column); template
+        # placeholders the CMS left unfilled are not.
+        site_name=plausible_name(first_meta(metas, SITE_NAME_META)),
+        column=plausible_name(first_meta(metas, COLUMN_META)),
     )
 
 
