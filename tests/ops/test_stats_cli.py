@@ -95,19 +95,28 @@ def test_on_the_demo_crawl(demo_output: DemoOutput, capsys: pytest.CaptureFixtur
         ('[1, 2]\n', ":1: not an article line (no url)"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, content: str | None, message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
     path = tmp_path / "feed.jsonl"
     if content is not None:
         path.write_text(content, encoding="utf-8")
+    assert main_stats([str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"parkcrawl stats: error: {path}" if content else "parkcrawl stats: error: ")
+    assert message in err
+
+
+def test_exit_status_through_the_console_script(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "parkcrawl.cli", "stats", str(path)],
+        [sys.executable, "-m", "parkcrawl.cli", "stats", str(tmp_path / "missing.jsonl")],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    assert len(proc.stderr.splitlines()) == 1
-    assert proc.stderr.startswith("parkcrawl stats: error: ")
-    assert message in proc.stderr
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"parkcrawl stats: error: cannot read {tmp_path / 'missing.jsonl'}: " \
+        "No such file or directory\n"
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
