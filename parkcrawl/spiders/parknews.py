@@ -18,9 +18,16 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
 from parkcrawl import signals
+from parkcrawl.cms import DataproxyForm, dataproxy_reply, scripted_listing
 from parkcrawl.failures import failed_url, failure_reason
 from parkcrawl.items import Article
-from parkcrawl.navigation import article_links, find_section_link, pagination_links, section_link_texts
+from parkcrawl.navigation import (
+    ArticleList,
+    article_links,
+    find_section_link,
+    pagination_links,
+    section_link_texts,
+)
 from parkcrawl.text import clean_page, clean_text
 
 
@@ -129,6 +136,11 @@ class ParknewsSpider(scrapy.Spider):
         self.list_pages += 1
         sel = self._cleaned(response)
         found = article_links(sel, response.url, prefer_signature=self.list_signature)
+        # A list a CMS keeps in a script (Hanweb datastore) replaces the visible links, which
+        # then belong to other boxes of the page; a TRS pager adds list pages (see cms.py).
+        scripted = scripted_listing(sel, response.url)
+        if scripted.links is not None:
+            found = ArticleList(scripted.links, None)
         if self.list_signature is None:
             self.list_signature = found.signature
         for link in found.links:
@@ -136,11 +148,52 @@ class ParknewsSpider(scrapy.Spider):
                 link.url, callback=self.parse_article, errback=self.article_failed,
                 cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
             )
-        for url in pagination_links(sel, response.url):
+        for url in [*pagination_links(sel, response.url), *scripted.page_urls]:
             yield response.follow(
                 url, callback=self.parse_listing, errback=self.listing_failed,
                 cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
             )
+        if scripted.dataproxy is not None:
+            yield from self._dataproxy_request(
+                scripted.dataproxy, scripted.next_record, None, response.url, walked
+            )
+
+    def parse_dataproxy(
+        self, response: Response, walked: list[str], form: DataproxyForm, end: int, listing_url: str
+    ) -> Iterator[Any]:
+        """A Hanweb dataproxy reply: the next records of the section's list, as XML."""
+        self.list_pages += 1
+        # Records are links of the list page that shows them, so they resolve against it.
+        reply = dataproxy_reply(response.body, listing_url, form, end)
+        for problem in reply.problems:
+            self.crawler.stats.inc_value(f"parkcrawl/cms/{problem}")
+        for link in reply.links:
+            yield response.follow(
+                link.url, callback=self.parse_article, errback=self.article_failed,
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
+            )
+        if reply.next_range is not None:
+            yield from self._dataproxy_request(
+                form, reply.next_range[0], reply.total_record, listing_url, walked
+            )
+
+    def _dataproxy_request(
+        self, form: DataproxyForm, start: int, total: int | None, listing_url: str,
+        walked: list[str],
+    ) -> Iterator[scrapy.FormRequest]:
+        """The POST for the records from ``start`` on, as the page's jpage script would send it."""
+        records = form.records_range(start, total)
+        if records is None:
+            return
+        self.crawler.stats.inc_value("parkcrawl/cms/dataproxy_request")
+        yield scrapy.FormRequest(
+            form.request_url(*records), formdata=form.formdata(), callback=self.parse_dataproxy,
+            errback=self.listing_failed, headers={"Referer": listing_url},
+            cb_kwargs={
+                "walked": walked, "form": form, "end": records[1], "listing_url": listing_url
+            },
+            meta={"parknews_kind": "listing"},
+        )
 
     def parse_article(self, response: Response, walked: list[str]) -> Iterator[Article]:
         """Hand the raw page on; the pipelines clean and extract it."""
