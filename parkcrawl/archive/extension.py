@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -115,6 +116,10 @@ class WarcArchive:
         self.crawler: Any = None
         self.writer: WarcWriter | None = None
         self.failed = False
+        # Time spent archiving on the reactor thread, indexing included (the writer's whole cost
+        # to the crawl), and the indexing part of it.
+        self.write_seconds = 0.0
+        self.index_seconds = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcArchive:
@@ -144,13 +149,22 @@ class WarcArchive:
     def _file_closed(self, path: Path) -> None:
         self.crawler.stats.inc_value("parkcrawl/warc/files")
         if self.index:
+            started = time.perf_counter()
             write_index(path)
+            self.index_seconds += time.perf_counter() - started
             self.crawler.stats.inc_value("parkcrawl/warc/indexes")
         logger.info("WARC file written: %s", path)
 
     def response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
         if self.failed:
             return
+        started = time.perf_counter()
+        try:
+            self._archive(response, request, spider)
+        finally:
+            self.write_seconds += time.perf_counter() - started
+
+    def _archive(self, response: Any, request: Any, spider: Any) -> None:
         kind = page_kind(request.meta, request.url)
         walked = request.cb_kwargs.get("walked") if kind == "article" else None
         exchange = Exchange(
@@ -179,4 +193,9 @@ class WarcArchive:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.writer is not None:
+            started = time.perf_counter()
             self.writer.close()
+            self.write_seconds += time.perf_counter() - started
+        stats = self.crawler.stats
+        stats.set_value("parkcrawl/warc/seconds", round(self.write_seconds, 3))
+        stats.set_value("parkcrawl/warc/index_seconds", round(self.index_seconds, 3))

@@ -37,8 +37,10 @@ class MediaDownloadPipeline(MediaPipeline):
     """Fetch each listed image and attachment once, so the archive holds it (kind ``media``)."""
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        # allow_offsite: sites serve article pictures from another host (img.…, a CDN); the
+        # article links them, so they belong to its record. robots.txt is still obeyed there.
         return [
-            Request(media["url"], meta={ARCHIVE_KIND_KEY: MEDIA_KIND})
+            Request(media["url"], meta={ARCHIVE_KIND_KEY: MEDIA_KIND, "allow_offsite": True})
             for media in getattr(item, "media", None) or []
             if media.get("url")
         ]

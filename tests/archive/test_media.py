@@ -1,10 +1,14 @@
-"""extract_media over literal HTML: what an article body links, with captions, and nothing else."""
+"""extract_media over literal HTML (what an article body links, with captions), and the pipelines."""
 
 from __future__ import annotations
 
 import pytest
+from scrapy.utils.test import get_crawler
 
 from parkcrawl.archive.media import extract_media
+from parkcrawl.archive.pipelines import MediaDownloadPipeline, MediaListPipeline
+from parkcrawl.archive.warc import ARCHIVE_KIND_KEY
+from parkcrawl.items import Article
 
 URL = "http://park.example.gov.cn/dtyw/yqxx/202412/t20241213_10245.html"
 TEXT = "<p>12月13日，园区举行高端装备制造项目签约仪式，管委会主任出席并致辞，项目总投资十二亿元。</p>"
@@ -112,3 +116,21 @@ CASES = [
 @pytest.mark.parametrize(("html", "expected"), CASES)
 def test_extract_media(html: str, expected: list[dict]) -> None:
     assert extract_media(html, URL) == expected
+
+
+def test_media_list_pipeline_fills_the_item() -> None:
+    item = Article(url=URL, html=page('<p><img src="/u/p.png"></p><p>图为现场。</p>'))
+    assert MediaListPipeline().process_item(item).media == [img(f"{BASE}/u/p.png", "图为现场。")]
+    assert MediaListPipeline().process_item(Article(url=URL)).media == []  # no page, no change
+
+
+def test_media_download_requests_are_marked_for_the_archive() -> None:
+    pipeline = MediaDownloadPipeline.from_crawler(get_crawler())
+    item = Article(url=URL, media=[img("http://img.park.example.gov.cn/p.png", None),
+                                   att(f"{BASE}/f/a.pdf", "附件")])
+    requests = pipeline.get_media_requests(item, None)  # type: ignore[arg-type]
+    assert [r.url for r in requests] == ["http://img.park.example.gov.cn/p.png", f"{BASE}/f/a.pdf"]
+    for request in requests:
+        assert request.meta[ARCHIVE_KIND_KEY] == "media"
+        assert "parknews_kind" not in request.meta  # not a page of the section: no HTML checks
+        assert request.meta["allow_offsite"] is True  # pictures are often on another host

@@ -1,0 +1,67 @@
+"""CDXJ index pieces: file names, timestamps, and lines for a hand-made WARC."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parkcrawl.archive.cdxj import cdxj_path, index_lines, timestamp14, write_index
+from parkcrawl.archive.warc import Exchange, WarcWriter
+
+
+@pytest.mark.parametrize(
+    ("warc", "index"),
+    [
+        ("out/parknews-20241213090000-00000.warc.gz", "out/parknews-20241213090000-00000.cdxj"),
+        ("a.warc", "a.cdxj"),  # uncompressed WARC (not written by us, still indexable)
+    ],
+)
+def test_cdxj_path(warc: str, index: str) -> None:
+    assert cdxj_path(Path(warc)) == Path(index)
+
+
+@pytest.mark.parametrize(
+    ("date", "stamp"),
+    [
+        ("2024-12-13T09:00:00Z", "20241213090000"),
+        ("2024-12-13T09:00:00.123456Z", "20241213090000"),  # WARC/1.1 fractions dropped
+        ("2024-12-13", "20241213000000"),
+    ],
+)
+def test_timestamp14(date: str, stamp: str) -> None:
+    assert timestamp14(date) == stamp
+
+
+def test_index_of_a_hand_made_warc(tmp_path: Path) -> None:
+    when = datetime(2024, 12, 13, 9, 0, 0, tzinfo=UTC)
+    writer = WarcWriter(tmp_path, started=when)
+    for url, body, kind in [
+        ("http://www.Park.example/b.html?z=1&a=2", b"<html>b</html>", "article"),
+        ("http://www.Park.example/img/1.png", b"PNG", "media"),
+        ("http://www.Park.example/img/2.png", b"PNG", "media"),
+    ]:
+        writer.write(Exchange(
+            url=url, method="GET", request_headers=[], request_body=b"", status=200,
+            response_headers=[(b"Content-Type", b"text/html; charset=gbk")], body=body,
+            kind=kind, fetched_at=when,
+        ))
+    [warc] = writer.close()
+    index = write_index(warc)
+    lines = index.read_text(encoding="utf-8").splitlines()
+    assert lines == index_lines(warc)
+    parsed = [(line.split(" ", 2)[0], line.split(" ", 2)[1], json.loads(line.split(" ", 2)[2]))
+              for line in lines]
+    # SURT keys (www. dropped, host reversed, query sorted), sorted; requests not indexed
+    assert [(key, stamp) for key, stamp, _ in parsed] == [
+        ("example,park)/b.html?a=2&z=1", "20241213090000"),
+        ("example,park)/img/1.png", "20241213090000"),
+        ("example,park)/img/2.png", "20241213090000"),
+    ]
+    first, png, revisit = (entry for _, _, entry in parsed)
+    assert first["mime"] == "text/html" and first["status"] == "200"
+    assert first["filename"] == warc.name
+    assert revisit["mime"] == "warc/revisit" and "status" not in revisit
+    assert revisit["digest"] == png["digest"]
