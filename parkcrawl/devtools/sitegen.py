@@ -5,6 +5,7 @@ The bundled demo (``fixtures/site/``) is rendered from the hand-authored
 
     python -m parkcrawl.devtools.sitegen --demo
     python -m parkcrawl.devtools.sitegen --bench 5000 --out /tmp/bench-site
+    python -m parkcrawl.devtools.sitegen --bench 5000 --new 10 --update --out /tmp/bench-site
 
 The markup imitates a TRS/Hanweb style CMS (top bar, header, nav menu with a
 dropdown, banners, left sub-nav, "热点新闻" box, footer) and carries the traps
@@ -155,6 +156,11 @@ PDF_BYTES = (
 ROBOTS_TXT = "User-agent: *\nDisallow:\n"
 
 GBK_FORMS = ("gbk", "undeclared")
+
+# Pagination: every page number up to this many list pages, else the first, the last and a
+# window of PAGER_WINDOW numbers either side of the current page.
+PAGER_ALL_UP_TO = 10
+PAGER_WINDOW = 4
 
 
 # ----------------------------------------------------------------- data model
@@ -474,6 +480,10 @@ def render_pagination(section: str, page_no: int, n_pages: int) -> str:
     parts.append(f'<a href="{href(1)}">首页</a> ')
     parts.append(f'<a href="{href(page_no - 1)}">上一页</a> ' if page_no > 1 else '<span class="disabled">上一页</span> ')
     for n in range(1, n_pages + 1):
+        # A long section shows a window of page numbers, as CMS pagers do (every number on
+        # every page would make a 50,000-article site's list pages quadratic in size).
+        if n_pages > PAGER_ALL_UP_TO and abs(n - page_no) > PAGER_WINDOW and n not in (1, n_pages):
+            continue
         parts.append(f'<span class="current">{n}</span> ' if n == page_no else f'<a href="{href(n)}">{n}</a> ')
     parts.append(f'<a href="{href(page_no + 1)}">下一页</a> ' if page_no < n_pages else '<span class="disabled">下一页</span> ')
     parts.append(f'<a href="{href(n_pages)}">尾页</a>\n</div>\n')
@@ -628,8 +638,12 @@ STATIC_ASSETS = {
 # ----------------------------------------------------------------- build
 
 
-def build_pages(site: Site) -> dict[str, bytes]:
-    """Every file of the site: site-root path -> bytes as served."""
+def build_pages(site: Site, only_articles: set[int] | None = None) -> dict[str, bytes]:
+    """Every file of the site: site-root path -> bytes as served.
+
+    ``only_articles``: render only these article pages (and every non-article page), for
+    updating a site on disk in place.
+    """
     files: dict[str, bytes] = dict(STATIC_ASSETS)
     files[HOME] = finish_page(render_home(site), "utf8")
     files[DTYW] = finish_page(render_section_landing(site), site.landing_form)
@@ -642,6 +656,8 @@ def build_pages(site: Site) -> dict[str, bytes]:
             files[list_page_path(section, n)] = finish_page(page, form)
         arts = site.section(section)
         for i, a in enumerate(arts):
+            if only_articles is not None and a.id not in only_articles:
+                continue
             prev = arts[i - 1] if i > 0 else None
             nxt = arts[i + 1] if i + 1 < len(arts) else None
             files[a.path] = finish_page(render_article(a, prev, nxt), a.form)
@@ -652,12 +668,15 @@ def build_pages(site: Site) -> dict[str, bytes]:
     return files
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+def write_site(files: dict[str, bytes], out_dir: Path, *, update: bool = False) -> None:
+    """Write the files under out_dir (emptied first, unless ``update``: then only changed files)."""
     out_dir = Path(out_dir)
-    if out_dir.exists():
+    if out_dir.exists() and not update:
         shutil.rmtree(out_dir)
     for path, data in files.items():
         dest = out_dir / path.lstrip("/")
+        if update and dest.is_file() and dest.read_bytes() == data:
+            continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
 
@@ -665,8 +684,12 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
 # ----------------------------------------------------------------- benchmark sites
 
 
-def bench_site(n: int, template: Site | None = None) -> Site:
-    """A large 园区信息 section of n articles recombined from the demo data (same form mix)."""
+def bench_site(n: int, template: Site | None = None, new: int = 0) -> Site:
+    """A large 园区信息 section of n articles recombined from the demo data (same form mix).
+
+    ``new`` adds that many articles published after the n (ids 99999, 99998, …; titles
+    ``…（新1）``): the same site as a later run of an incremental crawl finds it.
+    """
     import datetime as dt
 
     template = template or load_site()
@@ -674,18 +697,37 @@ def bench_site(n: int, template: Site | None = None) -> Site:
     others = [a for a in template.articles if a.section != TARGET_SECTION]
     start = dt.datetime(2024, 12, 31, 17, 0)
     arts = []
-    for i in range(n):
+    for i in range(-new, n):
         src = pool[i % len(pool)]
         when = start - dt.timedelta(hours=7 * i + (i % 5))
         published = when.strftime(("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")[i % 3])
         paras = src.paragraphs[i % len(src.paragraphs):] + src.paragraphs[: i % len(src.paragraphs)]
+        title = f"{src.title}（{i + 1}）" if i >= 0 else f"{src.title}（新{-i}）"
         arts.append(Article(
-            id=100000 + i, section=TARGET_SECTION, title=f"{src.title}（{i + 1}）", published=published,
+            id=100000 + i, section=TARGET_SECTION, title=title, published=published,
             source=src.source, views=(i * 37) % 900 + 20, paragraphs=paras, form=src.form,
             participants=src.participants, image=None, attachment=None, trap=None,
         ))
-    return Site(articles=arts + others, per_page=20, mirror_list_pages=[2], duplicate_id=arts[0].id if n > 20 else None,
-                hot_ids=template.hot_ids)
+    return Site(articles=arts + others, per_page=20, mirror_list_pages=[2],
+                duplicate_id=100000 if n > 20 else None, hot_ids=template.hot_ids)
+
+
+def bench_update(n: int, new: int, out: Path, template: Site | None = None) -> list[int]:
+    """Turn the ``--bench n`` site in ``out`` into the site with ``new`` more articles, in place.
+
+    Renders only the pages that change (the section's list pages, home and landing pages, the
+    new articles and their older neighbour) and writes only files whose bytes differ. Returns
+    the new articles' ids.
+    """
+    site = bench_site(n, template or load_site(), new=new)
+    new_ids = [100000 + i for i in range(-new, 0)]
+    order = [a.id for a in site.section(TARGET_SECTION)]
+    changed = set(new_ids)
+    for pos, art_id in enumerate(order):
+        if art_id in new_ids:  # its neighbours' 上一篇 / 下一篇 links change
+            changed.update(order[max(pos - 1, 0): pos + 2])
+    write_site(build_pages(site, only_articles=changed), out, update=True)
+    return new_ids
 
 
 def expected_record(a: Article, walked: list[str] | None = None) -> dict:
@@ -728,14 +770,24 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--bench", type=int, metavar="N", help="render a synthetic site of N 园区信息 articles")
     ap.add_argument("--toml", type=Path, default=DEMO_TOML)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--new", type=int, default=0, metavar="K",
+                    help="with --bench: K more articles, newer than the N (an incremental run's site)")
+    ap.add_argument("--update", action="store_true",
+                    help="with --bench N --new K: update the --bench N site in --out in place")
     args = ap.parse_args(argv)
+    if args.bench and args.update:
+        if not args.out or not args.new:
+            ap.error("--update needs --new K and --out DIR")
+        ids = bench_update(args.bench, args.new, args.out, load_site(args.toml))
+        print(f"added {len(ids)} articles to {args.out}", file=sys.stderr)
+        return 0
     if args.demo:
         site = load_site(args.toml)
         out = args.out or DEMO_OUT
     else:
         if not args.out:
             ap.error("--bench needs --out DIR")
-        site = bench_site(args.bench, load_site(args.toml))
+        site = bench_site(args.bench, load_site(args.toml), new=args.new)
         out = args.out
     files = build_pages(site)
     write_site(files, out)
