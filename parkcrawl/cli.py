@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -44,6 +45,9 @@ def demo(site: Path, output: Path) -> int:
     output.mkdir(parents=True, exist_ok=True)
     runs_dir, log_file, feed = output / "runs", output / "logs" / "demo.log", output / "parknews.jsonl"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    # The demo shows a whole crawl each time, so it keeps its own state and starts it afresh.
+    state_dir = output / "demo-state"
+    shutil.rmtree(state_dir, ignore_errors=True)
     started = time.time() - 1
     with serve(site) as base_url:
         print(f"demo site: {base_url}/index.html")
@@ -51,6 +55,7 @@ def demo(site: Path, output: Path) -> int:
             "-a", f"start_url={base_url}/index.html",
             "-O", str(feed),
             "-s", f"PARKNEWS_RUNS_DIR={runs_dir}",
+            "-s", f"PARKNEWS_STATE_DIR={state_dir}",
             "-s", f"LOG_FILE={log_file}",
             # the log goes to a file: show the progress line on the terminal too
             "-s", "PARKCRAWL_PROGRESS_INTERVAL=1", "-s", "PARKCRAWL_PROGRESS_TO_STDERR=True",

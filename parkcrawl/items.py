@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 # Bump the minor version for added fields, the major one for changed or removed fields.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # Internal fields carry the raw page between stages; FEED_EXPORT_FIELDS leaves them out.
 _INTERNAL = {"internal": True}
@@ -44,6 +44,8 @@ class Article:
     """The site's name as its ``SiteName`` meta tag gives it, or null."""
     column: str | None = None
     """The column the page declares in its ``ColumnName`` meta tag (it may be wrong), or null."""
+    site: str | None = None
+    """The site's name in the sites file (``-a site=NAME``); null for a ``-a start_url`` crawl."""
     revision: int = 1
     """1 when first emitted; incremented each time a later run finds the content changed."""
     first_seen_at: str | None = None

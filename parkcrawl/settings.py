@@ -49,9 +49,21 @@ DOWNLOADER_MIDDLEWARES = {
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# Requests carry their site (sites file) from the page that linked them.
+SPIDER_MIDDLEWARES = {
+    "parkcrawl.sites.SiteMiddleware": 910,
+}
+
+# Distributed mode (PARKCRAWL_DISTRIBUTED below) swaps in the Redis scheduler, state and dedup.
+ADDONS = {
+    "parkcrawl.distributed.DistributedCrawl": 0,
+}
+
 ITEM_PIPELINES = {
     "parkcrawl.pipelines.CleanEncodingPipeline": 100,
     "parkcrawl.pipelines.ExtractArticlePipeline": 200,
+    # A site's breadcrumb_selector (sites file), over the extractor's breadcrumb.
+    "parkcrawl.sites.SiteOverridesPipeline": 250,
     "parkcrawl.pipelines.ParticipantsPipeline": 300,
     "parkcrawl.archive.pipelines.MediaListPipeline": 350,
     "parkcrawl.pipelines.DeduplicatePipeline": 400,
@@ -61,24 +73,32 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # After the feed exporter (0): an article is recorded once its line is written.
+    "parkcrawl.state.CrawlState": 100,
     "parkcrawl.archive.extension.WarcArchive": 200,
     "parkcrawl.archive.mirror.MirrorWriter": 210,
     "parkcrawl.extensions.RunReport": 500,
     "parkcrawl.progress.Progress": 510,
 }
 
-# JSONL through Scrapy's feed exports; `-O out.jsonl` on the command line replaces this.
-# Appending keeps every earlier run's lines: nothing already written is lost.
-FEEDS = {
-    "output/parknews.jsonl": {"format": "jsonlines", "overwrite": False},
-}
+# JSONL through Scrapy's feed exports. FEEDS stays empty here: Scrapy merges `-o`/`-O` into a
+# FEEDS dict set by the project (writing both), so our crawl command adds the default output
+# (PARKNEWS_OUTPUT, appended) only when the command line and the settings name no feed.
 FEED_EXPORT_ENCODING = "utf-8"
+# Local feed files are written through line by line, and a torn last line is cut off before
+# appending, so a killed run never leaves half a JSON object.
+FEED_STORAGES = {
+    "": "parkcrawl.feedstorage.DurableFileFeedStorage",
+    "file": "parkcrawl.feedstorage.DurableFileFeedStorage",
+}
 FEED_EXPORT_FIELDS = output_fields()
 FEED_STORE_EMPTY = False
 
 LOG_LEVEL = "INFO"
 
 # --- parkcrawl's own settings -------------------------------------------------------------
+# PARKNEWS_OUTPUT: the JSONL file a crawl appends to when no -o/-O or FEEDS is given.
+PARKNEWS_OUTPUT = "output/parknews.jsonl"
 # PARKNEWS_START_URL: the site's home page when `-a start_url` is not given (the environment
 #   variable of the same name is read too).
 PARKNEWS_START_URL = None
@@ -89,6 +109,33 @@ PARKCRAWL_CONVERT_SCRIPT = True
 # PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE: above this share of article pages failing extraction
 #   the run exits non-zero (the site's layout probably changed).
 PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE = 0.2
+# PARKNEWS_STATE_ENABLED: remember emitted articles so each run emits only new or changed ones.
+PARKNEWS_STATE_ENABLED = True
+# PARKNEWS_STATE_DIR: where the SQLite state lives (one run at a time may use it).
+PARKNEWS_STATE_DIR = "output/state"
+# PARKNEWS_STOP_AFTER_KNOWN_PAGES: an incremental run stops paginating after this many list pages
+#   in a row that hold only known articles.
+PARKNEWS_STOP_AFTER_KNOWN_PAGES = 1
+# PARKNEWS_SITES_FILE: the sites file `-a site=NAME` / `-a sites=all` read (README "Many sites,
+#   many machines"); `-a sites_file=PATH` overrides it. Relative to the directory the crawl runs in.
+PARKNEWS_SITES_FILE = "sites.toml"
+
+# --- distributed mode (parkcrawl/distributed.py; README "Many sites, many machines") ------------
+# PARKCRAWL_DISTRIBUTED: share one crawl between processes and machines through Redis: the request
+#   queue and dupefilter (scrapy-redis), the incremental state and the dedup decisions.
+PARKCRAWL_DISTRIBUTED = False
+# REDIS_URL: the Redis server every worker uses (scrapy-redis's setting), e.g. redis://10.0.0.5:6379/0.
+REDIS_URL = None
+# PARKCRAWL_REDIS_PREFIX: the keys' prefix (default parkcrawl:<spider name>); crawls that must not
+#   share a queue or state use different prefixes.
+PARKCRAWL_REDIS_PREFIX = None
+# PARKCRAWL_DISTRIBUTED_IDLE_POLL: how often (s) an idle worker looks for new requests and for the
+#   end of the run; PARKCRAWL_DISTRIBUTED_HEARTBEAT: how often (s) a busy worker says it is alive;
+#   PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT: a busy worker silent this long (s) counts as gone (its
+#   requests in flight are lost, and the run is recorded as an incomplete walk).
+PARKCRAWL_DISTRIBUTED_IDLE_POLL = 0.5
+PARKCRAWL_DISTRIBUTED_HEARTBEAT = 10.0
+PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT = 120.0
 # PARKNEWS_RUNS_DIR: where each run's report is written as JSON (empty: not written).
 PARKNEWS_RUNS_DIR = "output/runs"
 # PARKCRAWL_PROGRESS_ENABLED / _INTERVAL: a progress line (pages fetched, articles written,

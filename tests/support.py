@@ -26,13 +26,19 @@ class CrawlRun:
     report: dict | None
 
 
-def run_crawl(tmp_path: Path, *args: str, timeout: float = 300) -> CrawlRun:
-    """Run `scrapy crawl parknews` in a subprocess from the repo root, output under tmp_path."""
+def run_crawl(
+    tmp_path: Path, *args: str, timeout: float = 300, output: str = "-O"
+) -> CrawlRun:
+    """Run `scrapy crawl parknews` in a subprocess from the repo root, everything under tmp_path.
+
+    The state lives in tmp_path/state, so calls with the same tmp_path are successive runs of one
+    scheduled job; ``output="-o"`` appends to tmp_path/out.jsonl as a scheduled job's feed would.
+    """
     out = tmp_path / "out.jsonl"
     runs = tmp_path / "runs"
     cmd = [
-        sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(out),
-        "-s", f"PARKNEWS_RUNS_DIR={runs}", *args,
+        sys.executable, "-m", "scrapy", "crawl", "parknews", output, str(out),
+        "-s", f"PARKNEWS_RUNS_DIR={runs}", "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}", *args,
     ]
     env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
     proc = subprocess.run(

@@ -13,11 +13,29 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from parkcrawl.distributed import RedisUnavailable, check_distributed
 from parkcrawl.extensions import FAILURE_STAT
-from parkcrawl.spiders.parknews import ArgumentError, parse_path, resolve_start_url
+from parkcrawl.spiders.parknews import (
+    ArgumentError,
+    chosen_sites,
+    parse_days,
+    parse_flag,
+    parse_path,
+    resolve_start_url,
+)
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if not (opts.output or opts.overwrite_output) and not self.settings.getdict("FEEDS"):
+            # A scheduled run appends to one JSONL file; nothing already written is lost.
+            output = self.settings.get("PARKNEWS_OUTPUT") or "output/parknews.jsonl"
+            self.settings.set(
+                "FEEDS", {output: {"format": "jsonlines", "overwrite": False}}, priority="cmdline"
+            )
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. scrapy crawl parknews")
@@ -25,12 +43,20 @@ class Command(ScrapyCrawlCommand):
         if args[0] == "parknews":
             settings = self.crawler_process.settings
             try:
-                resolve_start_url(opts.spargs.get("start_url"), settings.get("PARKNEWS_START_URL"))
-                path = opts.spargs["path"] if "path" in opts.spargs else settings.get("PARKNEWS_PATH")
-                parse_path(path or "")
+                if chosen_sites(opts.spargs, settings) is None:  # -a start_url, not a sites file
+                    resolve_start_url(opts.spargs.get("start_url"), settings.get("PARKNEWS_START_URL"))
+                    path = opts.spargs["path"] if "path" in opts.spargs else settings.get("PARKNEWS_PATH")
+                    parse_path(path or "")
+                parse_flag("full", opts.spargs.get("full"))
+                parse_days("recheck_days", opts.spargs.get("recheck_days"))
+                check_distributed(settings)
             except ArgumentError as exc:
                 print(f"parknews: error: {exc}", file=sys.stderr)
                 self.exitcode = 2
+                return
+            except RedisUnavailable as exc:
+                print(f"parknews: FAILED: {exc}", file=sys.stderr)
+                self.exitcode = 1
                 return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,9 +25,12 @@ from parkcrawl.navigation import (
     ArticleList,
     article_links,
     find_section_link,
+    next_page_links,
     pagination_links,
     section_link_texts,
 )
+from parkcrawl.sites import SiteConfig, SitesError, site_links, sites_for_arguments
+from parkcrawl.state import get_state
 from parkcrawl.text import clean_page, clean_text
 
 
@@ -50,6 +53,31 @@ def parse_path(path: str) -> list[str]:
     return levels
 
 
+def parse_flag(name: str, value: str | bool | None) -> bool:
+    """A boolean spider argument: 1/0, true/false, yes/no."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    lowered = str(value).strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ArgumentError(f"{name} must be 1 or 0, got {value!r}")
+
+
+def parse_days(name: str, value: str | int | None) -> int:
+    """A non-negative whole number of days."""
+    if value is None:
+        return 0
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        raise ArgumentError(f"{name} must be a whole number of days, got {value!r}") from None
+    if days < 0:
+        raise ArgumentError(f"{name} must not be negative, got {days}")
+    return days
+
+
 def resolve_start_url(start_url: str | None, setting: str | None) -> str:
     """The start URL from the argument, the setting or the environment, validated."""
     url = start_url or setting or os.environ.get("PARKNEWS_START_URL")
@@ -63,41 +91,138 @@ def resolve_start_url(start_url: str | None, setting: str | None) -> str:
     return url
 
 
+def chosen_sites(spargs: dict[str, Any], settings: Any) -> list[SiteConfig] | None:
+    """The sites ``-a site=NAME`` / ``-a sites=all`` choose from the sites file, or None."""
+    try:
+        return sites_for_arguments(
+            spargs.get("site"), spargs.get("sites"), spargs.get("sites_file"),
+            settings.get("PARKNEWS_SITES_FILE"),
+        )
+    except SitesError as exc:
+        raise ArgumentError(str(exc)) from None
+
+
 class ParknewsSpider(scrapy.Spider):
     """Walk the section path from the home page and yield every article listed in the section."""
 
     name = "parknews"
 
-    def __init__(self, start_url: str | None = None, path: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        start_url: str | None = None,
+        path: str | None = None,
+        full: str | None = None,
+        recheck_days: str | None = None,
+        site: str | None = None,
+        sites: str | None = None,
+        sites_file: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self._start_url_arg = start_url
         self._path_arg = path
-        self.list_signature: str | None = None
+        # site=NAME / sites=all|a,b: crawl sites of the sites file (parkcrawl/sites.py).
+        self._site_args = {"site": site, "sites": sites, "sites_file": sites_file}
+        # full=1 walks every list page and fetches every article, known or not.
+        self.full = parse_flag("full", full)
+        # recheck_days=N re-requests known articles of the last N days conditionally.
+        self.recheck_days = parse_days("recheck_days", recheck_days)
+        # Per site: the list container of its first list page; list pages in a row that held
+        # only known articles.
+        self.list_signatures: dict[str | None, str | None] = {}
         self.failure: str | None = None
         self.list_pages = 0
         # List pages lost after retries: the articles they list are missing (fails the run).
         self.lost_list_pages: list[dict[str, str]] = []
+        self.articles_listed = 0
+        self.known_pages_in_a_row: dict[str | None, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ParknewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.start_url = resolve_start_url(spider._start_url_arg, settings.get("PARKNEWS_START_URL"))
-        path = spider._path_arg if spider._path_arg is not None else settings.get("PARKNEWS_PATH")
-        spider.path = parse_path(path or "")
+        chosen = chosen_sites(spider._site_args, settings)
+        if chosen is None:
+            spider.start_url = resolve_start_url(
+                spider._start_url_arg, settings.get("PARKNEWS_START_URL")
+            )
+            path = spider._path_arg if spider._path_arg is not None else settings.get("PARKNEWS_PATH")
+            spider.path = parse_path(path or "")
+            chosen = [SiteConfig(None, spider.start_url, tuple(spider.path))]
+        else:
+            spider.start_url, spider.path = chosen[0].start_url, list(chosen[0].path)
+        spider.sites = {config.name: config for config in chosen}
         spider.convert_script = settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True)
-        host = urlsplit(spider.start_url).hostname
-        spider.allowed_domains = [host] if host else []
+        spider.stop_after_known_pages = settings.getint("PARKNEWS_STOP_AFTER_KNOWN_PAGES", 1)
+        spider.allowed_domains = sorted({config.host for config in chosen if config.host})
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(
-            self.start_url,
-            callback=self.parse_section,
-            errback=self.start_failed,
-            cb_kwargs={"level": 0, "walked": ["首页"]},
-            meta={"parknews_kind": "section"},
+        self.state = get_state(self.crawler)
+        if self.state is not None and self.state.lock_error:
+            self.failure = self.state.lock_error
+            return
+        for request in self.recheck_requests():
+            yield request
+        for site in self.sites.values():
+            # parkcrawl.sites.SiteMiddleware copies parknews_site to the requests that follow.
+            yield scrapy.Request(
+                site.start_url,
+                callback=self.parse_section,
+                errback=self.start_failed,
+                cb_kwargs={"level": 0, "walked": ["首页"]},
+                meta={"parknews_kind": "section", "parknews_site": site.name},
+            )
+
+    def site_of(self, response: Response) -> SiteConfig:
+        """The site a response belongs to (request meta parknews_site)."""
+        return self.sites[response.meta.get("parknews_site")] if len(self.sites) > 1 else next(
+            iter(self.sites.values())
         )
+
+    def _site_failed(self, site: SiteConfig, message: str, reason: str) -> None:
+        """Record a site's failure; with one site the crawl stops, with several the others go on."""
+        message = f"site {site.name}: {message}" if len(self.sites) > 1 else message
+        self.failure = f"{self.failure}; {message}" if self.failure else message
+        if len(self.sites) == 1:
+            raise CloseSpider(reason)
+        self.logger.error(message)
+
+    def recheck_requests(self) -> list[scrapy.Request]:
+        """Conditional requests for known articles published in the last recheck_days days."""
+        if not self.recheck_days or self.state is None or not self.state.opened:
+            return []
+        since = (datetime.now(UTC) - timedelta(days=self.recheck_days)).strftime("%Y-%m-%d")
+        requests = []
+        by_host = {config.host: config for config in reversed(self.sites.values())}
+        for seen in self.state.store.published_since(since):
+            site = by_host.get(urlsplit(seen.url).hostname or "")
+            if site is None and len(self.sites) > 1:
+                continue  # an article of a site this crawl does not walk
+            site = site or next(iter(self.sites.values()))
+            headers = {}
+            if seen.etag:
+                headers["If-None-Match"] = seen.etag
+            if seen.last_modified:
+                headers["If-Modified-Since"] = seen.last_modified
+            requests.append(scrapy.Request(
+                seen.url, headers=headers, callback=self.parse_article,
+                errback=self.article_failed, cb_kwargs={"walked": ["首页", *site.path]},
+                meta={"parknews_kind": "article", "handle_httpstatus_list": [304],
+                      "parknews_recheck": True, "parknews_site": site.name},
+            ))
+        self.crawler.stats.set_value("parkcrawl/state/rechecked", len(requests))
+        return requests
+
+    def _known(self, url: str) -> bool:
+        return self.state is not None and self.state.known(url)
+
+    def _known_page_run(self, response: Response, listed: list[Any], new: list[Any]) -> int:
+        """List pages of this site in a row that held only known articles, this one included."""
+        name = response.meta.get("parknews_site")
+        count = self.known_pages_in_a_row.get(name, 0) + 1 if listed and not new else 0
+        self.known_pages_in_a_row[name] = count
+        return count
 
     def _cleaned(self, response: Response) -> Selector:
         page = clean_page(
@@ -110,17 +235,20 @@ class ParknewsSpider(scrapy.Spider):
     def parse_section(self, response: Response, level: int, walked: list[str]) -> Iterator[Any]:
         """On the home page or a section landing page: follow the link named path[level]."""
         sel = self._cleaned(response)
-        wanted = self.path[level]
+        path = self.site_of(response).path
+        wanted = path[level]
         link = find_section_link(sel, response.url, wanted)
         if link is None:
             seen = "、".join(section_link_texts(sel, response.url)) or "no links at all"
-            self.failure = (
+            self._site_failed(
+                self.site_of(response),
                 f"section level {level + 1} ({wanted!r}) not found on {response.url}; "
-                f"link texts seen: {seen}"
+                f"link texts seen: {seen}",
+                "section_not_found",
             )
-            raise CloseSpider("section_not_found")
+            return
         walked = [*walked, wanted]
-        if level + 1 < len(self.path):
+        if level + 1 < len(path):
             yield response.follow(
                 link.url, callback=self.parse_section, errback=self.start_failed,
                 cb_kwargs={"level": level + 1, "walked": walked}, meta={"parknews_kind": "section"},
@@ -132,23 +260,52 @@ class ParknewsSpider(scrapy.Spider):
             )
 
     def parse_listing(self, response: Response, walked: list[str]) -> Iterator[Any]:
-        """A list page of the target section: every article on it belongs to the section."""
+        """A list page of the target section: every article on it belongs to the section.
+
+        Known articles are not fetched again (unless ``full``); once ``stop_after_known_pages``
+        list pages in a row hold only known articles, an incremental run stops paginating —
+        but only when the previous run finished its walk, so a killed run is always completed.
+        """
         self.list_pages += 1
         sel = self._cleaned(response)
-        found = article_links(sel, response.url, prefer_signature=self.list_signature)
+        site = self.site_of(response)
+        if site.list_item_selector:
+            found = ArticleList(site_links(sel, response.url, site.list_item_selector), None)
+        else:
+            found = article_links(
+                sel, response.url, prefer_signature=self.list_signatures.get(site.name)
+            )
         # A list a CMS keeps in a script (Hanweb datastore) replaces the visible links, which
         # then belong to other boxes of the page; a TRS pager adds list pages (see cms.py).
         scripted = scripted_listing(sel, response.url)
         if scripted.links is not None:
             found = ArticleList(scripted.links, None)
-        if self.list_signature is None:
-            self.list_signature = found.signature
-        for link in found.links:
+        if self.list_signatures.get(site.name) is None:
+            self.list_signatures[site.name] = found.signature
+        self.articles_listed += len(found.links)
+        new_links = [link for link in found.links if self.full or not self._known(link.url)]
+        self.crawler.stats.inc_value(
+            "parkcrawl/state/known_not_fetched", len(found.links) - len(new_links)
+        )
+        for link in new_links:
             yield response.follow(
                 link.url, callback=self.parse_article, errback=self.article_failed,
                 cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
             )
-        for url in [*pagination_links(sel, response.url), *scripted.page_urls]:
+        incremental = not self.full and self.state is not None and self.state.previous_walk_complete
+        known_pages = self._known_page_run(response, found.links, new_links)
+        if incremental and known_pages >= self.stop_after_known_pages:
+            self.crawler.stats.set_value("parkcrawl/state/stopped_at_list_page", response.url)
+            return
+        # An incremental run walks 下一页 in order so it can stop; a full one takes every page link.
+        next_pages = next_page_links(sel, response.url) if incremental else []
+        for url in next_pages or pagination_links(sel, response.url):
+            yield response.follow(
+                url, callback=self.parse_listing, errback=self.listing_failed,
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
+            )
+        script_pages = [scripted.next_page_url] if incremental else list(scripted.page_urls)
+        for url in filter(None, script_pages):
             yield response.follow(
                 url, callback=self.parse_listing, errback=self.listing_failed,
                 cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
@@ -167,11 +324,21 @@ class ParknewsSpider(scrapy.Spider):
         reply = dataproxy_reply(response.body, listing_url, form, end)
         for problem in reply.problems:
             self.crawler.stats.inc_value(f"parkcrawl/cms/{problem}")
-        for link in reply.links:
+        self.articles_listed += len(reply.links)
+        new_links = [link for link in reply.links if self.full or not self._known(link.url)]
+        self.crawler.stats.inc_value(
+            "parkcrawl/state/known_not_fetched", len(reply.links) - len(new_links)
+        )
+        for link in new_links:
             yield response.follow(
                 link.url, callback=self.parse_article, errback=self.article_failed,
                 cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
             )
+        incremental = not self.full and self.state is not None and self.state.previous_walk_complete
+        known_pages = self._known_page_run(response, reply.links, new_links)
+        if incremental and known_pages >= self.stop_after_known_pages:
+            self.crawler.stats.set_value("parkcrawl/state/stopped_at_list_page", response.url)
+            return
         if reply.next_range is not None:
             yield from self._dataproxy_request(
                 form, reply.next_range[0], reply.total_record, listing_url, walked
@@ -197,6 +364,10 @@ class ParknewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, walked: list[str]) -> Iterator[Article]:
         """Hand the raw page on; the pipelines clean and extract it."""
+        if response.status == 304:
+            # A conditional re-check found the article unchanged.
+            self.crawler.stats.inc_value("parkcrawl/state/not_modified")
+            return
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         yield Article(
             url=response.url,
@@ -205,6 +376,7 @@ class ParknewsSpider(scrapy.Spider):
             raw_body=response.body,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             walked_path=walked,
+            site=response.meta.get("parknews_site"),
             response_headers={
                 name.decode("latin-1").lower(): value.decode("latin-1")
                 for name, value in ((k, response.headers.get(k)) for k in KEPT_HEADERS)
@@ -214,8 +386,10 @@ class ParknewsSpider(scrapy.Spider):
 
     def start_failed(self, failure: Any) -> None:
         request = failure.request
-        self.failure = f"could not fetch {request.url}: {failure_reason(failure)}"
-        raise CloseSpider("start_failed")
+        site = self.sites.get(request.meta.get("parknews_site")) or next(iter(self.sites.values()))
+        self._site_failed(
+            site, f"could not fetch {request.url}: {failure_reason(failure)}", "start_failed"
+        )
 
     def listing_failed(self, failure: Any) -> None:
         url, reason = failed_url(failure), failure_reason(failure)

@@ -75,5 +75,5 @@ def test_missing_section_level_exits_1_naming_level_and_links_seen(tmp_path: Pat
 def test_section_without_articles_exits_1(tmp_path: Path, tiny_site: str) -> None:
     run = run_crawl(tmp_path, "-a", f"start_url={tiny_site}/index.html")
     assert run.returncode == 1
-    assert "no articles extracted" in last_line(run.stderr)
+    assert "no articles found on the section" in last_line(run.stderr)
     assert run.report is not None and run.report["articles_written"] == 0

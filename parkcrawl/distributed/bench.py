@@ -1,0 +1,308 @@
+"""Throughput of one process against two distributed workers on an I/O-bound site (for `make bench`).
+
+:func:`measure_processes` generates a site of ``n_articles`` 园区信息 articles
+(:mod:`parkcrawl.devtools.sitegen`), serves it on 127.0.0.1 with a fixed delay before every
+response (so the crawl waits on the network, as on a real government site), and crawls it with
+`scrapy crawl parknews` three ways, each from an empty state: one plain process (SQLite state),
+one distributed worker, and two distributed workers sharing a Redis. Throughput is articles
+written per second of the crawl window, from the first process's engine start to the last one's
+close (Scrapy's own start_time and finish_time; interpreter start-up is left out), and
+``ratio`` is two workers over one plain process. Every mode must write all ``n_articles``.
+
+Project settings apply as shipped (AutoThrottle on, 8 requests per domain): each worker is polite
+on its own, so two workers put up to twice the load on the site. That is the speed-up distributed
+mode buys on one site, and the reason to divide per-site concurrency by the worker count there.
+
+    python -m parkcrawl.distributed.bench --articles 200 --delay 1.0 [--one-worker] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.statscollectors import MemoryStatsCollector
+
+from parkcrawl.devtools.demo_server import QuietHandler, SiteServer
+
+ROOT = Path(__file__).resolve().parents[2]
+STATS_FILE_SETTING = "PARKCRAWL_BENCH_STATS_FILE"
+
+
+class TimingStats(MemoryStatsCollector):
+    """Stats collector that also writes the crawl's clock and counts to PARKCRAWL_BENCH_STATS_FILE."""
+
+    def _persist_stats(self, stats: dict[str, Any]) -> None:
+        super()._persist_stats(stats)
+        path = self._crawler.settings.get(STATS_FILE_SETTING)
+        if path:
+            keep = ("start_time", "finish_time", "item_scraped_count", "downloader/response_count")
+            Path(path).write_text(
+                json.dumps(
+                    {
+                        key: value.isoformat() if isinstance(value, datetime) else value
+                        for key, value in stats.items()
+                        if key in keep
+                    }
+                ),
+                encoding="utf-8",
+            )
+
+
+class DelayedHandler(QuietHandler):
+    """Static files, each answered after ``delay`` seconds (the server waits, not the CPU)."""
+
+    delay = 0.0
+
+    def handle_one_request(self) -> None:
+        time.sleep(self.delay)
+        super().handle_one_request()
+
+
+@contextlib.contextmanager
+def serve_delayed(root: Path, delay: float) -> Iterator[str]:
+    handler = type("Delayed", (DelayedHandler,), {"delay": delay})
+    server = SiteServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def redis_for_bench(redis_url: str | None, workdir: Path) -> Iterator[str]:
+    """The given Redis, or a redis-server of our own on a free port of 127.0.0.1."""
+    if redis_url:
+        yield redis_url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("no Redis: pass redis_url or install redis-server")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(200):
+            with contextlib.suppress(redis.ConnectionError):
+                client.ping()
+                break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def generate_site(n_articles: int, out: Path) -> None:
+    from parkcrawl.devtools.sitegen import bench_site, build_pages, load_site, write_site
+
+    write_site(build_pages(bench_site(n_articles, load_site())), out)
+
+
+def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> dict[str, Any]:
+    """Run ``processes`` crawls side by side; their clock, articles and pages."""
+    procs = []
+    launched = time.monotonic()
+    for n in range(processes):
+        home = workdir / f"p{n}"
+        home.mkdir(parents=True)
+        settings = {
+            "PARKNEWS_STATE_DIR": home / "state",
+            "PARKNEWS_RUNS_DIR": home / "runs",
+            "PARKCRAWL_WARC_ENABLED": False,
+            "PARKCRAWL_PROGRESS_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "STATS_CLASS": "parkcrawl.distributed.bench.TimingStats",
+            STATS_FILE_SETTING: home / "stats.json",
+        }
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "parknews", "-a", f"start_url={start_url}",
+               "-O", str(home / "out.jsonl")]
+        cmd += [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
+        cmd += extra
+        env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+        log = (home / "log").open("w")
+        procs.append((subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log), log, home))
+    stats = []
+    for proc, log, home in procs:
+        if proc.wait(timeout=3600) != 0:
+            tail = (home / "log").read_text(encoding="utf-8", errors="replace")[-1500:]
+            raise RuntimeError(f"crawl failed ({proc.returncode}):\n{tail}")
+        log.close()
+        stats.append(json.loads((home / "stats.json").read_text(encoding="utf-8")))
+    wall = time.monotonic() - launched
+    start = min(datetime.fromisoformat(s["start_time"]) for s in stats)
+    finish = max(datetime.fromisoformat(s["finish_time"]) for s in stats)
+    lines = [
+        json.loads(line)
+        for _, _, home in procs
+        for line in (home / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    urls = [line["url"] for line in lines]
+    window = (finish - start).total_seconds()
+    # The article phase, after the serial walk home → section → first list page (fetched_at has
+    # whole seconds: the phase is counted inclusively).
+    fetched = sorted(datetime.fromisoformat(line["fetched_at"]) for line in lines)
+    phase = (fetched[-1] - fetched[0]).total_seconds() + 1 if fetched else 0
+    return {
+        "processes": processes,
+        "articles": len(urls),
+        "distinct_articles": len(set(urls)),
+        "pages": sum(s.get("downloader/response_count", 0) for s in stats),
+        "articles_by_process": [s.get("item_scraped_count", 0) for s in stats],
+        "window_s": round(window, 3),
+        "wall_s": round(wall, 3),
+        "articles_per_s": round(len(urls) / window, 2) if window else None,
+        "article_phase_s": phase,
+        "articles_per_s_in_phase": round(len(urls) / phase, 2) if phase else None,
+    }
+
+
+MODES = ("single", "distributed_1", "distributed_2")
+
+
+def measure_processes(
+    n_articles: int = 200,
+    delay_s: float = 1.0,
+    *,
+    redis_url: str | None = None,
+    workdir: Path | None = None,
+    settings: dict[str, str] | None = None,
+    modes: tuple[str, ...] = ("single", "distributed_2"),
+) -> dict[str, Any]:
+    """Crawl a generated site of ``n_articles`` served with ``delay_s`` per request, once per
+    mode: ``single`` (one plain process), ``distributed_1`` (one worker on Redis) and
+    ``distributed_2`` (two workers). Returns each mode's figures, ``ratio`` (two workers'
+    articles/s over one plain process's, crawl window) and ``ratio_in_phase`` (the same over the
+    article phase only, without the serial walk to the first list page)."""
+    extra = [arg for name, value in (settings or {}).items() for arg in ("-s", f"{name}={value}")]
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pc-dbench-")))
+        workdir.mkdir(parents=True, exist_ok=True)
+        site = workdir / "site"
+        generate_site(n_articles, site)
+        url = stack.enter_context(redis_for_bench(redis_url, workdir))
+        base = stack.enter_context(serve_delayed(site, delay_s))
+        start_url = f"{base}/index.html"
+
+        def distributed() -> list[str]:
+            prefix = f"bench:{uuid.uuid4().hex[:10]}"  # a fresh queue and state per mode
+            return [
+                "-s",
+                "PARKCRAWL_DISTRIBUTED=1",
+                "-s",
+                f"REDIS_URL={url}",
+                "-s",
+                f"PARKCRAWL_REDIS_PREFIX={prefix}",
+            ]
+
+        unknown = set(modes) - set(MODES) or {"single", "distributed_2"} - set(modes)
+        if unknown:
+            raise ValueError(f"modes must include single and distributed_2, from {MODES}")
+        figures = {
+            name: _crawl(
+                workdir / name,
+                start_url,
+                2 if name == "distributed_2" else 1,
+                (distributed() if name.startswith("distributed") else []) + extra,
+            )
+            for name in modes
+        }
+    for name, mode in figures.items():
+        if mode["articles"] != n_articles or mode["distinct_articles"] != n_articles:
+            raise RuntimeError(
+                f"{name}: wrote {mode['articles']} lines "
+                f"({mode['distinct_articles']} distinct), expected {n_articles}"
+            )
+    one, two = figures["single"], figures["distributed_2"]
+    result = {
+        "n_articles": n_articles,
+        "delay_s": delay_s,
+        "modes": figures,
+        "ratio": round(two["articles_per_s"] / one["articles_per_s"], 2),
+        "ratio_in_phase": round(two["articles_per_s_in_phase"] / one["articles_per_s_in_phase"], 2),
+        "ratio_wall": round(one["wall_s"] / two["wall_s"], 2),
+    }
+    if "distributed_1" in figures:
+        # One worker on Redis against one plain process: the cost of the shared queue and state.
+        result["one_worker_vs_single"] = round(
+            figures["distributed_1"]["articles_per_s"] / one["articles_per_s"], 2
+        )
+    return result
+
+
+def summary(result: dict[str, Any]) -> str:
+    modes = result["modes"]
+    one = (
+        f", 1 distributed worker {modes['distributed_1']['articles_per_s']}"
+        if "distributed_1" in modes
+        else ""
+    )
+    return (
+        f"{result['n_articles']} articles, {result['delay_s']} s per request: "
+        f"1 process {modes['single']['articles_per_s']} articles/s{one}, "
+        f"2 distributed workers {modes['distributed_2']['articles_per_s']} "
+        f"(split {modes['distributed_2']['articles_by_process']}); "
+        f"2 vs 1: x{result['ratio']} over the crawl, x{result['ratio_in_phase']} over the "
+        f"article phase, x{result['ratio_wall']} by wall clock incl. start-up"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=1.0, help="seconds before each response")
+    parser.add_argument("--redis-url", default=None, help="default: start a redis-server here")
+    parser.add_argument(
+        "--one-worker",
+        action="store_true",
+        help="also measure one distributed worker (the cost of Redis)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    modes = MODES if args.one_worker else ("single", "distributed_2")
+    result = measure_processes(args.articles, args.delay, redis_url=args.redis_url, modes=modes)
+    print(json.dumps(result, indent=1) if args.json else summary(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

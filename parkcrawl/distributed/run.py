@@ -1,0 +1,330 @@
+"""The shared run: scrapy-redis's scheduler for many workers, and knowing when their crawl is over.
+
+See :mod:`parkcrawl.distributed` for the design. Keys: ``<prefix>:run`` (the current run's id),
+``<prefix>:runs`` (the id counter), ``<prefix>:run:<id>:*`` and ``<prefix>:last_run``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.asyncio import call_later, create_looping_call
+from scrapy.utils.misc import load_object
+from scrapy.utils.request import request_from_dict
+from scrapy_redis import connection, picklecompat
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from parkcrawl.distributed import redis_prefix
+from parkcrawl.distributed.store import RUN_CLAIM_KEYS
+from parkcrawl.state import WALK_COMPLETE
+
+logger = logging.getLogger(__name__)
+
+RUN_KEYS = ("requests", "dupefilter", "workers", "info", *RUN_CLAIM_KEYS)
+
+# KEYS: current run id, run counter, state meta.  ARGV: worker, prefix.
+# Join the current run, or start one; a joining worker counts as busy until its first idle, so
+# nobody declares the run over while its start requests are still on their way to the queue.
+_JOIN = """
+local prefix = ARGV[2]
+local id = redis.call('GET', KEYS[1])
+if not id then
+  id = tostring(redis.call('INCR', KEYS[2]))
+  redis.call('SET', KEYS[1], id)
+  local previous = redis.call('HGET', KEYS[3], ARGV[3]) or '0'
+  redis.call('HSET', prefix .. ':run:' .. id .. ':info', 'previous_walk_complete', previous,
+             'started_by', ARGV[1])
+  redis.call('HSET', KEYS[3], ARGV[3], '0')
+end
+local info = prefix .. ':run:' .. id .. ':info'
+redis.call('ZADD', prefix .. ':run:' .. id .. ':workers', redis.call('TIME')[1], ARGV[1])
+redis.call('HINCRBY', info, 'workers', 1)
+return {id, redis.call('HGET', info, 'previous_walk_complete')}
+"""
+
+# KEYS: queue, workers.  ARGV: worker.  Pop the best request and mark the worker busy, at once.
+_POP = """
+local popped = redis.call('ZPOPMIN', KEYS[1])
+if #popped == 0 then return false end
+redis.call('ZADD', KEYS[2], redis.call('TIME')[1], ARGV[1])
+return popped[1]
+"""
+
+# KEYS: workers.  ARGV: worker.  A busy worker's heartbeat (an idle one is not in the set).
+_HEARTBEAT = """
+return redis.call('ZADD', KEYS[1], 'XX', 'CH', redis.call('TIME')[1], ARGV[1])
+"""
+
+# KEYS: current run id, workers, queue, info, state meta, last run, then every run key.
+# ARGV: run id, worker, worker timeout (s), this worker's failure or ''.
+# The worker is idle: unmark it, evict workers whose heartbeat stopped, and end the run when the
+# queue is empty and nobody is busy.
+_IDLE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'gone', ''} end
+redis.call('ZREM', KEYS[2], ARGV[2])
+if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[4], 'failed', ARGV[4]) end
+local cutoff = tonumber(redis.call('TIME')[1]) - tonumber(ARGV[3])
+local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff)
+if #dead > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cutoff)
+  redis.call('HSETNX', KEYS[4], 'failed',
+             'worker ' .. dead[1] .. ' stopped answering with requests in flight')
+end
+if redis.call('ZCARD', KEYS[3]) > 0 then return {'work', ''} end
+if redis.call('ZCARD', KEYS[2]) > 0 then return {'wait', ''} end
+local failed = redis.call('HGET', KEYS[4], 'failed')
+redis.call('HSET', KEYS[5], ARGV[5], failed and '0' or '1')
+redis.call('DEL', KEYS[6])
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('RENAME', KEYS[4], KEYS[6]) end
+redis.call('HSET', KEYS[6], 'id', ARGV[1], 'finished_by', ARGV[2],
+           'finished_at', redis.call('TIME')[1])
+for i = 7, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('DEL', KEYS[1])
+return {'done', failed or ''}
+"""
+
+# KEYS: current run id, workers, info.  ARGV: run id, worker, failure or ''.
+# A worker leaves: if it still held requests (it was busy) their pages are lost to this run.
+_LEAVE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local was_busy = redis.call('ZREM', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[3], 'failed', ARGV[3])
+elseif was_busy == 1 then
+  redis.call('HSETNX', KEYS[3], 'failed', 'worker ' .. ARGV[2] .. ' left with requests in flight')
+end
+return was_busy
+"""
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def worker_failure(spider: Any, stats: Any) -> str:
+    """Why this worker's share of the walk is incomplete, or '' (what CrawlState also checks)."""
+    if getattr(spider, "failure", None):
+        return str(spider.failure)
+    lost = getattr(spider, "lost_list_pages", None)
+    if lost or stats.get_value("parknews/list_page_failed"):
+        url = lost[0]["url"] if lost else "?"
+        return f"list page {url} lost"
+    return ""
+
+
+class SharedRun:
+    """One distributed run in Redis: joining it, popping requests, and knowing when it is over."""
+
+    def __init__(self, client: Any, prefix: str, worker: str, worker_timeout: float):
+        self.client = client
+        self.prefix = prefix
+        self.worker = worker
+        self.worker_timeout = worker_timeout
+        self.run_id: str | None = None
+        self.previous_walk_complete = False
+        self.finished = False
+        self._join = client.register_script(_JOIN)
+        self._pop = client.register_script(_POP)
+        self._heartbeat = client.register_script(_HEARTBEAT)
+        self._idle = client.register_script(_IDLE)
+        self._leave = client.register_script(_LEAVE)
+
+    def key(self, name: str) -> str:
+        """A key of this run (``requests``, ``dupefilter``, …)."""
+        return f"{self.prefix}:run:{self.run_id}:{name}"
+
+    @property
+    def run_prefix(self) -> str:
+        return f"{self.prefix}:run:{self.run_id}"
+
+    def join(self) -> str:
+        run_id, previous = self._join(
+            keys=[f"{self.prefix}:run", f"{self.prefix}:runs", f"{self.prefix}:state:meta"],
+            args=[self.worker, self.prefix, WALK_COMPLETE],
+        )
+        self.run_id = _text(run_id)
+        self.previous_walk_complete = _text(previous) == "1"
+        return self.run_id
+
+    def pop(self) -> bytes | None:
+        return self._pop(keys=[self.key("requests"), self.key("workers")], args=[self.worker])
+
+    def heartbeat(self) -> None:
+        self._heartbeat(keys=[self.key("workers")], args=[self.worker])
+
+    def idle(self, failure: str = "") -> str:
+        """This worker is idle: ``work`` (the queue has requests), ``wait`` (others are busy),
+        ``done`` (this worker ended the run) or ``gone`` (another worker ended it)."""
+        verdict, _ = self._idle(
+            keys=[
+                f"{self.prefix}:run",
+                self.key("workers"),
+                self.key("requests"),
+                self.key("info"),
+                f"{self.prefix}:state:meta",
+                f"{self.prefix}:last_run",
+                *(self.key(name) for name in RUN_KEYS),
+            ],
+            args=[self.run_id, self.worker, int(self.worker_timeout), failure, WALK_COMPLETE],
+        )
+        verdict = _text(verdict)
+        if verdict in ("done", "gone"):
+            self.finished = True
+        return verdict
+
+    def leave(self, failure: str = "") -> bool:
+        """Leave the run (the worker is closing); True when it still held requests."""
+        if self.finished or self.run_id is None:
+            return False
+        return bool(
+            self._leave(
+                keys=[f"{self.prefix}:run", self.key("workers"), self.key("info")],
+                args=[self.run_id, self.worker, failure],
+            )
+        )
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis's scheduler for one run shared by many workers; the run ends when all are idle.
+
+    Settings: PARKCRAWL_REDIS_PREFIX, PARKCRAWL_DISTRIBUTED_IDLE_POLL (how often an idle worker
+    looks for work and for the end, s), PARKCRAWL_DISTRIBUTED_HEARTBEAT (s) and
+    PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT (s without a heartbeat before a busy worker counts as
+    gone and the run as incomplete).
+    """
+
+    def __init__(
+        self,
+        server: Any,
+        *,
+        crawler: Any,
+        prefix: str,
+        idle_poll: float,
+        heartbeat: float,
+        worker_timeout: float,
+        **kwargs: Any,
+    ):
+        super().__init__(server, persist=True, **kwargs)
+        self.crawler = crawler
+        self.stats = crawler.stats
+        worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+        self.run = SharedRun(server, prefix, worker, worker_timeout)
+        self.idle_poll = idle_poll
+        self.heartbeat_interval = heartbeat
+        self._heartbeat_loop: Any = None
+        self._wake_call: Any = None
+        self._wake_pending = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedScheduler:
+        settings = crawler.settings
+        server = connection.from_settings(settings)
+        serializer = settings.get("SCHEDULER_SERIALIZER")
+        return cls(
+            server,
+            crawler=crawler,
+            prefix=redis_prefix(settings, crawler.spidercls.name),
+            idle_poll=settings.getfloat("PARKCRAWL_DISTRIBUTED_IDLE_POLL", 0.5),
+            heartbeat=settings.getfloat("PARKCRAWL_DISTRIBUTED_HEARTBEAT", 10.0),
+            worker_timeout=settings.getfloat("PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT", 120.0),
+            queue_cls=settings.get("SCHEDULER_QUEUE_CLASS") or "scrapy_redis.queue.PriorityQueue",
+            serializer=load_object(serializer) if isinstance(serializer, str) else serializer,
+        )
+
+    def open(self, spider: Any) -> None:
+        self.spider = spider
+        run_id = self.run.join()
+        self.queue = load_object(self.queue_cls)(
+            server=self.server,
+            spider=spider,
+            key=self.run.key("requests"),
+            serializer=self.serializer,
+        )
+        self.df = RFPDupeFilter(
+            self.server,
+            key=self.run.key("dupefilter"),
+            debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
+        )
+        self.stats.set_value("parkcrawl/distributed/run", run_id)
+        self.stats.set_value("parkcrawl/distributed/worker", self.run.worker)
+        logger.info(
+            "distributed run %s of %s (worker %s; %d requests queued)",
+            run_id,
+            self.run.prefix,
+            self.run.worker,
+            len(self.queue),
+        )
+        self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        self._heartbeat_loop = create_looping_call(self.run.heartbeat)
+        self._heartbeat_loop.start(self.heartbeat_interval, now=False)
+
+    def close(self, reason: str) -> None:
+        # Never flush: the queue and dupefilter belong to every worker of the run. The worker
+        # that ends the run deletes them.
+        if self._heartbeat_loop is not None and self._heartbeat_loop.running:
+            self._heartbeat_loop.stop()
+        if self._wake_call is not None:
+            self._wake_call.cancel()
+        failure = worker_failure(self.spider, self.stats)
+        if reason != "finished" and not failure:
+            failure = f"worker {self.run.worker} closed early ({reason})"
+        if self.run.leave(failure):
+            logger.warning("left distributed run %s with requests in flight", self.run.run_id)
+
+    def enqueue_request(self, request: Any) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Any:
+        data = self.run.pop()
+        if not data:
+            return None
+        self.stats.inc_value("scheduler/dequeued/redis")
+        obj = (self.serializer or picklecompat).loads(data)
+        return request_from_dict(obj, spider=self.spider)
+
+    def has_pending_requests(self) -> bool:
+        return len(self.queue) > 0
+
+    def spider_idle(self, spider: Any) -> None:
+        """Close only when the whole run is over; otherwise look again in ``idle_poll`` seconds."""
+        verdict = self.run.idle(worker_failure(spider, self.stats))
+        if verdict in ("done", "gone"):
+            self.stats.set_value("parkcrawl/distributed/ended_run", int(verdict == "done"))
+            logger.info("distributed run %s is over", self.run.run_id)
+            return
+        self.stats.inc_value("parkcrawl/distributed/idle_waits")
+        self._wake_later()
+        raise DontCloseSpider
+
+    def _wake_later(self) -> None:
+        if not self._wake_pending:
+            self._wake_pending = True
+            self._wake_call = call_later(self.idle_poll, self._wake)
+
+    def _wake(self) -> None:
+        self._wake_pending = False
+        # Scrapy re-checks an idle spider on its 5-second heartbeat; waking the engine's
+        # scheduling loop sooner lets an idle worker take new requests (or notice the end)
+        # within idle_poll. Without that private hook, the heartbeat still does it.
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
+
+
+def shared_run(crawler: Any) -> SharedRun:
+    """The run of this worker's SharedScheduler (distributed mode only)."""
+    scheduler = crawler.engine.scheduler if crawler.engine else None
+    if not isinstance(scheduler, SharedScheduler):
+        raise TypeError("distributed components need SharedScheduler (PARKCRAWL_DISTRIBUTED)")
+    return scheduler.run
