@@ -16,8 +16,8 @@ Serves a site folder as :mod:`parkcrawl.devtools.demo_server` does, except where
 
 A fault applies ``times`` times (None: always) and the path is served normally afterwards.
 ``flaky=0.1, seed=7`` makes every path fail transiently with probability 0.1 per request (at most
-``flaky_max`` times in a row), decided by (seed, path, attempt) so a run is reproducible whatever
-the order the requests arrive in. The server binds 127.0.0.1 only and stops by itself after
+``flaky_max`` times per path, so a crawler that retries more often always gets it), decided by
+(seed, path, attempt) so a run is reproducible whatever order the requests arrive in. The server binds 127.0.0.1 only and stops by itself after
 ``lifetime`` seconds, or when its ``with`` block ends.
 """
 
@@ -253,6 +253,7 @@ class FaultServer:
         self._attempts: dict[str, int] = {}
         self._flaky_failures: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._stop_lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: _Server | None = None
         self._timer: threading.Timer | None = None
@@ -269,7 +270,9 @@ class FaultServer:
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=httpd.serve_forever, name="fault-server", daemon=True).start()
+        threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-server", daemon=True
+        ).start()
         self._timer = threading.Timer(self.lifetime, self.stop)
         self._timer.daemon = True
         self._timer.start()
@@ -277,14 +280,15 @@ class FaultServer:
 
     def stop(self) -> None:
         """Stop serving (idempotent); hanging answers are cut short."""
-        with self._lock:
-            httpd, self._httpd = self._httpd, None
-        self._stopping.set()
-        if self._timer is not None and threading.current_thread() is not self._timer:
-            self._timer.cancel()
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
+        with self._stop_lock:
+            if self._httpd is None:
+                return
+            self._stopping.set()
+            if self._timer is not None and threading.current_thread() is not self._timer:
+                self._timer.cancel()
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
 
     @property
     def running(self) -> bool:
@@ -330,7 +334,6 @@ class FaultServer:
             return None
         rng = random.Random(f"{self.seed}\0{path}\0{attempt}")
         if rng.random() >= self.flaky:
-            self._flaky_failures[path] = 0  # "in a row": a success resets the count
             return None
         self._flaky_failures[path] = failures + 1
         return rng.choice(FLAKY_FAULTS)

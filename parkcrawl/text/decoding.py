@@ -51,6 +51,9 @@ _ALIASES = {
 GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "hz", "euc_cn", "euc-cn"})
 # Declarations servers send by default; a page's other declaration, if any, is tried first.
 _WEAK = frozenset({"cp1252"})
+# Python codecs that are no character encoding of the web: a page "declaring" one is ignored, as
+# browsers ignore unknown labels (punycode raised, unicode-escape rewrote backslashes).
+_NOT_WEB = frozenset({"utf-7", "punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined"})
 _CJK_RE = re.compile(f"[{CJK_CLASS}]")
 # Private-use characters (gb18030 maps unassigned GBK codes there) and C1 controls.
 _JUNK_RE = re.compile("[\ue000-\uf8ff\u0080-\u009f]")
@@ -75,7 +78,7 @@ def normalize_encoding(label: str | None) -> str | None:
     name = _ALIASES.get(name, name)
     if name in GB_FAMILY:
         return "gb18030"
-    return name
+    return None if name in _NOT_WEB else name
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +118,7 @@ def _plausible(text: str) -> bool:
 def _strict(body: bytes, encoding: str) -> str | None:
     try:
         return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: some codecs raise it, not the subclass
         return None
 
 
