@@ -105,7 +105,10 @@ class RunReport:
         extracted = self.written + sum(self.deduplicated.values())
         if extracted == 0 and extraction_failed:
             return "no articles extracted from the section (layout changed?)"
-        if extracted == 0 and self.dropped:
+        known = self.crawler.stats.get_value("parkcrawl/state/known_not_fetched", 0)
+        if extracted == 0 and not known and self.dropped:
+            # Every article fetched failed and none is known from earlier runs: the site is down
+            # for us (an incremental run whose one new link is dead is not).
             reasons = sorted({d["reason"] for d in self.dropped})
             return f"no article captured: all {len(self.dropped)} failed ({', '.join(reasons)})"
         attempted = extracted + extraction_failed

@@ -59,13 +59,14 @@ _UTF16_32_BOMS = (
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 # Above this share of control bytes a body is binary, whatever it claims.
 MAX_CONTROL_SHARE = 0.01
-_MARKUP = r"<\s*(?:!doctype|!--|html|head|body|meta|title|div|p|table|tbody|tr|td|a|span|font|center|h[1-6]|br|hr|img|ul|ol|li|script|style|link|form|iframe|frameset)\b"
+# Markup: a doctype, comment or XML declaration, or an element (a CMS's XML list replies count).
+_MARKUP = r"<(?:!doctype|!--|\?xml|[a-z][\w:.-]*(?=[\s/>]))"
 _MARKUP_BYTES = re.compile(_MARKUP.encode("ascii"), re.I)
 _MARKUP_TEXT = re.compile(_MARKUP, re.I)
 
 
 def sniff_html(body: bytes) -> str | None:
-    """None when ``body`` is an HTML page; else the reason it is not: "empty page" or "not HTML"."""
+    """None when ``body`` is an HTML (or XML) page; else why not: "empty page" or "not HTML"."""
     head = body[:SNIFF_BYTES]
     if not head.strip() and not body.strip():
         return EMPTY_PAGE

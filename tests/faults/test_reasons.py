@@ -37,6 +37,9 @@ HTML = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>园区信息</ti
         (b"\r\n\r\n  <html><body>x</body></html>", None),  # leading blank lines, as PHP pages send
         (b"<!-- generated 2024-11-22 -->\n<div class=content><p>x</p></div>", None),  # fragment
         ("<P>园区信息</P>".encode("gbk"), None),  # upper-case tags
+        # a Hanweb dataproxy reply to a list page's POST: XML, even with no record in it
+        (b'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<recordset>\n\n</recordset>\n</datastore>\n', None),
+        (b"<datastore><totalrecord>0</totalrecord></datastore>", None),
         (b"", "empty page"),
         (b" \r\n\t ", "empty page"),
         (tiny_png(), "not HTML"),  # an image served at an .html URL

@@ -91,6 +91,21 @@ def test_every_article_failing_fails_the_run(tmp_path: Path) -> None:
     assert dropped(run, base) == {article_path(n): "status 404" for n in (1, 2, 3)}
 
 
+def test_incremental_run_whose_only_new_link_is_dead_exits_0(tmp_path: Path) -> None:
+    # The dead link is never recorded (no article came of it), so every incremental run fetches
+    # it again; the other articles are known, so the site is fine and the run is not failed.
+    root = tmp_path / "site"
+    with FaultServer(root, {article_path(3): Status(404)}, lifetime=120) as server:
+        write_site(root, 3)
+        first = crawl(tmp_path / "job", server.base_url)
+        second = crawl(tmp_path / "job", server.base_url)
+        base = server.base_url
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert second.report["articles_written"] == 0
+    assert dropped(second, base) == {article_path(3): "status 404"}
+
+
 @pytest.mark.parametrize(
     ("broken", "returncode"),
     [
