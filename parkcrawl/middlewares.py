@@ -6,9 +6,10 @@ Enabled by their entries in ``DOWNLOADER_MIDDLEWARES`` (settings.py):
   same retry decisions, but each retry waits (exponential backoff, or the server's Retry-After),
   an empty 2xx page is retried too, and a request it gave up on is marked so the failure reads
   ``timeout after 3 retries``.
-- :class:`RedirectGuardMiddleware` (610, before RedirectMiddleware sees the answer) refuses a
-  redirect to another host or back into its own chain, with a reason, where Scrapy would drop
-  the redirected request without calling the errback.
+- :class:`RedirectGuardMiddleware` (610, before the redirect middlewares see the answer) refuses
+  a redirect (3xx or meta refresh) to another host or back into its own chain, with a reason,
+  where Scrapy would drop the redirected request without calling the errback; and names an
+  article whose redirect led to a page already fetched, which the dupefilter drops.
 - :class:`HtmlOnlyMiddleware` (540, after retries) refuses a 2xx answer to a parknews page whose
   bytes are not HTML — sniffed from the content, so a real page with a wrong Content-Type passes.
 
@@ -31,10 +32,12 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import get_meta_refresh
 from w3lib.url import safe_url_string
 
+from parkcrawl import signals as parkcrawl_signals
 from parkcrawl.failures import RETRIES_EXHAUSTED, PageRejected
 
 RETRY_DELAY = "parkcrawl_retry_delay"
@@ -42,6 +45,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 NOT_HTML = "not HTML"
 EMPTY_PAGE = "empty page"
+REDIRECTED_TO_FETCHED = "redirected to a page already fetched"
 # How much of a body is sniffed: markup appears early in any real page.
 SNIFF_BYTES = 64 * 1024
 # File signatures of what a CMS serves at an article URL by mistake (attachments, images, archives).
@@ -181,37 +185,55 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class RedirectGuardMiddleware:
-    """Refuse redirects of parknews pages to other hosts or back into their own chain, with a reason.
+    """Refuse redirects of parknews pages to other hosts or back into their chain, with a reason.
 
-    Placed after RedirectMiddleware in DOWNLOADER_MIDDLEWARES (610) so it sees the 3xx first.
-    The host policy is the enabled OffsiteMiddleware's (allowed_domains, set from the start URL).
+    Scrapy drops such redirected requests without calling the errback (OffsiteMiddleware at
+    scheduling, the dupefilter for a loop), so the article would vanish from the report. Placed
+    after RedirectMiddleware and MetaRefreshMiddleware in DOWNLOADER_MIDDLEWARES (610), it sees a
+    3xx or a meta refresh first; the host policy is the enabled OffsiteMiddleware's
+    (allowed_domains, set from the start URL). An article whose redirect leads to a page already
+    fetched (a deleted article sent to the list page) is named too: the dupefilter drops it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, meta_refresh_max_delay: float | None = None, ignore_tags: list[str] | None = None):
+        self.meta_refresh_max_delay = meta_refresh_max_delay  # None: meta refresh not followed
+        self.ignore_tags = ignore_tags or []
         self.offsite: OffsiteMiddleware | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedirectGuardMiddleware:
-        mw = cls()
+        settings = crawler.settings
+        follows_refresh = settings.getbool("REDIRECT_ENABLED") and settings.getbool("METAREFRESH_ENABLED")
+        mw = cls(
+            settings.getfloat("METAREFRESH_MAXDELAY") if follows_refresh else None,
+            settings.getlist("METAREFRESH_IGNORE_TAGS"),
+        )
         mw.crawler = crawler
         crawler.signals.connect(mw.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(mw.request_dropped, signal=signals.request_dropped)
         return mw
 
     def engine_started(self) -> None:
         self.offsite = self.crawler.get_downloader_middleware(OffsiteMiddleware)
 
+    def _target(self, request: Request, response: Response) -> str | None:
+        if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
+            location = response.headers[b"Location"] or b""
+            if location.startswith(b"//"):
+                location = urlsplit(request.url).scheme.encode() + b":" + location
+            return urljoin(request.url, safe_url_string(location))
+        if self.meta_refresh_max_delay is not None and isinstance(response, HtmlResponse):
+            interval, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
+            if url and interval is not None and interval < self.meta_refresh_max_delay:
+                return url
+        return None
+
     def process_response(self, request: Request, response: Response) -> Response:
-        if (
-            response.status not in REDIRECT_STATUSES
-            or not request.meta.get("parknews_kind")
-            or request.meta.get("dont_redirect", False)
-            or b"Location" not in response.headers
-        ):
+        if not request.meta.get("parknews_kind") or request.meta.get("dont_redirect", False):
             return response
-        location = response.headers[b"Location"] or b""
-        if location.startswith(b"//"):
-            location = urlsplit(request.url).scheme.encode() + b":" + location
-        target = urljoin(request.url, safe_url_string(location))
+        target = self._target(request, response)
+        if target is None:
+            return response
         chain = {url.split("#", 1)[0] for url in [*request.meta.get("redirect_urls", []), request.url]}
         if target.split("#", 1)[0] in chain:
             self.crawler.stats.inc_value("parkcrawl/redirect/loop")
@@ -221,6 +243,16 @@ class RedirectGuardMiddleware:
             self.crawler.stats.inc_value("parkcrawl/redirect/offsite")
             raise PageRejected(f"redirected off site to {urlsplit(target).hostname}")
         return response
+
+    def request_dropped(self, request: Request) -> None:
+        if request.meta.get("parknews_kind") != "article" or not request.meta.get("redirect_urls"):
+            return
+        self.crawler.stats.inc_value("parkcrawl/redirect/already_fetched")
+        self.crawler.signals.send_catch_log(
+            parkcrawl_signals.article_dropped,
+            url=request.meta["redirect_urls"][0],
+            reason=REDIRECTED_TO_FETCHED,
+        )
 
 
 class HtmlOnlyMiddleware:

@@ -55,7 +55,7 @@ class Case:
     rules: dict[str, Fault]
     dropped: str | None = None  # the reason in the run report; None: the article is captured
     captured_at: str | None = None  # where the item's URL ends (after redirects); default a(n)
-    pages: dict[str, str] = field(default_factory=dict)  # extra files the fault needs
+    pages: dict[str, str] = field(default_factory=dict)  # files written or replaced; {port} filled in
 
 
 MALFORMED = (
@@ -69,6 +69,10 @@ TITLE_ONLY = (
 # GBK bytes, no <meta> charset, and a Content-Type header that claims UTF-8.
 GBK_CLAIMING_UTF8 = article_html(TITLES[17], date(18), 18).replace('<meta charset="utf-8">', "").encode("gbk")
 CHAIN = [f"{S}/chain/{i}.html" for i in range(1, 23)]  # 21 redirects: more than REDIRECT_MAX_TIMES
+
+
+def refresh_to(url: str) -> str:
+    return f'<html><head><meta http-equiv="refresh" content="0; url={url}"></head><body>页面跳转中</body></html>'
 
 CASES = [
     Case("500 twice then ok", 1, {a(1): Status(500, times=2)}),
@@ -114,8 +118,14 @@ CASES = [
         a(26): Redirect(CHAIN[0]),
         **{src: Redirect(dst) for src, dst in zip(CHAIN, CHAIN[1:])},
     }, dropped="too many redirects"),
+    Case("meta refresh to another host", 28, {}, dropped="redirected off site to localhost",
+         pages={a(28): refresh_to("http://localhost:{port}" + a(28))}),
+    Case("meta refresh loop", 29, {}, dropped="redirect loop",
+         pages={a(29): refresh_to(f"{S}/loop/m.html"), f"{S}/loop/m.html": refresh_to(a(29))}),
+    Case("302 to the list page (a deleted article)", 30, {a(30): Redirect(f"{S}/index.html")},
+         dropped="redirected to a page already fetched"),
 ]
-N_ARTICLES = 27  # slot 27 has no fault: the control article
+N_ARTICLES = 31  # slot 31 has no fault: the control article
 MISSING = f"{S}/missing.html"  # listed, never written: status 404
 OFFSITE = f"{S}/offsite.html"  # listed with host "localhost": not on the site, never fetched
 
@@ -146,7 +156,8 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
             f'<li><a href="http://localhost:{server.port}{OFFSITE}">园区开展消防安全大检查的通知</a>'
             f"<span>2024-10-02</span></li>\n"
         )
-        write_site(root, N_ARTICLES, extra_list_links=extra, pages=pages)
+        port_filled = {path: text.replace("{port}", str(server.port)) for path, text in pages.items()}
+        write_site(root, N_ARTICLES, extra_list_links=extra, pages=port_filled)
         run = crawl(tmp_path_factory.mktemp("fault-crawl"), server.base_url)
         return FaultCrawl(run, server)
 
@@ -181,7 +192,7 @@ def test_redirect_to_another_host_is_not_followed(fault_crawl: FaultCrawl) -> No
 
 
 def test_control_article_is_captured(fault_crawl: FaultCrawl) -> None:
-    assert fault_crawl.captured[a(27)]["title"] == TITLES[26]
+    assert fault_crawl.captured[a(N_ARTICLES)]["title"] == TITLES[N_ARTICLES - 1]
 
 
 def test_every_listed_article_is_captured_or_named(fault_crawl: FaultCrawl) -> None:
