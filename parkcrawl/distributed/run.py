@@ -261,7 +261,7 @@ class SharedScheduler(Scheduler):
             len(self.queue),
         )
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
-        self._heartbeat_loop = create_looping_call(self.run.heartbeat)
+        self._heartbeat_loop = create_looping_call(self._heartbeat)
         self._heartbeat_loop.start(self.heartbeat_interval, now=False)
 
     def close(self, reason: str) -> None:
@@ -276,6 +276,13 @@ class SharedScheduler(Scheduler):
             failure = f"worker {self.run.worker} closed early ({reason})"
         if self.run.leave(failure):
             logger.warning("left distributed run %s with requests in flight", self.run.run_id)
+
+    def _heartbeat(self) -> None:
+        # A missed beat is not fatal (the timeout allows many); a stopped loop would be.
+        try:
+            self.run.heartbeat()
+        except Exception:  # any Redis error: log it and beat again next time
+            logger.warning("distributed heartbeat failed", exc_info=True)
 
     def enqueue_request(self, request: Any) -> bool:
         if not request.dont_filter and self.df.request_seen(request):

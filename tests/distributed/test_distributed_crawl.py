@@ -59,7 +59,7 @@ def serve_gated(gate: threading.Event) -> Iterator[dict[str, str]]:
     for thread in threads:
         thread.start()
     try:
-        yield {name: "http://127.0.0.1:%d" % s.server_address[1]
+        yield {name: f"http://127.0.0.1:{s.server_address[1]}"
                for name, s in zip(("demo", "hanweb"), servers, strict=True)}
     finally:
         gate.set()
