@@ -3,11 +3,13 @@
 :func:`measure_processes` generates a site of ``n_articles`` 园区信息 articles
 (:mod:`parkcrawl.devtools.sitegen`), serves it on 127.0.0.1 with a fixed delay before every
 response (so the crawl waits on the network, as on a real government site), and crawls it with
-`scrapy crawl parknews` three ways, each from an empty state: one plain process (SQLite state),
-one distributed worker, and two distributed workers sharing a Redis. Throughput is articles
-written per second of the crawl window, from the first process's engine start to the last one's
-close (Scrapy's own start_time and finish_time; interpreter start-up is left out), and
-``ratio`` is two workers over one plain process. Every mode must write all ``n_articles``.
+`scrapy crawl parknews`, each time from an empty state: one plain process (SQLite state), two
+distributed workers sharing a Redis, and (``modes``) one distributed worker alone. Throughput is
+articles written per second of the crawl window, from the first process's engine start to the
+last one's close (Scrapy's own start_time and finish_time; interpreter start-up is left out);
+``ratio`` is two workers over one plain process, ``ratio_in_phase`` the same over the article
+phase only (after the serial walk to the first list page), ``ratio_wall`` by wall clock with
+start-up. Every mode must write all ``n_articles``, each once, or the measurement raises.
 
 Project settings apply as shipped (AutoThrottle on, 8 requests per domain): each worker is polite
 on its own, so two workers put up to twice the load on the site. That is the speed-up distributed
