@@ -65,5 +65,25 @@ eval-install: $(EVAL_STAMP)
 eval: $(STAMP) $(EVAL_STAMP)
 	$(PY) -m parkcrawl.devtools.evalrun --eval-dir $(EVAL_DIR) --peer-python $(EVAL_VENV)/bin/python
 
+# Benchmarks (bench/run.py): `make bench` writes BENCHMARKS.md and output/bench/*.json (under
+# 15 min; BENCH_ARGS="--budget-min 60" also crawls 50,000 articles), `make bench-quick` is the
+# 2-minute mode. The peers (trafilatura, gne) live in .venv-bench, never in .venv.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+BENCH_ARGS ?=
+
+.PHONY: bench bench-quick
+$(BENCH_STAMP):
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet 'trafilatura==2.3.1' 'gne==0.4.3' lxml_html_clean
+	echo '*' > $(BENCH_VENV)/.gitignore
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(PY) -m bench.run --peer-python $(BENCH_VENV)/bin/python --label "make bench" $(BENCH_ARGS)
+
+bench-quick: $(STAMP) $(BENCH_STAMP)
+	$(PY) -m bench.run --quick --peer-python $(BENCH_VENV)/bin/python --label "make bench-quick" $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(EVAL_VENV) build *.egg-info .pytest_cache
