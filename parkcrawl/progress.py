@@ -1,8 +1,9 @@
 """Progress: a one-line account of the crawl at a steady interval; PARKCRAWL_PROGRESS_INTERVAL.
 
-The line reads, for example::
+The line reads, for example (one line)::
 
-    progress: 36 pages fetched, 29 articles written, 1 dropped, 0 queued (2 downloading), 720 pages/min
+    progress: 36 pages fetched, 29 articles written, 1 dropped, 0 queued (2 downloading),
+    720 pages/min
 
 Pages and articles are running totals; the rate is pages fetched per minute over the last
 interval. Switched off by ``PARKCRAWL_PROGRESS_ENABLED = False`` or an interval of 0.
@@ -47,7 +48,9 @@ class Snapshot:
 
 def snapshot(stats: dict[str, Any], queued: int | None, downloading: int) -> Snapshot:
     """Counts from a stats dict (Scrapy's keys and ours) and the engine's queue sizes."""
-    dropped = sum(v for k, v in stats.items() if k.startswith(DROPPED_PREFIX) and isinstance(v, int))
+    dropped = sum(
+        v for k, v in stats.items() if k.startswith(DROPPED_PREFIX) and isinstance(v, int)
+    )
     return Snapshot(
         pages=stats.get("downloader/response_count", 0),
         articles=stats.get("item_scraped_count", 0),

@@ -149,8 +149,13 @@ def _parser() -> argparse.ArgumentParser:
         "no date. Each article counts once, at its newest revision.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL written by the crawl")
-    parser.add_argument("--top", type=int, default=10, metavar="N",
-                        help="how many participants to list (default 10)")
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="how many participants to list (default 10)",
+    )
     parser.add_argument("--json", action="store_true", help="print the stats as one JSON object")
     return parser
 

@@ -42,8 +42,13 @@ class DemoOutput:
 def demo_output(demo_site_url: str, tmp_path_factory: pytest.TempPathFactory) -> DemoOutput:
     """One crawl of the demo site, shared by the ops tests; it logs a progress line every 0.05 s."""
     tmp = tmp_path_factory.mktemp("ops-demo")
-    run = run_crawl(tmp, "-a", f"start_url={demo_site_url}/index.html",
-                    "-s", f"PARKCRAWL_PROGRESS_INTERVAL={PROGRESS_INTERVAL}")
+    run = run_crawl(
+        tmp,
+        "-a",
+        f"start_url={demo_site_url}/index.html",
+        "-s",
+        f"PARKCRAWL_PROGRESS_INTERVAL={PROGRESS_INTERVAL}",
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     return DemoOutput(run, tmp / "out.jsonl")
 
@@ -52,12 +57,20 @@ def demo_output(demo_site_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 def scrapyd_venv() -> Path:
     """.venv-scrapyd from `make scrapyd-venv` (created once, kept between runs)."""
     proc = subprocess.run(
-        ["make", "-s", "scrapyd-venv"], cwd=ROOT, capture_output=True, text=True, timeout=600
+        ["make", "-s", "scrapyd-venv"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if proc.returncode != 0:
         output = proc.stdout + proc.stderr
         if any(marker in output for marker in UNAVAILABLE):
-            pytest.skip("Scrapyd cannot be installed here (make scrapyd-venv: "
-                        + next(m for m in UNAVAILABLE if m in output) + ")")
+            pytest.skip(
+                "Scrapyd cannot be installed here (make scrapyd-venv: "
+                + next(m for m in UNAVAILABLE if m in output)
+                + ")"
+            )
         pytest.fail(f"make scrapyd-venv failed:\n{output[-3000:]}")
     return SCRAPYD_VENV

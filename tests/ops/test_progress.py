@@ -40,7 +40,9 @@ PROGRESS_LINE = re.compile(
         ({"downloader/response_count": 5}, None, 1, Snapshot(5, 0, 0, None, 1)),
     ],
 )
-def test_snapshot_counts(stats: dict, queued: int | None, downloading: int, expected: Snapshot) -> None:
+def test_snapshot_counts(
+    stats: dict, queued: int | None, downloading: int, expected: Snapshot
+) -> None:
     assert snapshot(stats, queued, downloading) == expected
 
 
@@ -50,15 +52,19 @@ def test_snapshot_counts(stats: dict, queued: int | None, downloading: int, expe
         (
             Snapshot(36, 29, 1, 0, 2),
             720.0,
-            "progress: 36 pages fetched, 29 articles written, 1 dropped, 0 queued (2 downloading), "
-            "720 pages/min",
+            (
+                "progress: 36 pages fetched, 29 articles written, 1 dropped, "
+                "0 queued (2 downloading), 720 pages/min"
+            ),
         ),
         # an unknown queue size is a question mark, the rate is rounded to whole pages
         (
             Snapshot(5, 0, 0, None, 1),
             59.6,
-            "progress: 5 pages fetched, 0 articles written, 0 dropped, ? queued (1 downloading), "
-            "60 pages/min",
+            (
+                "progress: 5 pages fetched, 0 articles written, 0 dropped, "
+                "? queued (1 downloading), 60 pages/min"
+            ),
         ),
     ],
 )
@@ -82,9 +88,11 @@ def test_switched_off_is_not_configured(settings: dict) -> None:
 
 def test_on_by_default_every_ten_seconds() -> None:
     assert project_settings.EXTENSIONS["parkcrawl.progress.Progress"]
-    crawler = get_crawler(settings_dict={
-        "PARKCRAWL_PROGRESS_INTERVAL": project_settings.PARKCRAWL_PROGRESS_INTERVAL,
-    })
+    crawler = get_crawler(
+        settings_dict={
+            "PARKCRAWL_PROGRESS_INTERVAL": project_settings.PARKCRAWL_PROGRESS_INTERVAL,
+        }
+    )
     progress = Progress.from_crawler(crawler)
     assert progress.interval == 10.0
     assert progress.stream is None

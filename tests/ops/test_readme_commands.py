@@ -66,19 +66,30 @@ EXPECTED: dict[str, Expect] = {
     "make test": Expect(skip="runs the whole suite, this test included"),
     "parkcrawl demo": DEMO_RUN,
     "parkcrawl stats output/parknews.jsonl": Expect(
-        out=("articles: 29 in output/parknews.jsonl", "  2024-10  7", "  2024-11  13",
-             "  2024-12  9", "    7  周文博 (园区党工委书记)", "pages with no date: 0"),
+        out=(
+            "articles: 29 in output/parknews.jsonl",
+            "  2024-10  7",
+            "  2024-11  13",
+            "  2024-12  9",
+            "    7  周文博 (园区党工委书记)",
+            "pages with no date: 0",
+        ),
     ),
     "parkcrawl serve-demo --port 8000": Expect(server=True),
     "parkcrawl crawl -a start_url=http://127.0.0.1:8000/index.html -O demo.jsonl": Expect(
-        err=("articles written: 29",), jsonl=("demo.jsonl", 29),
+        err=("articles written: 29",),
+        jsonl=("demo.jsonl", 29),
     ),
-    "echo '園(yuán)區(qū)主(zhǔ)任(rèn)張(zhāng)偉(wěi)' | parkcrawl clean": Expect(out_exact="园区主任张伟\n"),
+    "echo '園(yuán)區(qū)主(zhǔ)任(rèn)張(zhāng)偉(wěi)' | parkcrawl clean": Expect(
+        out_exact="园区主任张伟\n"
+    ),
     "echo '园区管委会主任张伟出席会议。' | parkcrawl people": Expect(
         out_exact='{"file": "-", "participants": [{"name": "张伟", "role": "园区管委会主任"}]}\n',
     ),
     "parkcrawl stats no-such-file.jsonl": Expect(
-        status=2, err=("parkcrawl stats: error: cannot read no-such-file.jsonl",), err_lines=1,
+        status=2,
+        err=("parkcrawl stats: error: cannot read no-such-file.jsonl",),
+        err_lines=1,
     ),
 }
 
@@ -114,8 +125,10 @@ def test_every_command_block_is_marked() -> None:
     problems = []
     for block in readme.blocks(README):
         if block.runs_commands and block.marker is None:
-            problems.append(f"README.md:{block.line}: a ```{block.language} block without "
-                            "<!-- tested -->, <!-- tested: NAME --> or <!-- untested: REASON -->")
+            problems.append(
+                f"README.md:{block.line}: a ```{block.language} block without "
+                "<!-- tested -->, <!-- tested: NAME --> or <!-- untested: REASON -->"
+            )
         if block.marker == "untested" and not block.detail:
             problems.append(f"README.md:{block.line}: <!-- untested --> needs a reason")
         if block.marker == "tested" and block.detail and block.detail not in RUNNERS:
@@ -144,7 +157,7 @@ def scratch_roots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path
     """Make directories that look like the repository root to make, scrapy and parkcrawl."""
     # `make demo` first brings .venv up to date with pyproject.toml; do that here, in the real
     # root, so a scratch root's make never reinstalls the project from the scratch directory.
-    if subprocess.run(["make", "-q", "install"], cwd=ROOT).returncode != 0:
+    if subprocess.run(["make", "-q", "install"], cwd=ROOT, check=False).returncode != 0:
         subprocess.run(["make", "-s", "install"], cwd=ROOT, check=True, timeout=600)
 
     def scratch_root() -> Path:
@@ -158,8 +171,15 @@ def scratch_roots(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path
 
 
 def _run(command: str, root: Path, env: dict[str, str]) -> Result:
-    proc = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        ["bash", "-c", command],
+        cwd=root,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr, root)
 
 
@@ -167,8 +187,14 @@ def _serve(command: str, root: Path, env: dict[str, str]) -> Result:
     """Start a command that serves until Ctrl-C, fetch its index page, stop it with SIGINT."""
     port = free_port()
     command = command.replace("--port 8000", f"--port {port}")
-    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        ["bash", "-c", f"exec {command}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = proc.stdout.readline() if proc.stdout else ""  # the server says where it is
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=30) as resp:
@@ -210,7 +236,9 @@ def test_readme_command(command: str, results: dict[str, Result]) -> None:
     if expect.skip:
         pytest.skip(expect.skip)
     result = results[command]
-    context = f"{command}\n--- stdout:\n{result.stdout[-2000:]}\n--- stderr:\n{result.stderr[-2000:]}"
+    context = (
+        f"{command}\n--- stdout:\n{result.stdout[-2000:]}\n--- stderr:\n{result.stderr[-2000:]}"
+    )
     assert result.status == expect.status, context
     lines = result.stdout.splitlines()
     for wanted in expect.out:
@@ -237,8 +265,14 @@ def test_duckdb_block_on_demo_output(demo_output: DemoOutput, tmp_path: Path) ->
     (block,) = readme.named(README, "duckdb")
     (tmp_path / "output").mkdir()
     shutil.copy(demo_output.feed, tmp_path / "output" / "parknews.jsonl")
-    proc = subprocess.run([sys.executable, "-W", "error", "-c", block.text], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-c", block.text],
+        cwd=tmp_path,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
     def row(*cells: str) -> re.Pattern[str]:
@@ -263,8 +297,14 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
         (tmp_path / name).write_text(block.text.replace("/srv/parkcrawl", str(ROOT)), "utf-8")
         names.append(name)
     assert sorted(names) == ["parknews.service", "parknews.timer"]
-    proc = subprocess.run([analyze, "verify", *names], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [analyze, "verify", *names],
+        cwd=tmp_path,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0 and not proc.stdout.strip() and not proc.stderr.strip(), (
         proc.stdout + proc.stderr
     )
@@ -277,14 +317,25 @@ def test_cron_line_crawls_quietly(scratch_roots: Callable[[], Path], demo_site_u
     assert len(fields) == 6, "five time fields, then the command"
     root = scratch_roots()
     (root / "output").mkdir()  # a checkout has output/ (output/.gitkeep)
-    command = fields[5].replace(CHECKOUT, str(root)).replace(REAL_SITE, f"{demo_site_url}/index.html")
+    command = (
+        fields[5].replace(CHECKOUT, str(root)).replace(REAL_SITE, f"{demo_site_url}/index.html")
+    )
     env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
-    proc = subprocess.run(["bash", "-c", command], cwd="/", env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        ["bash", "-c", command],
+        cwd="/",
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     # cron mails whatever the command prints: a successful run prints nothing
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", ""), proc.stderr[-3000:]
-    items = [json.loads(line) for line in
-             (root / "output" / "parknews.jsonl").read_text(encoding="utf-8").splitlines()]
+    items = [
+        json.loads(line)
+        for line in (root / "output" / "parknews.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert len(items) == 29
     validate_lines(items, "cron run")
     log = (root / "output" / "parknews.log").read_text(encoding="utf-8")
@@ -293,5 +344,6 @@ def test_cron_line_crawls_quietly(scratch_roots: Callable[[], Path], demo_site_u
     (service,) = [b for b in readme.named(README, "systemd") if "ExecStart=" in b.text]
     (exec_start,) = [x for x in service.text.splitlines() if x.startswith("ExecStart=")]
     assert exec_start.removeprefix("ExecStart=") == fields[5].split(" && ", 1)[1].replace(
-        f"PARKNEWS_START_URL={REAL_SITE} .venv/", f"{CHECKOUT}/.venv/")
+        f"PARKNEWS_START_URL={REAL_SITE} .venv/", f"{CHECKOUT}/.venv/"
+    )
     assert f"Environment=PARKNEWS_START_URL={REAL_SITE}" in service.text

@@ -74,8 +74,12 @@ def test_demo_output_validates(demo_output: DemoOutput) -> None:
         (lambda item: item.update(surprise="field"), "(the line)"),
         (lambda item: item.pop("schema_version"), "(the line)"),
         # a one-character name and no role key
-        (lambda item: item.update(participants=[{"name": "沈一鸣", "role": None}, {"name": "李"}]),
-         "participants/1"),
+        (
+            lambda item: item.update(
+                participants=[{"name": "沈一鸣", "role": None}, {"name": "李"}]
+            ),
+            "participants/1",
+        ),
         (lambda item: item.update(schema_version="0.9"), "schema_version"),
     ],
 )

@@ -33,8 +33,16 @@ README = ROOT / "README.md"
 GOLDEN = ROOT / "tests" / "golden" / "demo_parknews.jsonl"
 SCRAPYD_ADDRESS = "http://127.0.0.1:6800"
 DEMO_ADDRESS = "http://127.0.0.1:8000"
-COMPARED_FIELDS = ("title", "body", "published_at", "participants", "source", "encoding", "script",
-                   "content_hash")
+COMPARED_FIELDS = (
+    "title",
+    "body",
+    "published_at",
+    "participants",
+    "source",
+    "encoding",
+    "script",
+    "content_hash",
+)
 # Bounds on waiting, not timings under test: a job that has not finished by then has hung.
 START_TIMEOUT = 60
 JOB_TIMEOUT = 240
@@ -81,10 +89,13 @@ def test_package_reads_no_data_file_by_path() -> None:
         for path in sorted((ROOT / "parkcrawl").rglob("*.py"))
         if "devtools" not in path.parts
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if re.search(r"\b__file__\b", line) and not line.lstrip().startswith("#")
+        if re.search(r"\b__file__\b", line)
+        and not line.lstrip().startswith("#")
         and not CHECKOUT_ROOT.search(line)
     ]
-    assert not offenders, "read package data with importlib.resources.files:\n" + "\n".join(offenders)
+    assert not offenders, "read package data with importlib.resources.files:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_deploy_url_has_no_trailing_slash() -> None:
@@ -95,11 +106,17 @@ def test_deploy_url_has_no_trailing_slash() -> None:
 
 @pytest.fixture(scope="module")
 def deploy_root(scrapyd_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The working tree as git would commit it, copied with its mtimes (so make sees the venv fresh)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode("utf-8").split("\0")
+    """The working tree as git would commit it, with its mtimes (so make sees the venv fresh)."""
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     root = tmp_path_factory.mktemp("deploy-root")
     for name in filter(None, listed):
         source = ROOT / name
@@ -122,8 +139,13 @@ def scrapyd(scrapyd_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     (directory / "scrapyd.conf").write_text(conf + "\npoll_interval = 0.5\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
     log = (directory / "scrapyd.out").open("w")
-    process = subprocess.Popen([str(scrapyd_venv / "bin" / "scrapyd")], cwd=directory, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(scrapyd_venv / "bin" / "scrapyd")],
+        cwd=directory,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -134,8 +156,10 @@ def scrapyd(scrapyd_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("Scrapyd did not start:\n"
-                            + (directory / "scrapyd.out").read_text(encoding="utf-8")[-3000:])
+                pytest.fail(
+                    "Scrapyd did not start:\n"
+                    + (directory / "scrapyd.out").read_text(encoding="utf-8")[-3000:]
+                )
             time.sleep(0.2)
         yield Scrapyd(url, directory, process)
     finally:
@@ -157,9 +181,18 @@ def deployment(scrapyd: Scrapyd, deploy_root: Path, demo_site_url: str) -> Deplo
     steps: dict[str, Step] = {}
     (block,) = readme.named(README, "scrapyd")
     for command in block.commands():
-        runnable = command.replace(SCRAPYD_ADDRESS, scrapyd.url).replace(DEMO_ADDRESS, demo_site_url)
-        proc = subprocess.run(["bash", "-c", runnable], cwd=deploy_root, env=env,
-                              capture_output=True, text=True, timeout=600)
+        runnable = command.replace(SCRAPYD_ADDRESS, scrapyd.url).replace(
+            DEMO_ADDRESS, demo_site_url
+        )
+        proc = subprocess.run(
+            ["bash", "-c", runnable],
+            cwd=deploy_root,
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         steps[command] = Step(command, proc.returncode, proc.stdout, proc.stderr)
     scheduled = [s for c, s in steps.items() if "schedule.json" in c]
     assert len(scheduled) == 1, "the README's Scrapyd block schedules one job"
@@ -187,20 +220,27 @@ def test_readme_commands_succeed(deployment: Deployment) -> None:
     targets = step(deployment, "scrapyd-client targets").stdout.split()
     assert targets[:2] == ["default", deployment.scrapyd.url]
     deploy = step(deployment, "scrapyd-deploy")
-    assert f'Deploying to project "parkcrawl" in {deployment.scrapyd.url}/addversion.json' in deploy.stderr
+    assert (
+        f'Deploying to project "parkcrawl" in {deployment.scrapyd.url}/addversion.json'
+        in deploy.stderr
+    )
     answer = json.loads(deploy.stdout)
     assert (answer["status"], answer["project"], answer["spiders"]) == ("ok", "parkcrawl", 1)
     listed = json.loads(step(deployment, "listjobs.json").stdout)
     assert listed["status"] == "ok"
-    assert deployment.jobid in {j["id"] for k in ("pending", "running", "finished") for j in listed[k]}
+    assert deployment.jobid in {
+        j["id"] for k in ("pending", "running", "finished") for j in listed[k]
+    }
 
 
 def test_job_wrote_the_demo_articles(deployment: Deployment, demo_site_url: str) -> None:
     feed = deployment.scrapyd.directory / "output" / "parknews.jsonl"
     items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
     validate_lines(items, feed)
-    golden = {demo_site_url + g["url"]: g
-              for g in map(json.loads, GOLDEN.read_text(encoding="utf-8").splitlines())}
+    golden = {
+        demo_site_url + g["url"]: g
+        for g in map(json.loads, GOLDEN.read_text(encoding="utf-8").splitlines())
+    }
     assert len(golden) == 29
     assert sorted(item["url"] for item in items) == sorted(golden)
     # field by field: the egg runs zipped, and a data file it cannot read shows up here
@@ -215,7 +255,9 @@ def test_job_wrote_the_demo_articles(deployment: Deployment, demo_site_url: str)
 
 
 def test_job_log_ends_with_the_run_summary(deployment: Deployment) -> None:
-    log = deployment.scrapyd.directory / "logs" / "parkcrawl" / "parknews" / f"{deployment.jobid}.log"
+    log = (
+        deployment.scrapyd.directory / "logs" / "parkcrawl" / "parknews" / f"{deployment.jobid}.log"
+    )
     text = log.read_text(encoding="utf-8")
     assert "[parkcrawl.extensions] INFO: articles written: 29" in text
     assert "FAILED:" not in text
@@ -229,8 +271,9 @@ def test_job_log_ends_with_the_run_summary(deployment: Deployment) -> None:
 def test_schedule_arguments_reach_the_crawl(deployment: Deployment, demo_site_url: str) -> None:
     # Scrapyd logs the command line it starts the job with
     log = (deployment.scrapyd.directory / "scrapyd.out").read_text(encoding="utf-8")
-    (started,) = [line for line in log.splitlines()
-                  if "Process started" in line and deployment.jobid in line]
+    (started,) = [
+        line for line in log.splitlines() if "Process started" in line and deployment.jobid in line
+    ]
     assert "'-s', 'PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE=0.3'" in started
     assert f"'-a', 'start_url={demo_site_url}/index.html'" in started
 
@@ -249,7 +292,9 @@ def test_egg_reads_its_data_files_zipped(deployment: Deployment, scrapyd_venv: P
     for folder in ("data", "schema"):
         for path in (ROOT / "parkcrawl" / folder).iterdir():
             if path.suffix in (".txt", ".json"):
-                assert f"parkcrawl/{folder}/{path.name}" in names, f"{path.name} is not package data"
+                assert f"parkcrawl/{folder}/{path.name}" in names, (
+                    f"{path.name} is not package data"
+                )
     # Load what a job loads from the zipped egg (settings, spiders, every configured component),
     # then call the functions that read data files.
     probe = f"""
@@ -270,29 +315,49 @@ for path in settings.getdict("FEED_STORAGES").values():
 from importlib.resources import files
 from parkcrawl.text import decode_html
 from parkcrawl.extract.participants import extract_participants
-gbk = "<html><body><p>园区管委会主任张伟出席会议，听取企业代表意见。</p></body></html>".encode("gbk")
+gbk = "<html><body><p>园区管委会主任张伟出席会议，听取企业代表意见。</p></body></html>"
+gbk = gbk.encode("gbk")
 decoded = decode_html(gbk)
 people = extract_participants("园区管委会主任张伟出席会议。")
 schema = json.loads((files("parkcrawl") / "schema" / "article.schema.json").read_text("utf-8"))
 print(json.dumps([decoded.encoding, "张伟出席会议" in decoded.text,
                   [p.name for p in people], schema["title"]], ensure_ascii=False))
 """
-    proc = subprocess.run([str(scrapyd_venv / "bin" / "python"), "-c", probe],
-                          cwd=deployment.scrapyd.directory / "dbs", capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [str(scrapyd_venv / "bin" / "python"), "-c", probe],
+        cwd=deployment.scrapyd.directory / "dbs",
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert json.loads(proc.stdout) == ["gb18030", True, ["张伟"], "parkcrawl article"]
 
 
 def test_scrapyd_venv_keeps_setuptools_below_81(scrapyd_venv: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
-        [str(scrapyd_venv / "bin" / "python"), "-c",
-         "import importlib.metadata as m; print(m.version('setuptools'), m.version('scrapyd'))"],
-        capture_output=True, text=True, timeout=60,
+        [
+            str(scrapyd_venv / "bin" / "python"),
+            "-c",
+            "import importlib.metadata as m; print(m.version('setuptools'), m.version('scrapyd'))",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     setuptools, scrapyd_version = proc.stdout.split()
     assert int(setuptools.split(".")[0]) < 81
     assert scrapyd_version == "1.6.0"
     # parkcrawl itself is not installed there: Scrapyd must run the deployed egg
-    assert subprocess.run([str(scrapyd_venv / "bin" / "python"), "-c", "import parkcrawl"],
-                          cwd=tmp_path, capture_output=True, timeout=60).returncode != 0
+    assert (
+        subprocess.run(
+            [str(scrapyd_venv / "bin" / "python"), "-c", "import parkcrawl"],
+            cwd=tmp_path,
+            check=False,
+            capture_output=True,
+            timeout=60,
+        ).returncode
+        != 0
+    )

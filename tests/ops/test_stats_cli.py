@@ -14,10 +14,18 @@ from tests.ops.conftest import DemoOutput
 from tests.support import ROOT
 
 
-def line(url: str, published_at: str | None = "2024-10-16", revision: int = 1,
-         participants: tuple[tuple[str, str | None], ...] = (), title: str = "标题") -> dict:
+def line(
+    url: str,
+    published_at: str | None = "2024-10-16",
+    revision: int = 1,
+    participants: tuple[tuple[str, str | None], ...] = (),
+    title: str = "标题",
+) -> dict:
     return {
-        "url": url, "title": title, "published_at": published_at, "revision": revision,
+        "url": url,
+        "title": title,
+        "published_at": published_at,
+        "revision": revision,
         "participants": [{"name": n, "role": r} for n, r in participants],
     }
 
@@ -58,7 +66,9 @@ def test_months_undated_and_revisions() -> None:
 def test_participants_ranked_by_articles_then_name() -> None:
     records = [
         line("a", participants=(("周文博", "园区党工委书记"), ("许静", None))),
-        line("b", participants=(("许静", "管委会副主任"), ("许静", "管委会副主任"))),  # once per article
+        line(
+            "b", participants=(("许静", "管委会副主任"), ("许静", "管委会副主任"))
+        ),  # once per article
         line("c", participants=(("周文博", "党工委书记"), ("李喆", "管委会副主任"))),
         line("d", participants=(("周文博", "园区党工委书记"),)),
     ]
@@ -92,7 +102,7 @@ def test_on_the_demo_crawl(demo_output: DemoOutput, capsys: pytest.CaptureFixtur
     [
         (None, "cannot read"),
         ('{"url": "a"}\n{"url": \n', ":2: not JSON"),
-        ('[1, 2]\n', ":1: not an article line (no url)"),
+        ("[1, 2]\n", ":1: not an article line (no url)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -105,27 +115,42 @@ def test_bad_input_is_one_line_and_exit_2(
     out, err = capsys.readouterr()
     assert out == ""
     assert len(err.splitlines()) == 1
-    assert err.startswith(f"parkcrawl stats: error: {path}" if content else "parkcrawl stats: error: ")
+    assert err.startswith(
+        f"parkcrawl stats: error: {path}" if content else "parkcrawl stats: error: "
+    )
     assert message in err
 
 
 def test_exit_status_through_the_console_script(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parkcrawl.cli", "stats", str(tmp_path / "missing.jsonl")],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert (proc.returncode, proc.stdout) == (2, "")
-    assert proc.stderr == f"parkcrawl stats: error: cannot read {tmp_path / 'missing.jsonl'}: " \
+    assert (
+        proc.stderr == f"parkcrawl stats: error: cannot read {tmp_path / 'missing.jsonl'}: "
         "No such file or directory\n"
+    )
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "feed.jsonl"
-    path.write_text(json.dumps(line("a", "2024-10-16", participants=(("许静", "管委会副主任"),)),
-                               ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            line("a", "2024-10-16", participants=(("许静", "管委会副主任"),)), ensure_ascii=False
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert main_stats(["--json", str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "lines": 1, "articles": 1, "per_month": {"2024-10": 1},
+        "lines": 1,
+        "articles": 1,
+        "per_month": {"2024-10": 1},
         "top_participants": [{"name": "许静", "articles": 1, "role": "管委会副主任"}],
         "undated": [],
     }
