@@ -38,7 +38,8 @@ def run_crawl(
     runs = tmp_path / "runs"
     cmd = [
         sys.executable, "-m", "scrapy", "crawl", "parknews", output, str(out),
-        "-s", f"PARKNEWS_RUNS_DIR={runs}", "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}", *args,
+        "-s", f"PARKNEWS_RUNS_DIR={runs}", "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}",
+        "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}", *args,
     ]
     env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
     proc = subprocess.run(
