@@ -4,6 +4,7 @@ and the overrides for a site the generic walker cannot handle."""
 from __future__ import annotations
 
 import json
+import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,10 +90,12 @@ def test_bad_site_arguments_exit_2_with_one_line(
 def test_one_unreachable_site_fails_the_run_but_not_the_others(
     tmp_path: Path, demo_site_url: str
 ) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again before the crawl: connection refused
     sites = write_sites(tmp_path / "sites.toml", {
         "demo": {"start_url": f"{demo_site_url}/index.html"},
-        # a closed port: the connection is refused at once
-        "gone": {"start_url": "http://127.0.0.1:9/index.html"},
+        "gone": {"start_url": f"http://127.0.0.1:{port}/index.html"},
     })
     run = run_crawl(tmp_path, "-a", "sites=all", "-a", f"sites_file={sites}",
                     "-s", "RETRY_ENABLED=False", "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}")
@@ -100,7 +103,9 @@ def test_one_unreachable_site_fails_the_run_but_not_the_others(
     assert len(run.items) == 29
     assert {item["site"] for item in run.items} == {"demo"}
     last = run.stderr.strip().splitlines()[-1]
-    assert last.startswith("parknews: FAILED: site gone: could not fetch http://127.0.0.1:9/index.html")
+    assert last.startswith(
+        f"parknews: FAILED: site gone: could not fetch http://127.0.0.1:{port}/index.html"
+    )
 
 
 # A site the generic walker cannot handle: its list sits in a box whose class says "links"
