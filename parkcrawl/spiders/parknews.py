@@ -7,7 +7,7 @@ pipelines, so the spider never parses an article page.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -224,6 +224,28 @@ class ParknewsSpider(scrapy.Spider):
         self.known_pages_in_a_row[name] = count
         return count
 
+    def _incremental(self) -> bool:
+        """May this run stop early? Only if the previous one finished its walk."""
+        return not self.full and self.state is not None and self.state.previous_walk_complete
+
+    def _follow_listed(
+        self, response: Response, links: list[Any], walked: list[str]
+    ) -> Generator[scrapy.Request, None, bool]:
+        """Request the listed articles not known yet; return whether the walk should stop here."""
+        self.articles_listed += len(links)
+        new_links = [link for link in links if self.full or not self._known(link.url)]
+        self.crawler.stats.inc_value("parkcrawl/state/known_not_fetched", len(links) - len(new_links))
+        for link in new_links:
+            yield response.follow(
+                link.url, callback=self.parse_article, errback=self.article_failed,
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
+            )
+        known_pages = self._known_page_run(response, links, new_links)
+        if self._incremental() and known_pages >= self.stop_after_known_pages:
+            self.crawler.stats.set_value("parkcrawl/state/stopped_at_list_page", response.url)
+            return True
+        return False
+
     def _cleaned(self, response: Response) -> Selector:
         page = clean_page(
             response.body,
@@ -282,21 +304,10 @@ class ParknewsSpider(scrapy.Spider):
             found = ArticleList(scripted.links, None)
         if self.list_signatures.get(site.name) is None:
             self.list_signatures[site.name] = found.signature
-        self.articles_listed += len(found.links)
-        new_links = [link for link in found.links if self.full or not self._known(link.url)]
-        self.crawler.stats.inc_value(
-            "parkcrawl/state/known_not_fetched", len(found.links) - len(new_links)
-        )
-        for link in new_links:
-            yield response.follow(
-                link.url, callback=self.parse_article, errback=self.article_failed,
-                cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
-            )
-        incremental = not self.full and self.state is not None and self.state.previous_walk_complete
-        known_pages = self._known_page_run(response, found.links, new_links)
-        if incremental and known_pages >= self.stop_after_known_pages:
-            self.crawler.stats.set_value("parkcrawl/state/stopped_at_list_page", response.url)
+        stop = yield from self._follow_listed(response, found.links, walked)
+        if stop:
             return
+        incremental = self._incremental()
         # An incremental run walks 下一页 in order so it can stop; a full one takes every page link.
         next_pages = next_page_links(sel, response.url) if incremental else []
         for url in next_pages or pagination_links(sel, response.url):
@@ -324,20 +335,8 @@ class ParknewsSpider(scrapy.Spider):
         reply = dataproxy_reply(response.body, listing_url, form, end)
         for problem in reply.problems:
             self.crawler.stats.inc_value(f"parkcrawl/cms/{problem}")
-        self.articles_listed += len(reply.links)
-        new_links = [link for link in reply.links if self.full or not self._known(link.url)]
-        self.crawler.stats.inc_value(
-            "parkcrawl/state/known_not_fetched", len(reply.links) - len(new_links)
-        )
-        for link in new_links:
-            yield response.follow(
-                link.url, callback=self.parse_article, errback=self.article_failed,
-                cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
-            )
-        incremental = not self.full and self.state is not None and self.state.previous_walk_complete
-        known_pages = self._known_page_run(response, reply.links, new_links)
-        if incremental and known_pages >= self.stop_after_known_pages:
-            self.crawler.stats.set_value("parkcrawl/state/stopped_at_list_page", response.url)
+        stop = yield from self._follow_listed(response, reply.links, walked)
+        if stop:
             return
         if reply.next_range is not None:
             yield from self._dataproxy_request(
