@@ -87,6 +87,7 @@ class Mode:
     redis_articles: int
     redis_repeats: int
     redis_delay_s: float
+    profile_articles: int
 
 
 FULL = Mode(
@@ -105,6 +106,7 @@ FULL = Mode(
     redis_articles=160,
     redis_repeats=2,
     redis_delay_s=1.0,
+    profile_articles=200,
 )
 QUICK = Mode(
     "quick",
@@ -122,8 +124,21 @@ QUICK = Mode(
     redis_articles=40,
     redis_repeats=1,
     redis_delay_s=1.0,
+    profile_articles=100,
 )
-SECTIONS = ("extract", "clean", "people", "throughput", "warc", "redis", "scale")
+SECTIONS = ("extract", "clean", "people", "throughput", "warc", "redis", "scale", "profile")
+# The components whose methods the profile names by class (module paths under parkcrawl/).
+PROFILED_MODULES = (
+    "parkcrawl.pipelines",
+    "parkcrawl.state",
+    "parkcrawl.extensions",
+    "parkcrawl.progress",
+    "parkcrawl.middlewares",
+    "parkcrawl.feedstorage",
+    "parkcrawl.spiders.parknews",
+    "parkcrawl.archive.extension",
+    "parkcrawl.archive.pipelines",
+)
 
 
 # ------------------------------------------------------------------------------ small helpers
@@ -808,7 +823,8 @@ def _span_s(stats: list[dict[str, Any]]) -> float:
     return (max(ends) - min(starts)).total_seconds()
 
 
-def bench_redis(mode: Mode, work: Path, site: Path) -> dict[str, Any]:
+def _redis_ready() -> None:
+    """Raise NotMeasured unless the distributed mode and a redis-server are there."""
     if importlib.util.find_spec("parkcrawl.distributed") is None:
         raise NotMeasured("the distributed mode (parkcrawl.distributed) is not there yet")
     from parkcrawl import settings as project_settings
@@ -819,81 +835,197 @@ def bench_redis(mode: Mode, work: Path, site: Path) -> dict[str, Any]:
         raise NotMeasured("scrapy-redis is not installed in .venv")
     if shutil.which("redis-server") is None:
         raise NotMeasured("no redis-server on PATH (Debian's redis-server package)")
+
+
+def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
+    """1 vs 2 distributed processes on one Redis, on a site that holds every answer a while.
+
+    Uses parkcrawl.distributed.bench.measure_processes (the distributed mode's own measurement:
+    a plain process, one worker and two workers, articles/s over Scrapy's crawl window) when it
+    is there, repeated with the modes' order reversed every other time; else the same crawls
+    run here.
+    """
+    _redis_ready()
+    redis_version = subprocess.run(
+        ["redis-server", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    owner = None
+    if importlib.util.find_spec("parkcrawl.distributed.bench") is not None:
+        from parkcrawl.distributed import bench as distributed_bench
+
+        owner = getattr(distributed_bench, "measure_processes", None)
+    results = []
+    for r in range(mode.redis_repeats):
+        modes = ("single", "distributed_1", "distributed_2")
+        modes = modes if r % 2 == 0 else modes[::-1]
+        if owner is not None:
+            result = owner(
+                mode.redis_articles,
+                mode.redis_delay_s,
+                workdir=work / f"redis-{r}",
+                settings={"AUTOTHROTTLE_ENABLED": "False"},
+                modes=modes,
+            )
+        else:
+            result = _redis_here(mode, work / f"redis-{r}", modes[1:] if r % 2 == 0 else modes[:2])
+        shutil.rmtree(work / f"redis-{r}", ignore_errors=True)
+        results.append(result)
+        figures = result["modes"]
+        log(
+            "  "
+            + ", ".join(
+                f"{name}: {m['articles']} articles in {m['window_s']:.1f} s = {m['articles_per_s']}/s"
+                for name, m in figures.items()
+            )
+        )
+
+    def rate(name: str) -> float | None:
+        return median([x["modes"][name]["articles_per_s"] for x in results if name in x["modes"]])
+
+    def ratio(a: str, b: str) -> float | None:
+        pairs = [
+            x["modes"][a]["articles_per_s"] / x["modes"][b]["articles_per_s"]
+            for x in results
+            if a in x["modes"] and b in x["modes"] and x["modes"][b]["articles_per_s"]
+        ]
+        return rnd(median(pairs), 2)
+
+    return {
+        "measured_by": "parkcrawl.distributed.bench.measure_processes"
+        if owner is not None
+        else "bench/run.py (parkcrawl.distributed.bench is not there)",
+        "articles": mode.redis_articles,
+        "delay_s": mode.redis_delay_s,
+        "repeats": mode.redis_repeats,
+        "plain_articles_per_s": rate("single"),
+        "one_process_articles_per_s": rate("distributed_1"),
+        "two_processes_articles_per_s": rate("distributed_2"),
+        "two_vs_one": ratio("distributed_2", "distributed_1"),
+        "two_vs_plain": ratio("distributed_2", "single"),
+        "two_vs_plain_in_phase": rnd(
+            median([x["ratio_in_phase"] for x in results if x.get("ratio_in_phase")]), 2
+        ),
+        "split": [x["modes"]["distributed_2"].get("articles_by_process") for x in results],
+        "runs": results,
+        "redis_server": redis_version,
+    }
+
+
+def _redis_here(mode: Mode, work: Path, modes: tuple[str, ...]) -> dict[str, Any]:
+    """The distributed crawls without parkcrawl.distributed.bench: one and two workers."""
     from parkcrawl.devtools import fast_server
 
-    results: dict[int, list[float]] = {1: [], 2: []}
-    details = []
+    site, _ = ensure_site(mode.redis_articles)
+    figures: dict[str, Any] = {}
     with (
         redis_server(work / "redis") as redis_url,
         fast_server.serve(site, delay=mode.redis_delay_s) as base_url,
     ):
-        for r in range(mode.redis_repeats):
-            for workers in (1, 2) if r % 2 == 0 else (2, 1):
-                prefix = f"parkcrawl-bench:{r}:{workers}"
-                extra = [
-                    "-s",
-                    "PARKCRAWL_DISTRIBUTED=True",
-                    "-s",
-                    f"REDIS_URL={redis_url}",
-                    "-s",
-                    f"PARKCRAWL_REDIS_PREFIX={prefix}",
-                ]
-                started = []
-                for w in range(workers):
-                    wdir = work / f"redis-{r}-{workers}-{w}"
-                    wdir.mkdir(parents=True, exist_ok=True)
-                    (wdir / "stats.json").unlink(missing_ok=True)
-                    started.append(
-                        (
-                            wdir,
-                            *start(parknews_cmd(base_url, wdir, extra), ROOT, wdir / "crawl.log"),
-                        )
-                    )
-                runs = []
-                for wdir, proc, began, fh in started:
-                    code, wall, rss = finish(proc, began, fh)
-                    runs.append(
-                        Run(
-                            f"redis-{workers}p-{wdir.name}",
-                            code,
-                            wall,
-                            rss,
-                            _read_stats(wdir / "stats.json"),
-                            _count_lines(wdir / "out.jsonl"),
-                            wdir / "crawl.log",
-                        ).check()
-                    )
-                    shutil.rmtree(wdir / "warc", ignore_errors=True)
-                pages = sum(run.responses for run in runs)
-                span = _span_s([run.stats for run in runs])
-                results[workers].append(pages / span)
-                details.append(
-                    {
-                        "workers": workers,
-                        "repeat": r,
-                        "pages": pages,
-                        "span_s": rnd(span),
-                        "pages_per_s": rnd(pages / span, 2),
-                        "items": sum(run.items for run in runs),
-                        "runs": [run.brief() for run in runs],
-                    }
+        for name in modes:
+            workers = 2 if name == "distributed_2" else 1
+            extra = [
+                "-s", "PARKCRAWL_DISTRIBUTED=True",
+                "-s", f"REDIS_URL={redis_url}",
+                "-s", f"PARKCRAWL_REDIS_PREFIX=parkcrawl-bench:{name}",
+            ]  # fmt: skip
+            started = []
+            for w in range(workers):
+                wdir = work / f"{name}-{w}"
+                wdir.mkdir(parents=True, exist_ok=True)
+                cmd = parknews_cmd(base_url, wdir, extra)
+                started.append((wdir, *start(cmd, ROOT, wdir / "crawl.log")))
+            runs = []
+            for wdir, proc, began, fh in started:
+                code, wall, rss = finish(proc, began, fh)
+                stats = _read_stats(wdir / "stats.json")
+                items = _count_lines(wdir / "out.jsonl")
+                runs.append(
+                    Run(wdir.name, code, wall, rss, stats, items, wdir / "crawl.log").check()
                 )
-                log(
-                    f"  {workers} process(es): {pages} pages in {span:.1f} s = {pages / span:.1f} pages/s"
-                )
-    pairs = [b / a for a, b in zip(results[1], results[2], strict=True) if a]
+            span = _span_s([run.stats for run in runs])
+            articles = sum(run.items for run in runs)
+            figures[name] = {
+                "articles": articles,
+                "pages": sum(run.responses for run in runs),
+                "articles_by_process": [run.items for run in runs],
+                "window_s": rnd(span),
+                "articles_per_s": rnd(articles / span, 2),
+            }
+    return {"modes": figures}
+
+
+def _method_names() -> dict[tuple[str, int, str], str]:
+    """(file, first line, name) of every method of the profiled components -> Class.method."""
+    import importlib
+    import inspect
+
+    names = {}
+    for module_name in PROFILED_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module_name:
+                continue
+            for attr, fn in vars(cls).items():
+                code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+                if code is not None:
+                    key = (code.co_filename, code.co_firstlineno, attr)
+                    names[key] = f"{cls_name}.{attr}"
+    return names
+
+
+def bench_profile(mode: Mode, work: Path, site: Path, top: int = 16) -> dict[str, Any]:
+    """One parknews crawl under cProfile: where the crawl's time goes (cumulative shares).
+
+    Shares are of the event loop's time (start-up excluded); nested functions are counted in
+    their callers too, so shares overlap. cProfile slows Python code more than C code, so the
+    shares lean towards pure-Python functions.
+    """
+    import pstats
+
+    from parkcrawl.devtools import fast_server
+
+    run_dir = work / "profile"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    prof = run_dir / "crawl.prof"
+    with fast_server.serve(site) as base_url:
+        cmd = parknews_cmd(base_url, run_dir)
+        cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), *cmd[1:]]
+        proc, began, fh = start(cmd, ROOT, run_dir / "crawl.log")
+        code, wall, _rss = finish(proc, began, fh)
+    if code != 0 or not prof.exists():
+        raise RuntimeError(f"the profiled crawl exited {code}; see {run_dir / 'crawl.log'}")
+    stats = pstats.Stats(str(prof)).stats  # type: ignore[attr-defined]
+    loop = max(
+        (ct for (file, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.items()
+         if name == "run_forever" and file.endswith("base_events.py")),
+        default=0.0,
+    )  # fmt: skip
+    names = _method_names()
+    rows = []
+    for (file, line, name), (_cc, calls, own, cum, _callers) in stats.items():
+        if f"{os.sep}parkcrawl{os.sep}" not in file or not loop:
+            continue
+        label = names.get((file, line, name)) or f"{name}"
+        rel = os.path.relpath(file, ROOT)
+        rows.append({"where": f"{rel}:{line}", "function": label, "calls": calls,
+                     "cumulative_s": rnd(cum, 2), "own_s": rnd(own, 2),
+                     "share": rnd(cum / loop, 3)})  # fmt: skip
+    rows = [r for r in rows if r["share"] is not None and r["share"] < 0.95]
+    components = sorted(
+        (r for r in rows if "." in r["function"]), key=lambda r: r["cumulative_s"], reverse=True
+    )
+    own = sorted(rows, key=lambda r: r["own_s"], reverse=True)
+    shutil.rmtree(run_dir / "warc", ignore_errors=True)
     return {
-        "one_process_pages_per_s": rnd(median(results[1]), 2),
-        "two_processes_pages_per_s": rnd(median(results[2]), 2),
-        "two_vs_one": rnd(median(pairs)),
-        "articles": mode.redis_articles,
-        "delay_s": mode.redis_delay_s,
-        "repeats": mode.redis_repeats,
-        "items_per_crawl": [d["items"] for d in details],
-        "runs": details,
-        "redis_server": subprocess.run(
-            ["redis-server", "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip(),
+        "articles": mode.profile_articles,
+        "event_loop_s": rnd(loop, 2),
+        "wall_s": rnd(wall, 2),
+        "components": components[:top],
+        "own_time": [dict(r, own_share=rnd(r["own_s"] / loop, 3)) for r in own[:10]],
+        "functions": sorted(rows, key=lambda r: r["cumulative_s"], reverse=True)[:40],
     }
 
 
@@ -1000,6 +1132,10 @@ def bench_scale(
         "peak_rss_mb": {n: v["peak_rss_mb"] for n, v in by_n.items()},
         "earlier": earlier,
         "peak_rss_mb_earlier_runs": {n: v["result"]["peak_rss_mb"] for n, v in earlier.items()},
+        "incremental_requests_earlier_runs": {
+            n: v["result"]["incremental_requests"] for n, v in earlier.items()
+        },
+        "incremental_s_earlier_runs": {n: v["result"]["incremental_s"] for n, v in earlier.items()},
         "incremental_requests": {n: v["incremental_requests"] for n, v in by_n.items()},
         "incremental_s": {n: v["incremental_s"] for n, v in by_n.items()},
         "incremental_items": {n: v["incremental_items"] for n, v in by_n.items()},
@@ -1088,16 +1224,28 @@ def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:
         add("memory does not grow linearly with N", None, "fewer than two sizes measured")
 
     req, sec = summary.get("incremental_requests") or {}, summary.get("incremental_s") or {}
-    if len(req) >= 2:
-        ns = sorted(req, key=int)
-        flat = (
-            req[ns[-1]] - req[ns[0]] <= MAX_INCREMENTAL_EXTRA_REQUESTS
-            and sec[ns[-1]] / sec[ns[0]] <= MAX_INCREMENTAL_SECONDS_GROWTH
-        )
+    req_all = {**(summary.get("incremental_requests_earlier_runs") or {}), **req}
+    sec_all = {**(summary.get("incremental_s_earlier_runs") or {}), **sec}
+    if len(req_all) >= 2:
+        ns = sorted(req_all, key=int)
+        flat = req_all[ns[-1]] - req_all[ns[0]] <= MAX_INCREMENTAL_EXTRA_REQUESTS
+        this_run = sorted(sec, key=int)
+        if len(this_run) >= 2:  # seconds are compared only within one run (the load changes)
+            growth = sec[this_run[-1]] / sec[this_run[0]]
+            flat = flat and growth <= MAX_INCREMENTAL_SECONDS_GROWTH
+            seconds = f"; seconds {growth:.2f}× from {int(this_run[0]):,} to {int(this_run[-1]):,}"
+        else:
+            seconds = "; seconds not compared (sizes from different runs)"
         add(
-            "incremental cost flat in N (10 new articles)",
+            f"incremental cost flat in N ({NEW_ARTICLES} new articles: requests within "
+            f"+{MAX_INCREMENTAL_EXTRA_REQUESTS}, seconds within {MAX_INCREMENTAL_SECONDS_GROWTH}×)",
             flat,
-            ", ".join(f"{int(n):,}: {req[n]} requests, {sec[n]:.1f} s" for n in ns),
+            ", ".join(
+                f"{int(n):,}: {req_all[n]} requests, {sec_all[n]:.1f} s"
+                + ("" if n in req else " (earlier run)")
+                for n in ns
+            )
+            + seconds,
         )
     else:
         add("incremental cost flat in N", None, "fewer than two sizes measured")
@@ -1346,7 +1494,14 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
             f"| whole `scrapy crawl` process | {wa['median_wall_without_s']} | {wa['median_wall_with_s']} | {wa['wall_ratio']} |",
             f"| crawl (run report) | {wa['median_crawl_without_s']} | {wa['median_crawl_with_s']} | {wa['crawl_ratio']} |",
             "",
-            f"Archive written: {wa['warc_bytes'] / 1e6:.1f} MB WARC, {wa['cdxj_lines']} CDXJ lines.",
+            f"Archive written: {wa['warc_bytes'] / 1e6:.1f} MB WARC, {wa['cdxj_lines']} CDXJ lines."
+            + (
+                f" The extension's own clock: {wa['median_archiving_s']} s per crawl, "
+                f"**{wa['archiving_share']:.1%}** of the crawl's time (median; less noisy than the "
+                "ratio of two crawls on a loaded machine)."
+                if "archiving_share" in wa
+                else ""
+            ),
         ]
     lines += not_measured("warc")
     lines += ["", "## Scale-out: 1 vs 2 processes on one Redis", ""]
@@ -1354,19 +1509,59 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
     if rd:
         lines += [
             (
-                f"A site of {rd['articles']} articles whose server holds every answer {rd['delay_s']} s "
-                f"(I/O-bound), {rd['repeats']} alternating repeats; pages/s over the span from the first "
-                f"worker's start to the last one's finish ({rd['redis_server']})."
+                f"{rd['measured_by']}: a site of {rd['articles']} articles whose server holds every "
+                f"answer {rd['delay_s']} s (I/O-bound), AutoThrottle off, {rd['repeats']} repeats "
+                "(the modes' order reversed every other time); articles written per second of the "
+                f"crawl window, first engine start to last close ({rd['redis_server']})."
             ),
             "",
-            "| processes | pages/s (median) |",
+            "| processes | articles/s (median) |",
             "|---|---|",
-            f"| 1 | {rd['one_process_pages_per_s']} |",
-            f"| 2 | {rd['two_processes_pages_per_s']} |",
+            f"| 1 plain process (SQLite state, no Redis) | {_fmt(rd['plain_articles_per_s'])} |",
+            f"| 1 distributed worker on Redis | {_fmt(rd['one_process_articles_per_s'])} |",
+            f"| 2 distributed workers on Redis | {_fmt(rd['two_processes_articles_per_s'])} |",
             "",
-            f"2 / 1: **{rd['two_vs_one']:.2f}**; articles written per crawl (all workers): {rd['items_per_crawl']}.",
+            (
+                f"2 workers / 1 worker on Redis: **{_fmt(rd['two_vs_one'])}**; 2 workers / 1 plain process: "
+                f"{_fmt(rd['two_vs_plain'])} (over the article phase alone: "
+                f"{_fmt(rd['two_vs_plain_in_phase'])}); articles per worker: {rd['split']}."
+            ),
         ]
     lines += not_measured("redis")
+
+    lines += ["", "## Where parknews's time goes (cProfile)", ""]
+    pr = sections.get("profile")
+    if pr:
+        lines += [
+            (
+                f"One `scrapy crawl parknews` of {pr['articles']} articles under cProfile; the share "
+                f"is of the event loop's {pr['event_loop_s']} s (start-up excluded). Callers include "
+                "their callees, so shares overlap; cProfile weighs pure-Python code more than C."
+            ),
+            "",
+            "By component (pipelines, extensions, spider callbacks; callees included):",
+            "",
+            "| component method | where | calls | cumulative s | share |",
+            "|---|---|---|---|---|",
+        ]
+        for row in pr["components"]:
+            lines.append(
+                f"| `{row['function']}` | `{row['where']}` | {row['calls']} | "
+                f"{row['cumulative_s']} | {row['share']:.1%} |"
+            )
+        lines += [
+            "",
+            "The functions that spend the most time themselves (callees excluded):",
+            "",
+            "| function | where | calls | own s | share |",
+            "|---|---|---|---|---|",
+        ]
+        for row in pr["own_time"]:
+            lines.append(
+                f"| `{row['function']}` | `{row['where']}` | {row['calls']} | "
+                f"{row['own_s']} | {row['own_share']:.1%} |"
+            )
+    lines += not_measured("profile")
 
     lines += [
         "",
@@ -1535,6 +1730,11 @@ def main(argv: list[str] | None = None) -> int:
                 json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
             )
         section(
+            "profile",
+            2.5 * crawl_s(mode.profile_articles),
+            lambda: bench_profile(mode, work, ensure_site(mode.profile_articles)[0]),
+        )
+        section(
             "warc",
             # its own site and the stdlib server: a slower crawl than ours
             2 * mode.warc_repeats * crawl_s(mode.warc_articles, rate / 1.5) + 10,
@@ -1544,12 +1744,12 @@ def main(argv: list[str] | None = None) -> int:
             "redis",
             mode.redis_repeats
             * 1.3
-            * (
-                crawl_s(mode.redis_articles, min(rate, 8 / mode.redis_delay_s))
+            * (  # a plain process, one worker, two workers
+                2 * crawl_s(mode.redis_articles, min(rate, 8 / mode.redis_delay_s))
                 + crawl_s(mode.redis_articles, min(rate, 16 / mode.redis_delay_s))
-                + 10 * mode.redis_delay_s
+                + 15 * mode.redis_delay_s
             ),
-            lambda: bench_redis(mode, work, ensure_site(mode.redis_articles)[0]),
+            lambda: bench_redis(mode, work),
         )
     finally:
         if not args.keep_work:
@@ -1570,21 +1770,37 @@ def main(argv: list[str] | None = None) -> int:
             ):
                 summary[key] = value
     sc = sections.get("scale") or {}
-    for key in ("peak_rss_mb", "incremental_requests", "incremental_s", "peak_rss_mb_earlier_runs"):
+    for key in (
+        "peak_rss_mb",
+        "incremental_requests",
+        "incremental_s",
+        "peak_rss_mb_earlier_runs",
+        "incremental_requests_earlier_runs",
+        "incremental_s_earlier_runs",
+    ):
         summary[key] = sc.get(key, {})
     if sc.get("not_measured"):
         summary["not_measured"]["scale"] = "; ".join(
             f"N={int(n):,}: {why}" for n, why in sc["not_measured"].items()
         )
     summary["warc"] = (
-        {k: sections["warc"][k] for k in ("crawl_ratio", "wall_ratio", "warc_overhead")}
+        {
+            k: sections["warc"].get(k)
+            for k in ("crawl_ratio", "wall_ratio", "warc_overhead", "archiving_share")
+        }
         if "warc" in sections
         else None
     )
     summary["redis"] = (
         {
             k: sections["redis"][k]
-            for k in ("one_process_pages_per_s", "two_processes_pages_per_s", "two_vs_one")
+            for k in (
+                "plain_articles_per_s",
+                "one_process_articles_per_s",
+                "two_processes_articles_per_s",
+                "two_vs_one",
+                "two_vs_plain",
+            )
         }
         if "redis" in sections
         else None
