@@ -42,8 +42,10 @@ _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((ResponseDataLossError,), "truncated response"),
     ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection refused"),
     ((CannotResolveHostError, DNSLookupError), "DNS lookup failed"),
-    ((DownloadFailedError, ResponseFailed, ConnectionLost, ConnectionDone, ConnectError),
-     "connection lost"),
+    (
+        (DownloadFailedError, ResponseFailed, ConnectionLost, ConnectionDone, ConnectError),
+        "connection lost",
+    ),
 )
 # Messages of Scrapy's own IgnoreRequest exceptions, as a reason.
 _IGNORED = (
@@ -82,7 +84,7 @@ def exception_reason(exc: BaseException | None) -> str:
 
 
 def retry_suffix(request: Any) -> str:
-    """" after N retries" when the retry middleware gave up on ``request``, else ""."""
+    """ " after N retries" when the retry middleware gave up on ``request``, else ""."""
     meta = getattr(request, "meta", None) or {}
     if not meta.get(RETRIES_EXHAUSTED):
         return ""
@@ -99,7 +101,7 @@ def failure_reason(failure: Any) -> str:
 
 
 def failed_url(failure: Any) -> str:
-    """The URL a failed request was made for: the first of its redirect chain, as a list links it."""
+    """The URL a failed request was made for: the first of its redirect chain, as listed."""
     request = getattr(failure, "request", None)
     if request is None:
         return "?"

@@ -50,14 +50,32 @@ REDIRECTED_TO_FETCHED = "redirected to a page already fetched"
 SNIFF_BYTES = 64 * 1024
 # File signatures of what a CMS serves at an article URL by mistake (attachments, images, archives).
 BINARY_SIGNATURES = (
-    b"%PDF-", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b",
-    b"RIFF", b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2", b"\x7fELF", b"MZ", b"{\\rtf",
+    b"%PDF-",
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"Rar!\x1a\x07",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"OggS",
+    b"ID3",
+    b"fLaC",
+    b"wOFF",
+    b"wOF2",
+    b"\x7fELF",
+    b"MZ",
+    b"{\\rtf",
     b"\x00\x00\x01\x00",
 )
 _UTF16_32_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
 )
 # Control bytes that never occur in text (tab, newlines, form feed and ESC of ISO-2022 excepted).
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
@@ -65,8 +83,8 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.01
 # Markup: a doctype, comment or XML declaration, or an element (a CMS's XML list replies count).
 _MARKUP = r"<(?:!doctype|!--|\?xml|[a-z][\w:.-]*(?=[\s/>]))"
-_MARKUP_BYTES = re.compile(_MARKUP.encode("ascii"), re.I)
-_MARKUP_TEXT = re.compile(_MARKUP, re.I)
+_MARKUP_BYTES = re.compile(_MARKUP.encode("ascii"), re.IGNORECASE)
+_MARKUP_TEXT = re.compile(_MARKUP, re.IGNORECASE)
 
 
 def sniff_html(body: bytes) -> str | None:
@@ -76,7 +94,7 @@ def sniff_html(body: bytes) -> str | None:
         return EMPTY_PAGE
     for bom, codec in _UTF16_32_BOMS:
         if head.startswith(bom):
-            text = head[len(bom):].decode(codec, errors="replace")
+            text = head[len(bom) :].decode(codec, errors="replace")
             return None if _MARKUP_TEXT.search(text) else NOT_HTML
     if head.startswith(BINARY_SIGNATURES) or head[4:8] == b"ftyp":
         return NOT_HTML
@@ -86,7 +104,7 @@ def sniff_html(body: bytes) -> str | None:
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
-    """Seconds a Retry-After header value asks to wait (delta-seconds or HTTP-date); None if unusable."""
+    """Seconds a Retry-After value asks to wait (delta-seconds or HTTP-date); None if unusable."""
     if value is None:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
@@ -103,14 +121,16 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 
 
 def backoff_delay(retry_number: int, base: float, cap: float) -> float:
-    """Seconds before retry number ``retry_number`` (1 = first retry): base, 2×base, 4×base … ≤ cap."""
+    """Seconds before retry ``retry_number`` (1 = the first): base, 2×base, 4×base … at most cap."""
     if base <= 0:
         return 0.0
     return min(cap, base * 2 ** max(0, retry_number - 1))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries with backoff and Retry-After, empty pages retried, give-ups marked; RETRY_ENABLED.
+    """Scrapy's retries, with backoff and Retry-After, empty pages retried, give-ups marked.
+
+    Enabled with RETRY_ENABLED.
 
     Built from settings like its parent (``__init__(settings)``), so RETRY_TIMES,
     RETRY_HTTP_CODES, RETRY_EXCEPTIONS and the ``dont_retry`` / ``max_retry_times`` meta keys
@@ -157,7 +177,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return self._outcome(request, retry or response, None)
         return response
 
-    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+    def process_exception(
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if result is None and isinstance(exception, self.exceptions_to_retry):
             if not request.meta.get("dont_retry", False):
@@ -167,7 +189,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def _outcome(self, request: Request, result: Any, retry_after: float | None) -> Any:
         if isinstance(result, Request):
-            delay = backoff_delay(result.meta.get("retry_times", 1), self.backoff_base, self.backoff_max)
+            delay = backoff_delay(
+                result.meta.get("retry_times", 1), self.backoff_base, self.backoff_max
+            )
             if retry_after is not None:
                 self._count("retry_after")
                 delay = max(delay, min(retry_after, self.retry_after_max))
@@ -195,7 +219,9 @@ class RedirectGuardMiddleware:
     fetched (a deleted article sent to the list page) is named too: the dupefilter drops it.
     """
 
-    def __init__(self, meta_refresh_max_delay: float | None = None, ignore_tags: list[str] | None = None):
+    def __init__(
+        self, meta_refresh_max_delay: float | None = None, ignore_tags: list[str] | None = None
+    ):
         self.meta_refresh_max_delay = meta_refresh_max_delay  # None: meta refresh not followed
         self.ignore_tags = ignore_tags or []
         self.offsite: OffsiteMiddleware | None = None
@@ -203,7 +229,9 @@ class RedirectGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedirectGuardMiddleware:
         settings = crawler.settings
-        follows_refresh = settings.getbool("REDIRECT_ENABLED") and settings.getbool("METAREFRESH_ENABLED")
+        follows_refresh = settings.getbool("REDIRECT_ENABLED") and settings.getbool(
+            "METAREFRESH_ENABLED"
+        )
         mw = cls(
             settings.getfloat("METAREFRESH_MAXDELAY") if follows_refresh else None,
             settings.getlist("METAREFRESH_IGNORE_TAGS"),
@@ -234,7 +262,9 @@ class RedirectGuardMiddleware:
         target = self._target(request, response)
         if target is None:
             return response
-        chain = {url.split("#", 1)[0] for url in [*request.meta.get("redirect_urls", []), request.url]}
+        chain = {
+            url.split("#", 1)[0] for url in [*request.meta.get("redirect_urls", []), request.url]
+        }
         if target.split("#", 1)[0] in chain:
             self.crawler.stats.inc_value("parkcrawl/redirect/loop")
             raise PageRejected("redirect loop")

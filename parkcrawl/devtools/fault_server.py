@@ -17,8 +17,9 @@ Serves a site folder as :mod:`parkcrawl.devtools.demo_server` does, except where
 A fault applies ``times`` times (None: always) and the path is served normally afterwards.
 ``flaky=0.1, seed=7`` makes every path fail transiently with probability 0.1 per request (at most
 ``flaky_max`` times per path, so a crawler that retries more often always gets it), decided by
-(seed, path, attempt) so a run is reproducible whatever order the requests arrive in. The server binds 127.0.0.1 only and stops by itself after
-``lifetime`` seconds, or when its ``with`` block ends.
+(seed, path, attempt) so a run is reproducible whatever order the requests arrive in.
+The server binds 127.0.0.1 only and stops by itself after ``lifetime`` seconds, or when its
+``with`` block ends.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 from parkcrawl.devtools.demo_server import QuietHandler
@@ -118,7 +120,12 @@ def robots_disallow(*paths: str) -> Body:
 
 # The transient faults of flaky mode: each one is retried by a polite crawler.
 FLAKY_FAULTS: tuple[Fault, ...] = (
-    Status(500), Status(502), Status(503), Status(429, retry_after="1"), Reset(), Truncate(),
+    Status(500),
+    Status(502),
+    Status(503),
+    Status(429, retry_after="1"),
+    Reset(),
+    Truncate(),
 )
 
 
@@ -147,7 +154,7 @@ class FaultHandler(QuietHandler):
 
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         owner = self.server.owner
         path = unquote(urlsplit(self.path).path)
         fault = owner._decide(path, self.headers.get("Host", ""))
@@ -171,8 +178,14 @@ class FaultHandler(QuietHandler):
             path = path / "index.html"
         return path.read_bytes() if path.is_file() else None
 
-    def _send(self, code: int, body: bytes, content_type: str | None, length: int | None = None,
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        code: int,
+        body: bytes,
+        content_type: str | None,
+        length: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(code)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -231,7 +244,7 @@ class FaultHandler(QuietHandler):
 
 
 class FaultServer:
-    """Serve ``root`` on 127.0.0.1 with the faults of ``rules``; a context manager, and bounded in time."""
+    """Serve ``root`` on 127.0.0.1 with the faults of ``rules``; a context manager, time-bounded."""
 
     def __init__(
         self,
@@ -271,7 +284,10 @@ class FaultServer:
         self.port = httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-server", daemon=True
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fault-server",
+            daemon=True,
         ).start()
         self._timer = threading.Timer(self.lifetime, self.stop)
         self._timer.daemon = True
@@ -294,12 +310,16 @@ class FaultServer:
     def running(self) -> bool:
         return self._httpd is not None
 
-    def __enter__(self) -> FaultServer:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     # -- what happened
@@ -324,8 +344,9 @@ class FaultServer:
                 fault = None
             if fault is None and self.flaky > 0:
                 fault = self._flaky_fault(path, attempt)
-            self.log.append(Hit(time.monotonic(), path, host, attempt,
-                                type(fault).__name__ if fault else None))
+            self.log.append(
+                Hit(time.monotonic(), path, host, attempt, type(fault).__name__ if fault else None)
+            )
             return fault
 
     def _flaky_fault(self, path: str, attempt: int) -> Fault | None:

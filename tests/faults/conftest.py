@@ -11,20 +11,29 @@ from tests.support import CrawlRun, run_crawl
 # download timeout and short backoff (0.1 s, 0.2 s, 0.4 s). The retry policy itself is the default
 # one (RETRY_TIMES = 3), so reasons read "... after 3 retries" as in production.
 QUICK = (
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "DOWNLOAD_TIMEOUT=2",
-    "-s", "PARKCRAWL_RETRY_BACKOFF_BASE=0.1",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "DOWNLOAD_TIMEOUT=2",
+    "-s",
+    "PARKCRAWL_RETRY_BACKOFF_BASE=0.1",
 )
 BACKOFF = (0.1, 0.2, 0.4)
 
-_STAT = re.compile(r"^\s*[{ ]'([^']+)': (\d+(?:\.\d+)?)[,}]", re.M)
+_STAT = re.compile(r"^\s*[{ ]'([^']+)': (\d+(?:\.\d+)?)[,}]", re.MULTILINE)
 
 
 def crawl(tmp_path: Path, base_url: str, *args: str, timeout: float = 240) -> CrawlRun:
     """`scrapy crawl parknews` from the site's home page, everything written under tmp_path."""
     return run_crawl(
-        tmp_path, "-a", f"start_url={base_url}/index.html", *QUICK,
-        "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}", *args, timeout=timeout,
+        tmp_path,
+        "-a",
+        f"start_url={base_url}/index.html",
+        *QUICK,
+        "-s",
+        f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
+        *args,
+        timeout=timeout,
     )
 
 

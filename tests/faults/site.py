@@ -16,16 +16,36 @@ LANDING = "/dtyw/index.html"
 
 # Hand-written titles: one per article slot, all distinct (content hashes and titles differ).
 TITLES = [
-    "园区召开安全生产工作推进会", "园区举办科技创新政策宣讲会", "园区开展食品安全专项检查",
-    "园区与高校签署产学研合作协议", "园区举行重大项目集中开工仪式", "园区召开优化营商环境座谈会",
-    "园区开展防汛应急演练活动", "园区举办青年人才招聘洽谈会", "园区推进生态环境综合整治",
-    "园区召开党风廉政建设工作会议", "园区组织企业参加进博会对接", "园区开展消防安全大检查",
-    "园区举办知识产权保护培训班", "园区召开季度经济运行分析会", "园区推动数字化转型服务行动",
-    "园区开展文明城市创建志愿服务", "园区召开招商引资工作例会", "园区举办企业家恳谈会",
-    "园区开展冬季供暖保障检查", "园区召开年度工作总结大会", "园区举办新春团拜会",
-    "园区推进标准厂房建设工程", "园区开展安全生产月宣传活动", "园区召开人才工作领导小组会议",
-    "园区举办跨境电商发展论坛", "园区开展重点企业走访服务", "园区召开乡村振兴工作推进会",
-    "园区举行退役军人就业专场活动", "园区召开金融服务实体经济对接会", "园区开展夏季高温安全检查",
+    "园区召开安全生产工作推进会",
+    "园区举办科技创新政策宣讲会",
+    "园区开展食品安全专项检查",
+    "园区与高校签署产学研合作协议",
+    "园区举行重大项目集中开工仪式",
+    "园区召开优化营商环境座谈会",
+    "园区开展防汛应急演练活动",
+    "园区举办青年人才招聘洽谈会",
+    "园区推进生态环境综合整治",
+    "园区召开党风廉政建设工作会议",
+    "园区组织企业参加进博会对接",
+    "园区开展消防安全大检查",
+    "园区举办知识产权保护培训班",
+    "园区召开季度经济运行分析会",
+    "园区推动数字化转型服务行动",
+    "园区开展文明城市创建志愿服务",
+    "园区召开招商引资工作例会",
+    "园区举办企业家恳谈会",
+    "园区开展冬季供暖保障检查",
+    "园区召开年度工作总结大会",
+    "园区举办新春团拜会",
+    "园区推进标准厂房建设工程",
+    "园区开展安全生产月宣传活动",
+    "园区召开人才工作领导小组会议",
+    "园区举办跨境电商发展论坛",
+    "园区开展重点企业走访服务",
+    "园区召开乡村振兴工作推进会",
+    "园区举行退役军人就业专场活动",
+    "园区召开金融服务实体经济对接会",
+    "园区开展夏季高温安全检查",
     "园区举办职工技能竞赛决赛",
 ]
 SENTENCES = [
@@ -66,9 +86,7 @@ def list_path(page: int) -> str:
 
 
 def article_html(title: str, date: str, n: int) -> str:
-    paragraphs = "\n".join(
-        f"<p>　　{html.escape(title)}。{s}本文编号{n}。</p>" for s in SENTENCES
-    )
+    paragraphs = "\n".join(f"<p>　　{html.escape(title)}。{s}本文编号{n}。</p>" for s in SENTENCES)
     main = (
         '<div class="position">当前位置：<a href="/index.html">首页</a> &gt; '
         '<a href="/dtyw/index.html">动态要闻</a> &gt; <a href="/dtyw/yqxx/index.html">园区信息</a></div>\n'
@@ -99,8 +117,14 @@ def list_html(items: list[ArticlePage], page: int, pages: int, extra_links: str 
     return PAGE.format(title="园区信息", main=main)
 
 
-def write_site(root: Path, n_articles: int, *, per_page: int = 100, extra_list_links: str = "",
-               pages: dict[str, str] | None = None) -> list[ArticlePage]:
+def write_site(
+    root: Path,
+    n_articles: int,
+    *,
+    per_page: int = 100,
+    extra_list_links: str = "",
+    pages: dict[str, str] | None = None,
+) -> list[ArticlePage]:
     """Write the site into ``root``; returns its articles in list order.
 
     ``extra_list_links`` is raw ``<li>`` markup appended to the first list page; ``pages`` adds or
@@ -113,13 +137,19 @@ def write_site(root: Path, n_articles: int, *, per_page: int = 100, extra_list_l
     ]
     files: dict[str, str] = {
         "/robots.txt": "User-agent: *\nDisallow:\n",
-        HOME: PAGE.format(title="首页", main='<div class="main"><a href="/dtyw/index.html">动态要闻</a></div>'),
-        LANDING: PAGE.format(title="动态要闻",
-                             main='<div class="main"><a href="/dtyw/yqxx/index.html">园区信息</a></div>'),
+        HOME: PAGE.format(
+            title="首页", main='<div class="main"><a href="/dtyw/index.html">动态要闻</a></div>'
+        ),
+        LANDING: PAGE.format(
+            title="动态要闻",
+            main='<div class="main"><a href="/dtyw/yqxx/index.html">园区信息</a></div>',
+        ),
     }
-    chunks = [articles[i: i + per_page] for i in range(0, len(articles), per_page)] or [[]]
+    chunks = [articles[i : i + per_page] for i in range(0, len(articles), per_page)] or [[]]
     for page, items in enumerate(chunks, 1):
-        files[list_path(page)] = list_html(items, page, len(chunks), extra_list_links if page == 1 else "")
+        files[list_path(page)] = list_html(
+            items, page, len(chunks), extra_list_links if page == 1 else ""
+        )
     for n, article in enumerate(articles, 1):
         files[article.path] = article_html(article.title, article.date, n)
     files.update(pages or {})

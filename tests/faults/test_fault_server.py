@@ -37,7 +37,9 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def get(server: FaultServer, path: str, timeout: float = 5) -> tuple[http.client.HTTPResponse, bytes]:
+def get(
+    server: FaultServer, path: str, timeout: float = 5
+) -> tuple[http.client.HTTPResponse, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
     try:
         conn.request("GET", path)
@@ -78,7 +80,11 @@ def test_status_n_times_then_the_page(serve) -> None:
     assert [r.status for r, _ in answers] == [503, 503, 200]
     assert [r.getheader("Retry-After") for r, _ in answers] == ["7", "7", None]
     assert answers[2][1] == PAGE_BYTES
-    assert [(h.attempt, h.fault) for h in server.hits("/a.html")] == [(1, "Status"), (2, "Status"), (3, None)]
+    assert [(h.attempt, h.fault) for h in server.hits("/a.html")] == [
+        (1, "Status"),
+        (2, "Status"),
+        (3, None),
+    ]
 
 
 def test_hang_outlasts_the_client_timeout_then_serves(serve) -> None:
@@ -103,10 +109,17 @@ def test_body_shorter_than_its_content_length(serve, fault) -> None:
 
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_redirect_fills_in_base_and_port(serve, code: int) -> None:
-    server = serve({"/a.html": Redirect("http://localhost:{port}/b.html", code=code),
-                    "/c.html": Redirect("{base}/a.html")})
+    server = serve(
+        {
+            "/a.html": Redirect("http://localhost:{port}/b.html", code=code),
+            "/c.html": Redirect("{base}/a.html"),
+        }
+    )
     response, _ = get(server, "/a.html")
-    assert (response.status, response.getheader("Location")) == (code, f"http://localhost:{server.port}/b.html")
+    assert (response.status, response.getheader("Location")) == (
+        code,
+        f"http://localhost:{server.port}/b.html",
+    )
     assert get(server, "/c.html")[0].getheader("Location") == f"{server.base_url}/a.html"
 
 
@@ -117,8 +130,12 @@ def test_content_type_keeps_the_page(serve) -> None:
 
 
 def test_body_replaces_the_file(serve) -> None:
-    server = serve({"/a.html": Body(b"\x89PNG\r\n\x1a\n", content_type="text/html"),
-                    "/robots.txt": robots_disallow("/a.html", "/dir/")})
+    server = serve(
+        {
+            "/a.html": Body(b"\x89PNG\r\n\x1a\n", content_type="text/html"),
+            "/robots.txt": robots_disallow("/a.html", "/dir/"),
+        }
+    )
     assert get(server, "/a.html")[1] == b"\x89PNG\r\n\x1a\n"
     response, body = get(server, "/robots.txt")
     assert response.getheader("Content-Type") == "text/plain"
@@ -170,9 +187,8 @@ def test_stops_by_itself_after_its_lifetime(root: Path) -> None:
 
 
 def test_stops_when_the_with_block_ends_even_with_a_hanging_answer(root: Path) -> None:
-    with FaultServer(root, {"/a.html": Hang(60)}) as server:
-        with pytest.raises(TimeoutError):
-            get(server, "/a.html", timeout=0.3)
+    with FaultServer(root, {"/a.html": Hang(60)}) as server, pytest.raises(TimeoutError):
+        get(server, "/a.html", timeout=0.3)
     assert not server.running
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=2).close()

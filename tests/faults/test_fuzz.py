@@ -75,12 +75,18 @@ TROUBLE = (
 chars = st.one_of(st.sampled_from(TROUBLE), st.characters())
 texts = st.text(chars, max_size=300)
 
+# Tags of real pages, tags that change how parsers read what follows, and nonsense ones.
+# fmt: off
 TAGS = [
     "html", "head", "body", "title", "meta", "div", "p", "span", "a", "table", "tbody", "tr", "td",
     "h1", "h2", "script", "style", "font", "br", "img", "ul", "li", "form", "iframe", "svg", "math",
     "noscript", "template", "textarea", "xmp", "frameset", "select", "x-cms", "o:p", "",
 ]
-ATTRS = ["class", "id", "title", "href", "src", "style", "charset", "content", "http-equiv", "name", "onclick", "a b", ""]
+ATTRS = [
+    "class", "id", "title", "href", "src", "style", "charset", "content", "http-equiv", "name",
+    "onclick", "a b", "",
+]
+# fmt: on
 attr_values = st.one_of(texts, st.integers(1_000, 10_000).map(lambda k: "园" * k))
 attrs = st.lists(st.tuples(st.sampled_from(ATTRS), attr_values), max_size=4)
 
@@ -90,32 +96,80 @@ def element(tag: str, attributes: list[tuple[str, str]], children: list[str], cl
     return f"<{tag}{attr_text}>{''.join(children)}" + (f"</{tag}>" if closed else "")
 
 
-raw_text = st.one_of(texts, texts.map(html.escape), st.sampled_from(["<!--", "-->", "<![CDATA[", "&#0;", "&#xD800;", "&#99999999;", "&nbsp", "<", "</", "<!DOCTYPE x>"]))
+raw_text = st.one_of(
+    texts,
+    texts.map(html.escape),
+    st.sampled_from(
+        [
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "&#0;",
+            "&#xD800;",
+            "&#99999999;",
+            "&nbsp",
+            "<",
+            "</",
+            "<!DOCTYPE x>",
+        ]
+    ),
+)
 nodes = st.recursive(
     raw_text,
-    lambda children: st.builds(element, st.sampled_from(TAGS), attrs, st.lists(children, max_size=5), st.booleans()),
+    lambda children: st.builds(
+        element, st.sampled_from(TAGS), attrs, st.lists(children, max_size=5), st.booleans()
+    ),
     max_leaves=40,
 )
 deep = st.builds(
-    lambda tag, depth, inner, closed: f"<{tag}>" * depth + inner + (f"</{tag}>" * depth if closed else ""),
-    st.sampled_from(["div", "span", "table", "p", "font", "li"]), st.integers(0, 1000), texts, st.booleans(),
+    lambda tag, depth, inner, closed: (
+        f"<{tag}>" * depth + inner + (f"</{tag}>" * depth if closed else "")
+    ),
+    st.sampled_from(["div", "span", "table", "p", "font", "li"]),
+    st.integers(0, 1000),
+    texts,
+    st.booleans(),
 )
 documents = st.builds(
-    lambda prefix, title, body: f"{prefix}<html><head><title>{title}</title></head><body>{body}</body></html>",
-    st.sampled_from(["", "<!DOCTYPE html>", "\ufeff", "<?xml version='1.0' encoding='gbk'?>", "<meta charset=gb2312>"]),
-    texts, st.lists(st.one_of(nodes, deep), max_size=4).map("".join),
+    lambda prefix, title, body: (
+        f"{prefix}<html><head><title>{title}</title></head><body>{body}</body></html>"
+    ),
+    st.sampled_from(
+        [
+            "",
+            "<!DOCTYPE html>",
+            "\ufeff",
+            "<?xml version='1.0' encoding='gbk'?>",
+            "<meta charset=gb2312>",
+        ]
+    ),
+    texts,
+    st.lists(st.one_of(nodes, deep), max_size=4).map("".join),
 )
 html_texts = st.one_of(documents, nodes, deep, texts)
 
 ENCODINGS = ["utf-8", "gbk", "gb18030", "big5", "utf-16", "utf-16-le", "cp1252", "shift_jis"]
 CONTENT_TYPES = st.one_of(
     st.none(),
-    st.sampled_from([
-        "", "text/html", "text/html; charset=utf-8", "text/html; charset=gb2312", "text/html;charset=GBK",
-        "text/html; charset=big5", "text/html; charset=utf-16", "application/octet-stream", "text/html; charset=",
-        "text/html; charset=punycode", "text/html; charset=unicode_escape", "text/html; charset=utf-7",
-        "text/html; charset=idna", "text/html; charset=base64", "text/html; charset=rot13",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            "text/html",
+            "text/html; charset=utf-8",
+            "text/html; charset=gb2312",
+            "text/html;charset=GBK",
+            "text/html; charset=big5",
+            "text/html; charset=utf-16",
+            "application/octet-stream",
+            "text/html; charset=",
+            "text/html; charset=punycode",
+            "text/html; charset=unicode_escape",
+            "text/html; charset=utf-7",
+            "text/html; charset=idna",
+            "text/html; charset=base64",
+            "text/html; charset=rot13",
+        ]
+    ),
     st.text(max_size=40).map(lambda label: f"text/html; charset={label}"),
 )
 
@@ -128,10 +182,17 @@ def page_bytes(draw: st.DrawFn) -> bytes:
     text = draw(html_texts)
     body = text.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
     if draw(st.booleans()):
-        body = draw(st.sampled_from([codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE, b""])) + body
+        body = (
+            draw(st.sampled_from([codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE, b""]))
+            + body
+        )
     for _ in range(draw(st.integers(0, 3))):  # splice in invalid bytes
         at = draw(st.integers(0, len(body)))
-        body = body[:at] + draw(st.sampled_from([b"\xff", b"\xc3(", b"\x81", b"\xe2\x28\xa1", b"\x00"])) + body[at:]
+        body = (
+            body[:at]
+            + draw(st.sampled_from([b"\xff", b"\xc3(", b"\x81", b"\xe2\x28\xa1", b"\x00"]))
+            + body[at:]
+        )
     return body
 
 
@@ -235,18 +296,30 @@ HOSTILE_BYTES = {
 
 
 @pytest.mark.parametrize("body", HOSTILE_BYTES.values(), ids=HOSTILE_BYTES.keys())
-@pytest.mark.parametrize("content_type", [None, "text/html; charset=utf-8", "text/html; charset=punycode", "text/html; charset=" + "a" * 10_000])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/html; charset=utf-8",
+        "text/html; charset=punycode",
+        "text/html; charset=" + "a" * 10_000,
+    ],
+)
 def test_hostile_bytes_never_raise(body: bytes, content_type: str | None) -> None:
     with no_error_logged():
         clean_page(body, content_type)
 
 
-@pytest.mark.parametrize("label", ["punycode", "idna", "utf-7", "unicode_escape", "raw_unicode_escape", "undefined"])
+@pytest.mark.parametrize(
+    "label", ["punycode", "idna", "utf-7", "unicode_escape", "raw_unicode_escape", "undefined"]
+)
 def test_a_python_codec_that_is_no_web_encoding_is_ignored(label: str) -> None:
     # Found by this fuzz test: charset=punycode made bytes.decode raise UnicodeError (not a
     # UnicodeDecodeError), so decode_html logged an ERROR and fell back to UTF-8 with replacement
     # characters for a perfectly good GBK page. Such labels are ignored now, as browsers do.
-    body = f'<html><head><meta charset="{label}"><title>园区信息</title></head><body>园区召开安全生产工作推进会</body></html>'.encode("gbk")
+    body = f'<html><head><meta charset="{label}"><title>园区信息</title></head><body>园区召开安全生产工作推进会</body></html>'.encode(
+        "gbk"
+    )
     with no_error_logged():
         decoded = decode_html(body, f"text/html; charset={label}")
     assert decoded.encoding == "gb18030"
@@ -254,6 +327,7 @@ def test_a_python_codec_that_is_no_web_encoding_is_ignored(label: str) -> None:
 
 
 # ------------------------------------------------------------------ linear time
+
 
 def _page(body: str) -> str:
     return wrap(body)
@@ -278,7 +352,9 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "comment openers": lambda n: _page("<!--" * (n * 5)),
     "cp1252 mojibake": lambda n: _page("å›­åŒºä¿¡æ\x81¯" * (n * 5)),
     "GBK mojibake": lambda n: _page("鍥尯淇℃伅" * (n * 5)),
-    "table rows": lambda n: _page("<table>" + "<tr><td>园区</td><td>2024-11-22</td></tr>" * n + "</table>"),
+    "table rows": lambda n: _page(
+        "<table>" + "<tr><td>园区</td><td>2024-11-22</td></tr>" * n + "</table>"
+    ),
 }
 FUNCTIONS: dict[str, Callable[[str], object]] = {
     "clean_page": lambda s: clean_page(s.encode("utf-8"), "text/html"),

@@ -38,7 +38,10 @@ HTML = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>园区信息</ti
         (b"<!-- generated 2024-11-22 -->\n<div class=content><p>x</p></div>", None),  # fragment
         ("<P>园区信息</P>".encode("gbk"), None),  # upper-case tags
         # a Hanweb dataproxy reply to a list page's POST: XML, even with no record in it
-        (b'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<recordset>\n\n</recordset>\n</datastore>\n', None),
+        (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<recordset>\n\n</recordset>\n</datastore>\n',
+            None,
+        ),
         (b"<datastore><totalrecord>0</totalrecord></datastore>", None),
         (b"", "empty page"),
         (b" \r\n\t ", "empty page"),
@@ -50,7 +53,7 @@ HTML = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>园区信息</ti
         (b"\x00\x00\x00\x18ftypmp42", "not HTML"),  # MP4 (signature at offset 4)
         (b"<html>\x00<body>", "not HTML"),  # a NUL byte: binary
         (b"<html>" + b"\x01\x02\x03" * 40, "not HTML"),  # mostly control bytes
-        ("园区信息 2024年工作总结，全文见附件。".encode("utf-8"), "not HTML"),  # plain text
+        ("园区信息 2024年工作总结，全文见附件。".encode(), "not HTML"),  # plain text
         (b"a < b and c > d", "not HTML"),  # angle brackets, no tag
         (codecs.BOM_UTF16_LE + "plain text".encode("utf-16-le"), "not HTML"),
     ],
@@ -110,15 +113,25 @@ def failure(exc: Exception, **meta: object) -> Failure:
     [
         (HttpError(Response(URL, status=404), "Ignoring non-200 response"), {}, "status 404"),
         # 503 on every attempt: the retry middleware gave up after RETRY_TIMES retries
-        (HttpError(Response(URL, status=503), "x"), {RETRIES_EXHAUSTED: True, "retry_times": 3},
-         "status 503 after 3 retries"),
+        (
+            HttpError(Response(URL, status=503), "x"),
+            {RETRIES_EXHAUSTED: True, "retry_times": 3},
+            "status 503 after 3 retries",
+        ),
         # a 404 after one retried 503 was not given up on: the 404 is the reason
         (HttpError(Response(URL, status=404), "x"), {"retry_times": 1}, "status 404"),
-        (DownloadTimeoutError("took longer than 2.0 seconds"), {RETRIES_EXHAUSTED: True, "retry_times": 1},
-         "timeout after 1 retry"),
+        (
+            DownloadTimeoutError("took longer than 2.0 seconds"),
+            {RETRIES_EXHAUSTED: True, "retry_times": 1},
+            "timeout after 1 retry",
+        ),
         (DownloadTimeoutError("x"), {}, "timeout"),
         (DownloadCancelledError("Expected to receive 20971520 bytes"), {}, "too large"),
-        (ResponseDataLossError(), {RETRIES_EXHAUSTED: True, "retry_times": 3}, "truncated response after 3 retries"),
+        (
+            ResponseDataLossError(),
+            {RETRIES_EXHAUSTED: True, "retry_times": 3},
+            "truncated response after 3 retries",
+        ),
         (DownloadConnectionRefusedError("refused"), {}, "connection refused"),
         (CannotResolveHostError("no such host"), {}, "DNS lookup failed"),
         (DownloadFailedError("Connection lost"), {}, "connection lost"),
@@ -127,7 +140,11 @@ def failure(exc: Exception, **meta: object) -> Failure:
         (IgnoreRequest("Filtered offsite request to 'other.example'"), {}, "off site"),
         (IgnoreRequest(), {}, "ignored"),
         (PageRejected("not HTML"), {}, "not HTML"),
-        (PageRejected("empty page"), {RETRIES_EXHAUSTED: True, "retry_times": 3}, "empty page after 3 retries"),
+        (
+            PageRejected("empty page"),
+            {RETRIES_EXHAUSTED: True, "retry_times": 3},
+            "empty page after 3 retries",
+        ),
         (ValueError("boom"), {}, "ValueError"),
     ],
 )

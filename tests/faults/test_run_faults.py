@@ -20,7 +20,9 @@ from tests.support import CrawlRun
 NO_BODY = "<html><head><title>{t}</title></head><body><h1>{t}</h1></body></html>"
 
 
-def crawl_site(tmp_path: Path, n_articles: int, rules: dict[str, Fault], **site: object) -> tuple[CrawlRun, str]:
+def crawl_site(
+    tmp_path: Path, n_articles: int, rules: dict[str, Fault], **site: object
+) -> tuple[CrawlRun, str]:
     root = tmp_path / "site"
     with FaultServer(root, rules, lifetime=120) as server:
         write_site(root, n_articles, **site)  # type: ignore[arg-type]
@@ -113,7 +115,9 @@ def test_incremental_run_whose_only_new_link_is_dead_exits_0(tmp_path: Path) -> 
         (3, 1),  # 3 of 10 = 30%: the layout probably changed
     ],
 )
-def test_extraction_failure_share_decides_the_exit_status(tmp_path: Path, broken: int, returncode: int) -> None:
+def test_extraction_failure_share_decides_the_exit_status(
+    tmp_path: Path, broken: int, returncode: int
+) -> None:
     pages = {article_path(n): NO_BODY.format(t=TITLES[n - 1]) for n in range(1, broken + 1)}
     run, base = crawl_site(tmp_path, 10, {}, pages=pages)
     assert run.returncode == returncode, run.stderr[-3000:]

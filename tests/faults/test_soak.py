@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import resource
 import time
-from pathlib import Path
 
 import pytest
 
@@ -80,8 +79,10 @@ def test_captured_articles_are_whole(soak: Soak) -> None:
         item["url"]
         for item in soak.run.items
         if (item["title"], item["content_hash"])
-        != (soak.expected[item["url"].removeprefix(base)]["title"],
-            soak.expected[item["url"].removeprefix(base)]["content_hash"])
+        != (
+            soak.expected[item["url"].removeprefix(base)]["title"],
+            soak.expected[item["url"].removeprefix(base)]["content_hash"],
+        )
     ]
     assert wrong == []
 
