@@ -86,4 +86,4 @@ bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.run --quick --peer-python $(BENCH_VENV)/bin/python --label "make bench-quick" $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(EVAL_VENV) $(SCRAPYD_VENV) build *.egg-info setup.py .pytest_cache
+	rm -rf $(VENV) $(EVAL_VENV) $(SCRAPYD_VENV) .venv-pywb build *.egg-info setup.py .pytest_cache

@@ -149,6 +149,10 @@ class RunReport:
             "dropped_by_reason": by_reason,
             "dropped": self.dropped,
             "duration_s": round(time.monotonic() - self.started, 3),
+            "output_files": {
+                "feeds": sorted(str(uri) for uri in self.crawler.settings.getdict("FEEDS")),
+                "warc": list(stats.get_value("parkcrawl/warc/paths") or []),
+            },
         }
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -157,6 +161,8 @@ class RunReport:
             self.crawler.stats.set_value(FAILURE_STAT, report["failure"])
         for line in summary_lines(report):
             logger.info(line)
+        files = report["output_files"]
+        logger.info("output files: %s", ", ".join([*files["feeds"], *files["warc"]]) or "none")
         if self.runs_dir:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
             name = self.started_at.strftime("%Y%m%dT%H%M%SZ") + ".json"

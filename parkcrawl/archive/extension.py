@@ -148,6 +148,9 @@ class WarcArchive:
 
     def _file_closed(self, path: Path) -> None:
         self.crawler.stats.inc_value("parkcrawl/warc/files")
+        # The run report lists the files a run wrote (see extensions.RunReport).
+        closed = self.crawler.stats.get_value("parkcrawl/warc/paths") or []
+        self.crawler.stats.set_value("parkcrawl/warc/paths", [*closed, str(path)])
         if self.index:
             started = time.perf_counter()
             write_index(path)

@@ -79,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         parser.exit(2, f"serve: error: no such folder: {args.root}\n")
-    server = make_server(args.root, args.port)
+    try:
+        server = make_server(args.root, args.port)
+    except OSError as exc:
+        parser.exit(2, f"serve: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}\n")
     host, port = server.server_address[:2]
     print(f"serving {args.root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
