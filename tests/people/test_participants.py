@@ -211,3 +211,24 @@ def test_participant_is_frozen() -> None:
 
 def test_bench_people_gives_a_rate() -> None:
     assert bench_people(rounds=2) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 书 and 和 are ordinary given-name characters (林书恒, 顾清和, 李和平) ...
+        ("江南理工大学副校长林书恒出席签约仪式并致辞。", [("林书恒", "江南理工大学副校长")]),
+        ("顾清和表示，将继续做好服务。", [("顾清和", None)]),
+        ("副区长李和平出席。", [("李和平", "副区长")]),
+        # ... but 和 between two names still joins them, and 书记 after a surname is a title
+        ("王强和李明出席会议。", [("王强", None), ("李明", None)]),
+        ("王书记表示，要抓好落实。", []),
+        # 向 + a group of people is a preposition, not the surname 向
+        ("工作人员向居民发放宣传资料。", []),
+        ("园区向企业介绍了惠企政策。", []),
+    ],
+)
+def test_names_found_in_other_engineers_fixtures(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert [(p.name, p.role) for p in extract_participants(text)] == expected
