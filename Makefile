@@ -85,5 +85,8 @@ bench: $(STAMP) $(BENCH_STAMP)
 bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.run --quick --peer-python $(BENCH_VENV)/bin/python --label "make bench-quick" $(BENCH_ARGS)
 
+lint: $(STAMP)
+	$(VENV)/bin/ruff check parkcrawl tests bench
+
 clean:
 	rm -rf $(VENV) $(EVAL_VENV) $(SCRAPYD_VENV) .venv-pywb build *.egg-info setup.py .pytest_cache

@@ -182,7 +182,7 @@ class Article:
     trap: str | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Article":
+    def from_dict(cls, d: dict) -> Article:
         known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
         return cls(**known)
 

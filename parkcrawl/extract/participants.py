@@ -300,7 +300,7 @@ def _list_ends_in_person(text: str, pos: int, lex: _Lexicon, depth: int = 0) -> 
         return False
     if text[pos] in "、和与及":
         pos += 1
-    for name, end in _candidates(text, pos, lex) if pos < len(text) else []:
+    for _name, end in _candidates(text, pos, lex) if pos < len(text) else []:
         kind = _follow_kind(text, end, lex)
         if kind == "strong":
             return True

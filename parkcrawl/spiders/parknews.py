@@ -33,7 +33,6 @@ from parkcrawl.sites import SiteConfig, SitesError, site_links, sites_for_argume
 from parkcrawl.state import get_state
 from parkcrawl.text import clean_page, clean_text
 
-
 # Response headers kept on the item for later runs' conditional requests.
 KEPT_HEADERS = (b"ETag", b"Last-Modified")
 # request.meta["parknews_kind"]: what a request fetches, for middlewares and the archive.
