@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.archive.conftest import ArchivedCrawl
-from tests.support import ROOT
+from tests.support import ROOT, validate_lines
 
 # fetched_at is the clock when the page was handled (first_seen_at = fetched_at on a first run):
 # the crawl reads it as the spider runs, re-extraction takes the record's WARC-Date.
@@ -43,7 +43,9 @@ def reextracted(archived_crawl: ArchivedCrawl, tmp_path_factory: pytest.TempPath
     out = tmp_path_factory.mktemp("reextract") / "out.jsonl"
     proc = reextract(*map(str, archived_crawl.warcs), "-O", str(out))
     lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
-    return proc, [json.loads(line) for line in lines], lines
+    items = [json.loads(line) for line in lines]
+    validate_lines(items, out)  # reextract writes the published contract too
+    return proc, items, lines
 
 
 def test_reextract_runs_offline_without_a_reactor(reextracted: tuple) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from parkcrawl.devtools.demo_server import serve
-from tests.support import DEMO_SITE, ROOT, run_crawl
+from tests.support import DEMO_SITE, ROOT, run_crawl, validate_lines
 
 LIST_PAGE_1 = Path("dtyw/yqxx/index.html")
 # A UTF-8 article of the demo site, used as the template of the added one and as the edited one.
@@ -155,7 +155,9 @@ def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, limit: float 
 
 
 def read_lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    items = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    validate_lines(items, path)
+    return items
 
 
 def test_jobdir_pause_and_resume_give_every_article_once(site, tmp_path: Path) -> None:
