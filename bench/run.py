@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -58,6 +59,7 @@ DEMO_SITE = ROOT / "fixtures" / "site"
 BARE_SPIDER = ROOT / "bench" / "bare_spider.py"
 STATS_CLASS = "bench.statsdump.JsonFileStatsCollector"
 NEW_ARTICLES = 10  # the incremental run's new articles
+KEY_SITE_ARTICLES = 240  # the small site whose bytes key the cached sites (12 list pages)
 CRAWL_TIMEOUT = 3 * 3600
 
 # Targets of issue 11 (and of the issues whose figures it reports).
@@ -242,31 +244,44 @@ def machine() -> dict[str, Any]:
 # ------------------------------------------------------------------------------ sites
 
 
+@functools.lru_cache(maxsize=1)
 def _sitegen_key() -> str:
-    """Digest of what a generated site depends on: a changed generator means a new site."""
+    """Digest of what sitegen renders for a small site (every page kind, the windowed pager).
+
+    A generated site is reused while the generator renders the same bytes, so an edit that does
+    not change the output (a type hint, a comment) does not cost a new 50,000-article site.
+    """
+    from parkcrawl.devtools import sitegen
+
     digest = hashlib.sha256()
-    for path in (
-        ROOT / "parkcrawl" / "devtools" / "sitegen.py",
-        ROOT / "fixtures" / "demo" / "articles.toml",
-    ):
-        digest.update(path.read_bytes())
+    for path, data in sorted(sitegen.build_pages(sitegen.bench_site(KEY_SITE_ARTICLES)).items()):
+        digest.update(path.encode() + b"\0" + data)
     return digest.hexdigest()[:12]
+
+
+def _sitegen(*args: str) -> None:
+    """The sitegen command in a process of its own (a large site would swell this one)."""
+    cmd = [sys.executable, "-m", "parkcrawl.devtools.sitegen", *args]
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, check=False)
+    if proc.returncode:
+        raise RuntimeError(f"sitegen {' '.join(args)} failed: {proc.stderr[-1500:]}")
 
 
 def ensure_site(n: int) -> tuple[Path, float]:
     """The ``sitegen --bench n`` site in output/bench/sites (made now if absent); (path, seconds spent)."""
-    from parkcrawl.devtools import sitegen
-
     key = _sitegen_key()
     path = SITES / f"bench-{n}-{key}"
     if (path / ".complete").is_file():
         return path, 0.0
     for stale in SITES.glob(f"bench-{n}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink()
     log(f"generating a site of {n} articles in {path.relative_to(ROOT)}")
     began = time.monotonic()
     SITES.mkdir(parents=True, exist_ok=True)
-    sitegen.write_site(sitegen.build_pages(sitegen.bench_site(n)), path)
+    _sitegen("--bench", str(n), "--out", str(path))
     (path / ".complete").write_text(key + "\n")
     return path, time.monotonic() - began
 
@@ -338,27 +353,63 @@ def _env() -> dict[str, str]:
     return env
 
 
-def start(cmd: list[str], cwd: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], float, Any]:
+# Runs a command and writes its peak RSS (KiB, from wait4) to a file. A crawl is started through
+# this small process, not from the driver: Linux counts the RSS of the process image a child
+# replaces at exec in the child's ru_maxrss, so a child of a large driver would report at least
+# the driver's size.
+LAUNCHER = """
+import os, signal, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+while True:
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+        break
+    except InterruptedError:
+        continue
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+@dataclass
+class Started:
+    """A crawl process started through LAUNCHER."""
+
+    proc: subprocess.Popen[bytes]
+    began: float
+    log_file: Any
+    rss_file: Path
+
+
+def start(cmd: list[str], cwd: Path, log_path: Path) -> Started:
     log_file = log_path.open("wb")
+    rss_file = log_path.with_suffix(".maxrss")
+    rss_file.unlink(missing_ok=True)
     began = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=log_file, stderr=subprocess.STDOUT)
-    return proc, began, log_file
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, str(rss_file), *cmd],
+        cwd=cwd, env=_env(), stdout=log_file, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    return Started(proc, began, log_file, rss_file)
 
 
-def finish(proc: subprocess.Popen[bytes], began: float, log_file: Any) -> tuple[int, float, float]:
-    """Reap the process with wait4, for its own peak RSS: (exit status, wall s, peak RSS MB)."""
-    deadline = time.monotonic() + CRAWL_TIMEOUT
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-        time.sleep(0.05)
-    wall = time.perf_counter() - began
-    log_file.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, wall, usage.ru_maxrss / 1024  # KiB on Linux
+def finish(started: Started) -> tuple[int, float, float]:
+    """Wait for the crawl: (exit status, wall seconds, the crawl process's own peak RSS in MB)."""
+    try:
+        code = started.proc.wait(timeout=CRAWL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        started.proc.terminate()
+        code = started.proc.wait()
+    wall = time.perf_counter() - started.began
+    started.log_file.close()
+    try:
+        rss_kib = int(started.rss_file.read_text())
+    except (OSError, ValueError):
+        rss_kib = 0
+    return code, wall, rss_kib / 1024
 
 
 def _read_stats(path: Path) -> dict[str, Any]:
@@ -411,8 +462,7 @@ def run_parknews(label: str, base_url: str, work: Path, extra: list[str] | None 
     """One `scrapy crawl parknews` from the repository root, reaped for its peak RSS."""
     work.mkdir(parents=True, exist_ok=True)
     (work / "stats.json").unlink(missing_ok=True)
-    proc, began, fh = start(parknews_cmd(base_url, work, extra), ROOT, work / "crawl.log")
-    code, wall, rss = finish(proc, began, fh)
+    code, wall, rss = finish(start(parknews_cmd(base_url, work, extra), ROOT, work / "crawl.log"))
     return Run(
         label,
         code,
@@ -441,8 +491,7 @@ def run_bare(label: str, base_url: str, work: Path) -> Run:
         "-s",
         f"BENCH_STATS_FILE={work / 'stats.json'}",
     ]
-    proc, began, fh = start(cmd, work, work / "crawl.log")
-    code, wall, rss = finish(proc, began, fh)
+    code, wall, rss = finish(start(cmd, work, work / "crawl.log"))
     return Run(label, code, wall, rss, _read_stats(work / "stats.json"), 0, work / "crawl.log")
 
 
@@ -635,7 +684,7 @@ def bench_clean(mode: Mode, site: Path) -> dict[str, Any]:
     raws += [p.read_bytes() for p in sorted(DEMO_SITE.rglob("*.html"))]
     texts = [_decode(raw) for raw in raws]
     kinds: dict[str, int] = {}
-    for raw, text in zip(raws, texts, strict=True):
+    for raw in raws:
         page = clean_page(raw, "text/html")
         kind = f"{page.encoding or '?'} {page.script or '?'}"
         kinds[kind] = kinds.get(kind, 0) + 1
@@ -933,10 +982,10 @@ def _redis_here(mode: Mode, work: Path, modes: tuple[str, ...]) -> dict[str, Any
                 wdir = work / f"{name}-{w}"
                 wdir.mkdir(parents=True, exist_ok=True)
                 cmd = parknews_cmd(base_url, wdir, extra)
-                started.append((wdir, *start(cmd, ROOT, wdir / "crawl.log")))
+                started.append((wdir, start(cmd, ROOT, wdir / "crawl.log")))
             runs = []
-            for wdir, proc, began, fh in started:
-                code, wall, rss = finish(proc, began, fh)
+            for wdir, process in started:
+                code, wall, rss = finish(process)
                 stats = _read_stats(wdir / "stats.json")
                 items = _count_lines(wdir / "out.jsonl")
                 runs.append(
@@ -993,8 +1042,7 @@ def bench_profile(mode: Mode, work: Path, site: Path, top: int = 16) -> dict[str
     with fast_server.serve(site) as base_url:
         cmd = parknews_cmd(base_url, run_dir)
         cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), *cmd[1:]]
-        proc, began, fh = start(cmd, ROOT, run_dir / "crawl.log")
-        code, wall, _rss = finish(proc, began, fh)
+        code, wall, _rss = finish(start(cmd, ROOT, run_dir / "crawl.log"))
     if code != 0 or not prof.exists():
         raise RuntimeError(f"the profiled crawl exited {code}; see {run_dir / 'crawl.log'}")
     stats = pstats.Stats(str(prof)).stats  # type: ignore[attr-defined]
@@ -1043,7 +1091,7 @@ def bench_scale(
     Each size's result is also kept in output/bench/scale-<N>.json; a size this run skips for
     its time budget is reported from there (marked as an earlier run) when it is present.
     """
-    from parkcrawl.devtools import fast_server, sitegen
+    from parkcrawl.devtools import fast_server
 
     rate = rate or 10.0
     by_n: dict[str, Any] = {}
@@ -1079,7 +1127,9 @@ def bench_scale(
                     f"  {first.responses} pages in {first.wall_s:.1f} s, peak RSS {first.peak_rss_mb:.0f} MB"
                 )
                 began = time.monotonic()
-                sitegen.bench_update(n, NEW_ARTICLES, overlay)
+                _sitegen(
+                    "--bench", str(n), "--new", str(NEW_ARTICLES), "--update", "--out", str(overlay)
+                )
                 update_s = time.monotonic() - began
                 again_dir = work / f"scale-{n}" / "incremental"
                 again = run_parknews(
@@ -1649,6 +1699,8 @@ def main(argv: list[str] | None = None) -> int:
         "not_measured": {},
         "skipped_for_budget": [],
     }
+    for key in ("date", "cores", "memory_mb"):  # also at the top, for dashboards
+        summary[key] = summary["machine"][key]
     peer_python = args.peer_python if Path(args.peer_python).exists() else None
     if peer_python:
         summary["peer_versions"] = versions(
