@@ -61,6 +61,7 @@ class Article:
     walked_path: list[str] = field(default_factory=list, metadata=_INTERNAL)
     html: str | None = field(default=None, repr=False, metadata=_INTERNAL)
     response_headers: dict[str, str] = field(default_factory=dict, metadata=_INTERNAL)
+    body_simhash: int | None = field(default=None, metadata=_INTERNAL)
 
 
 def output_fields(item_class: Any = Article) -> list[str]:

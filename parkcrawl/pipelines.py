@@ -126,7 +126,7 @@ class DeduplicatePipeline:
             self._count("content_duplicate")
             raise DropArticle("duplicate content", item.url)
         tkey = title_key(item.title or "")
-        body_hash = simhash(item.body or "")
+        body_hash = item.body_simhash = simhash(item.body or "")
         for other_hash, other_url in self.titles.get(tkey, ()):
             if is_near_duplicate(body_hash, other_hash):
                 self._count("near_duplicate")

@@ -118,7 +118,8 @@ class CrawlState:
             etag=item.response_headers.get("etag"),
             last_modified=item.response_headers.get("last-modified"),
             title_key=title_key(item.title or ""),
-            simhash=simhash(item.body or ""),
+            # computed once by the dedup pipeline; a run without it computes it here
+            simhash=item.body_simhash if item.body_simhash is not None else simhash(item.body or ""),
             meta=self._offset_meta(),
         )
         self.crawler.stats.inc_value("parkcrawl/state/recorded")

@@ -83,7 +83,7 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
             item.url,
             item.content_hash or "",
             title_key(item.title or ""),
-            simhash(item.body or ""),
+            item.body_simhash if item.body_simhash is not None else simhash(item.body or ""),
             item.fetched_at or "",
             use_state=self.use_state,
         )
