@@ -1619,7 +1619,8 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
                 )
             else:
                 lines.append(f"| {int(n):,} | not measured: {why} | | | | | | | | |")
-    lines += not_measured("scale")
+    else:
+        lines += not_measured("scale")
 
     # cleaning and people
     lines += ["", "## Cleaning and participants", ""]
