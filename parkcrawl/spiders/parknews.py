@@ -130,6 +130,8 @@ class ParknewsSpider(scrapy.Spider):
         # only known articles.
         self.list_signatures: dict[str | None, str | None] = {}
         self.failure: str | None = None
+        # Not ``self.state``: Scrapy's SpiderState extension pickles that dict under JOBDIR.
+        self.crawl_state: Any = None
         self.list_pages = 0
         # List pages lost after retries: the articles they list are missing (fails the run).
         self.lost_list_pages: list[dict[str, str]] = []
@@ -157,9 +159,9 @@ class ParknewsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.state = get_state(self.crawler)
-        if self.state is not None and self.state.lock_error:
-            self.failure = self.state.lock_error
+        self.crawl_state = get_state(self.crawler)
+        if self.crawl_state is not None and self.crawl_state.lock_error:
+            self.failure = self.crawl_state.lock_error
             return
         for request in self.recheck_requests():
             yield request
@@ -189,12 +191,12 @@ class ParknewsSpider(scrapy.Spider):
 
     def recheck_requests(self) -> list[scrapy.Request]:
         """Conditional requests for known articles published in the last recheck_days days."""
-        if not self.recheck_days or self.state is None or not self.state.opened:
+        if not self.recheck_days or self.crawl_state is None or not self.crawl_state.opened:
             return []
         since = (datetime.now(UTC) - timedelta(days=self.recheck_days)).strftime("%Y-%m-%d")
         requests = []
         by_host = {config.host: config for config in reversed(self.sites.values())}
-        for seen in self.state.store.published_since(since):
+        for seen in self.crawl_state.store.published_since(since):
             site = by_host.get(urlsplit(seen.url).hostname or "")
             if site is None and len(self.sites) > 1:
                 continue  # an article of a site this crawl does not walk
@@ -214,7 +216,7 @@ class ParknewsSpider(scrapy.Spider):
         return requests
 
     def _known(self, url: str) -> bool:
-        return self.state is not None and self.state.known(url)
+        return self.crawl_state is not None and self.crawl_state.known(url)
 
     def _known_page_run(self, response: Response, listed: list[Any], new: list[Any]) -> int:
         """List pages of this site in a row that held only known articles, this one included."""
@@ -225,7 +227,7 @@ class ParknewsSpider(scrapy.Spider):
 
     def _incremental(self) -> bool:
         """May this run stop early? Only if the previous one finished its walk."""
-        return not self.full and self.state is not None and self.state.previous_walk_complete
+        return not self.full and self.crawl_state is not None and self.crawl_state.previous_walk_complete
 
     def _follow_listed(
         self, response: Response, links: list[Any], walked: list[str]
