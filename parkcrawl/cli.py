@@ -16,6 +16,8 @@ from pathlib import Path
 from parkcrawl.extensions import summary_lines
 
 DEMO_SITE = Path("fixtures/site")
+# The demo's own folder: never the real crawl's output/parknews.jsonl or output/state.
+DEMO_OUTPUT = Path("output/demo")
 
 
 def crawl_command(scrapy_args: list[str]) -> list[str]:
@@ -42,11 +44,13 @@ def demo(site: Path, output: Path) -> int:
         print(f"parkcrawl demo: error: demo site not found at {site} (run from the repo root)",
               file=sys.stderr)
         return 2
+    # Everything the demo writes stays under its own folder (output/demo): feed, state, WARC
+    # files, run reports, log. A real crawl's feed and state in output/ are never touched.
     output.mkdir(parents=True, exist_ok=True)
     runs_dir, log_file, feed = output / "runs", output / "logs" / "demo.log", output / "parknews.jsonl"
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    # The demo shows a whole crawl each time, so it keeps its own state and starts it afresh.
-    state_dir = output / "demo-state"
+    # The demo shows a whole crawl each time, so it starts its state afresh.
+    state_dir = output / "state"
     shutil.rmtree(state_dir, ignore_errors=True)
     started = time.time() - 1
     with serve(site) as base_url:
@@ -56,6 +60,8 @@ def demo(site: Path, output: Path) -> int:
             "-O", str(feed),
             "-s", f"PARKNEWS_RUNS_DIR={runs_dir}",
             "-s", f"PARKNEWS_STATE_DIR={state_dir}",
+            "-s", f"PARKCRAWL_WARC_DIR={output / 'warc'}",
+            "-s", f"PARKCRAWL_MIRROR_DIR={output / 'mirror'}",
             "-s", f"LOG_FILE={log_file}",
             # the log goes to a file: show the progress line on the terminal too
             "-s", "PARKCRAWL_PROGRESS_INTERVAL=1", "-s", "PARKCRAWL_PROGRESS_TO_STDERR=True",
@@ -81,9 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     p_crawl = sub.add_parser("crawl", help="scrapy crawl parknews with the same arguments",
                              prefix_chars="\0")
     p_crawl.add_argument("args", nargs="*", help="passed to scrapy crawl parknews (-a, -s, -O)")
-    p_demo = sub.add_parser("demo", help="crawl the bundled demo site into output/")
+    p_demo = sub.add_parser("demo", help="crawl the bundled demo site into output/demo/")
     p_demo.add_argument("--site", type=Path, default=DEMO_SITE)
-    p_demo.add_argument("--output", type=Path, default=Path("output"))
+    p_demo.add_argument("--output", type=Path, default=DEMO_OUTPUT)
     p_serve = sub.add_parser("serve-demo", help="serve only the demo site on 127.0.0.1")
     p_serve.add_argument("--site", type=Path, default=DEMO_SITE)
     p_serve.add_argument("--port", type=int, default=0)
@@ -93,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("reextract", help="re-run extraction over archived WARC files (no network)",
                    add_help=False)
     sub.add_parser("stats", help="articles per month, top participants, pages with no date",
+                   add_help=False)
+    sub.add_parser("state", help="check the incremental state (parkcrawl state check [DIR])",
                    add_help=False)
 
     # clean and people parse their own arguments.
@@ -112,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         from parkcrawl.stats_cli import main_stats
 
         return main_stats(argv[1:])
+    if argv[:1] == ["state"]:
+        from parkcrawl.state_cli import main_state
+
+        return main_state(argv[1:])
     if argv[:1] == ["crawl"]:
         return run_crawl(argv[1:])
     args = parser.parse_args(argv)

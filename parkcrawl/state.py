@@ -1,25 +1,34 @@
 """CrawlState: what earlier runs emitted, so a scheduled run emits only what is new or changed.
 
 Enabled by PARKNEWS_STATE_ENABLED (default on); the SQLite store lives in PARKNEWS_STATE_DIR.
-An article is recorded only after Scrapy's feed exporter has written its line (this extension's
-``item_scraped`` handler runs after the exporter's, and the feed storage writes through), so the
-state never claims a line that is not in the file. A run killed between the write and the record
-is repaired by the next run, which records the lines past the last recorded offset of the output.
+An article is recorded only once its line is durably in every local feed: this extension's
+``item_scraped`` handler runs after the exporter's, skips an article whose write failed, and
+records articles in batches after an fsync of the feed files (PARKCRAWL_STATE_SYNC_INTERVAL), so
+the state never claims a line that is not on disk. A run killed between the write and the record
+is repaired by the next run, which records the lines past the last recorded offset of the output
+— only lines of the sites this crawl walks, so a demo's lines are never adopted by a real crawl.
+A state that cannot be opened, checked or written fails the run before any request (or stops it
+when the disk fills up during the run).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from w3lib.url import file_uri_to_path
 
+from parkcrawl import signals as parkcrawl_signals
 from parkcrawl.extract.simhash import simhash
-from parkcrawl.storage import ArticleStateStore, StateLockedError
+from parkcrawl.outcomes import STATE_FAILED, fail_run
+from parkcrawl.storage import ArticleStateStore, StateError
 from parkcrawl.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -49,13 +58,24 @@ def local_jsonl_feed(feeds: dict[str, Any]) -> tuple[Path, bool] | None:
 class CrawlState:
     """Persistent article state for incremental runs; PARKNEWS_STATE_ENABLED, PARKNEWS_STATE_DIR."""
 
-    def __init__(self, crawler: Any, store: ArticleStateStore, output: tuple[Path, bool] | None):
+    def __init__(
+        self, crawler: Any, store: Any, output: tuple[Path, bool] | None, *,
+        sync_interval: float = 1.0, sync_batch: int = 200,
+    ):
         self.crawler = crawler
         self.store = store
         self.output = output
-        self.lock_error: str | None = None
+        self.sync_interval = sync_interval
+        self.sync_batch = sync_batch
+        # Why the state cannot be used (locked, damaged, unwritable): the run fails before any
+        # request (the spider reads it in start()).
+        self.unusable_reason: str | None = None
         self.previous_walk_complete = False
         self.opened = False
+        self.failed = False
+        self.feed_files: list[Any] = []
+        self.pending: list[Any] = []
+        self.last_sync = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlState:
@@ -63,32 +83,49 @@ class CrawlState:
         if not settings.getbool("PARKNEWS_STATE_ENABLED", True):
             raise NotConfigured("PARKNEWS_STATE_ENABLED is off")
         state_dir = settings.get("PARKNEWS_STATE_DIR") or "output/state"
-        ext = cls(crawler, ArticleStateStore(state_dir), local_jsonl_feed(settings.getdict("FEEDS")))
-        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        ext = cls(
+            crawler, ArticleStateStore(state_dir), local_jsonl_feed(settings.getdict("FEEDS")),
+            **sync_settings(settings),
+        )
+        ext.connect_signals()
         return ext
+
+    def connect_signals(self) -> None:
+        connect = self.crawler.signals.connect
+        connect(self.spider_opened, signal=signals.spider_opened)
+        connect(self.spider_closed, signal=signals.spider_closed)
+        connect(self.item_scraped, signal=signals.item_scraped)
+        connect(self.feed_file_opened, signal=parkcrawl_signals.feed_file_opened)
 
     def spider_opened(self, spider: Any) -> None:
         try:
             self.store.open()
-        except StateLockedError as exc:
-            self.lock_error = str(exc)
-            return
-        self.opened = True
-        self.previous_walk_complete = self.store.get_meta(WALK_COMPLETE) == "1"
-        # Until this run finishes its walk, a later run must not trust the state to be complete.
-        self.store.set_meta(WALK_COMPLETE, "0")
-        self._record_unrecorded_output()
+            self.opened = True
+            self.previous_walk_complete = self.store.get_meta(WALK_COMPLETE) == "1"
+            # Until this run finishes its walk, a later run must not trust the state to be complete.
+            self.store.set_meta(WALK_COMPLETE, "0")
+            self._record_unrecorded_output(spider)
+        except StateError as exc:
+            self._unusable(str(exc))
+        except (sqlite3.Error, OSError) as exc:
+            self._unusable(f"cannot use the state in {self.store.directory}: {exc}")
+
+    def _unusable(self, message: str) -> None:
+        self.unusable_reason = message
+        if self.opened:
+            self.store.close()
+            self.opened = False
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if not self.opened:
             return
+        self.flush()
         stats = self.crawler.stats
-        if reason == "finished" and not getattr(spider, "failure", None) and not stats.get_value(
-            "parknews/list_page_failed"
+        if (
+            reason == "finished" and not self.failed and not getattr(spider, "failure", None)
+            and not stats.get_value("parknews/list_page_failed")
         ):
-            self.store.set_meta(WALK_COMPLETE, "1")
+            self._write(self.store.set_meta, WALK_COMPLETE, "1")
         self.store.close()
         self.opened = False
 
@@ -106,9 +143,44 @@ class CrawlState:
         except FileNotFoundError:
             return {}
 
+    def feed_file_opened(self, file: Any) -> None:
+        self.feed_files.append(file)
+
     def item_scraped(self, item: Any) -> None:
-        if not self.opened:
+        if not self.opened or self.failed:
             return
+        if any(file.error is not None for file in self.feed_files):
+            return  # this article's line may not be in the file: the next run emits it
+        self.pending.append(item)
+        if (
+            len(self.pending) >= self.sync_batch
+            or time.monotonic() - self.last_sync >= self.sync_interval
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """fsync the feed files, then record the articles whose lines they now hold for sure."""
+        self.last_sync = time.monotonic()
+        if not self.pending or self.failed:
+            return
+        try:
+            for file in self.feed_files:
+                file.sync()
+        except OSError:
+            self.pending.clear()  # the feed storage has stopped the run and said why
+            return
+        pending, self.pending = self.pending, []
+        if self._write(self._record_all, pending, self._offset_meta()):
+            self.crawler.stats.inc_value("parkcrawl/state/recorded", len(pending))
+
+    def _record_all(self, items: list[Any], offset: dict[str, str]) -> None:
+        # One transaction: a failure records none of them (their lines are in the feed, and the
+        # next run adopts them from there).
+        with self.store.batch():
+            for number, item in enumerate(items, 1):
+                self._record(item, offset if number == len(items) else None)
+
+    def _record(self, item: Any, meta: dict[str, str] | None) -> None:
         self.store.add(
             canonical_url(item.url),
             item.url,
@@ -120,14 +192,34 @@ class CrawlState:
             title_key=title_key(item.title or ""),
             # computed once by the dedup pipeline; a run without it computes it here
             simhash=item.body_simhash if item.body_simhash is not None else simhash(item.body or ""),
-            meta=self._offset_meta(),
+            meta=meta,
         )
-        self.crawler.stats.inc_value("parkcrawl/state/recorded")
 
-    def _record_unrecorded_output(self) -> None:
-        """Record the complete lines a killed run wrote after its last recorded article."""
+    def _write(self, change: Any, *args: Any) -> bool:
+        """Run one change of the store; a failure (disk full, file gone) stops the run."""
+        try:
+            change(*args)
+        except (sqlite3.Error, OSError) as exc:
+            self.failed = True
+            self.pending.clear()
+            fail_run(
+                self.crawler,
+                f"cannot write the state in {getattr(self.store, 'directory', 'the store')}: "
+                f"{exc} (the articles written but not recorded are recorded by the next run)",
+                STATE_FAILED,
+            )
+            return False
+        return True
+
+    def _record_unrecorded_output(self, spider: Any = None) -> None:
+        """Record the complete lines a killed run wrote after its last recorded article.
+
+        Only lines of the sites this crawl walks are adopted: a demo or another crawl that wrote
+        to the same file must not make this crawl think it emitted their articles."""
         if self.output is None or not self.output[1] or not self.output[0].exists():
             return
+        hosts = crawl_hosts(spider)
+        foreign = 0
         path = self.output[0]
         name = f"offset:{path.resolve()}"
         offset = int(self.store.get_meta(name) or 0)
@@ -146,6 +238,9 @@ class CrawlState:
                 except (ValueError, KeyError, TypeError):
                     continue
                 offset += len(raw)
+                if hosts is not None and url_host(line["url"]) not in hosts:
+                    foreign += 1
+                    continue
                 if self.store.contains(key):
                     continue
                 self.store.add(
@@ -160,6 +255,35 @@ class CrawlState:
         if recovered:
             logger.warning("recorded %d article(s) a previous run wrote but did not record", recovered)
             self.crawler.stats.set_value("parkcrawl/state/recovered_from_output", recovered)
+        if foreign:
+            logger.warning(
+                "%s holds %d line(s) of other sites after the last recorded article; not adopted "
+                "(another crawl writes to the same file: give each crawl its own output)",
+                path, foreign,
+            )
+            self.crawler.stats.set_value("parkcrawl/state/foreign_lines_skipped", foreign)
+
+
+def url_host(url: str) -> str:
+    """host[:port] of a URL, lower-cased: what tells one site's articles from another's."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def crawl_hosts(spider: Any) -> set[str] | None:
+    """The hosts of the sites a crawl walks (None when the spider does not say)."""
+    sites = getattr(spider, "sites", None)
+    if not sites:
+        return None
+    return {url_host(site.start_url) for site in sites.values()}
+
+
+def sync_settings(settings: Any) -> dict[str, Any]:
+    return {
+        "sync_interval": settings.getfloat("PARKCRAWL_STATE_SYNC_INTERVAL", 1.0),
+        "sync_batch": settings.getint("PARKCRAWL_STATE_SYNC_BATCH", 200),
+    }
 
 
 def get_state(crawler: Any) -> CrawlState | None:

@@ -1,8 +1,16 @@
 """Persistent crawl state in SQLite: every article seen, its content hash and revision.
 
-One run at a time: ``open()`` takes an exclusive lock on ``<state dir>/lock`` and a second run
-refuses with a clear message instead of racing the first. Every change is committed at once,
-so a killed run leaves the state as of its last recorded article.
+One run at a time: ``open()`` takes an exclusive ``flock`` on the database file itself, held for
+as long as the store is open. Deleting any file cannot release it, and the kernel drops it when
+the process dies, so a second run is refused while the first lives and never after. (SQLite's own
+locks are POSIX record locks, which on Linux are independent of ``flock``; the descriptor stays
+open until the database is closed, since closing a descriptor drops a process's POSIX locks.)
+
+``open()`` also checks that the file is a usable state before any request is made — an SQLite
+database (not truncated, not random bytes, not a directory), with this release's schema or an
+older one (migrated in place), and writable — and raises :class:`StateError` with one line
+naming the file and what to do otherwise. Every change is committed at once, so a killed run
+leaves the state as of its last recorded article.
 """
 
 from __future__ import annotations
@@ -10,9 +18,15 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+DB_NAME = "articles.sqlite3"
+# PRAGMA user_version of this release's schema. 0: a database of the first release (article
+# without title_key/simhash, no meta table) or a new one; migrated by _migrate.
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (
     key            TEXT PRIMARY KEY,   -- canonical URL
@@ -32,10 +46,23 @@ CREATE INDEX IF NOT EXISTS article_published ON article (published_at);
 CREATE INDEX IF NOT EXISTS article_title ON article (title_key);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 """
+# Columns every release's article table has; a table without them is not parkcrawl's.
+_REQUIRED_COLUMNS = frozenset(
+    {"key", "url", "content_hash", "revision", "first_seen_at", "last_seen_at"}
+)
+# Columns added since the first release, with their types: added by _migrate.
+_ADDED_COLUMNS = (("published_at", "TEXT"), ("etag", "TEXT"), ("last_modified", "TEXT"),
+                  ("title_key", "TEXT"), ("simhash", "INTEGER"))
 _COLUMNS = (
     "key, url, content_hash, revision, first_seen_at, last_seen_at, published_at, etag,"
     " last_modified"
 )
+# SQLite errors that say the disk, not the file, is the problem (full, read-only, I/O).
+_DISK_ERRORS = (
+    "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM",
+    "SQLITE_BUSY", "SQLITE_LOCKED",  # another program (not a crawl) holds it
+)
+ADVICE = "move it aside to start afresh (every article is then emitted again), or run `parkcrawl state check`"
 
 
 def _signed(h: int) -> int:
@@ -47,8 +74,19 @@ def _unsigned(h: int) -> int:
     return h + (1 << 64) if h < 0 else h
 
 
-class StateLockedError(RuntimeError):
-    """Another run holds the state directory."""
+class StateError(RuntimeError):
+    """The state cannot be used; the message is one line naming the file and what to do."""
+
+
+class StateLockedError(StateError):
+    """Another run holds the state."""
+
+
+def _describe(exc: BaseException) -> str:
+    """An OS or SQLite error in a few words: "No space left on device", "file is not a database"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -69,8 +107,10 @@ class ArticleStateStore:
 
     def __init__(self, directory: Path | str):
         self.directory = Path(directory)
+        self.path = self.directory / DB_NAME
         self._db: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
+        self._in_batch = False
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -79,31 +119,115 @@ class ArticleStateStore:
         return self._db
 
     def open(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        """Lock, check and (if older) migrate the state; StateError says why it cannot be used."""
+        path = self.path
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(
+                f"cannot create the state folder {self.directory}: {_describe(exc)}"
+            ) from None
+        if path.is_dir():
+            raise StateError(f"state file {path} is a directory, not a database: {ADVICE}")
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StateError(
+                f"cannot open the state file {path} for writing: {_describe(exc)}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
             os.close(fd)
             raise StateLockedError(
-                f"another run is using the state in {self.directory} (pid {holder}); "
+                f"another run is using the state in {self.directory}{self._holder()}; "
                 "wait for it to finish"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._lock_fd = fd
-        self._db = sqlite3.connect(self.directory / "articles.sqlite3", isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db = self._connect()
+        except BaseException:
+            self.close()
+            raise
+        self._write_owner()
+
+    def _holder(self) -> str:
+        try:
+            pid = (self.directory / "owner.pid").read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
+        return f" (pid {pid})" if pid.isdigit() else ""
+
+    def _write_owner(self) -> None:
+        # Only to name the holder in the message above: the lock itself is the flock.
+        try:
+            (self.directory / "owner.pid").write_text(str(os.getpid()), encoding="ascii")
+        except OSError:
+            pass
+
+    def _connect(self) -> sqlite3.Connection:
+        path = self.path
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise StateError(f"state file {path} is damaged ({check}): {ADVICE}")
+            self._migrate(db)
+            # A write now proves the file, its folder and the disk take writes, before any
+            # request is made rather than after the first article.
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('opened_by_pid', ?)", (str(os.getpid()),))
+        except sqlite3.Error as exc:
+            db.close()
+            if (getattr(exc, "sqlite_errorname", "") or "").startswith(_DISK_ERRORS):
+                # The file may be fine; the disk or its permissions are not.
+                raise StateError(f"cannot write the state file {path}: {exc}") from None
+            raise StateError(
+                f"state file {path} is not a usable parkcrawl state ({_describe(exc)}): {ADVICE}"
+            ) from None
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Bring a state of an older release to this schema; refuse one that is not ours."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"state file {self.path} was written by a newer parkcrawl (schema {version}, "
+                f"this one reads up to {SCHEMA_VERSION}): upgrade parkcrawl or {ADVICE}"
+            )
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        columns = {row[1] for row in db.execute("PRAGMA table_info(article)")}
+        if tables and "article" not in tables or columns and not _REQUIRED_COLUMNS <= columns:
+            raise StateError(
+                f"state file {self.path} is an SQLite database but not a parkcrawl state "
+                f"(tables: {', '.join(sorted(tables))}): {ADVICE}"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name, kind in _ADDED_COLUMNS:
+                if columns and name not in columns:
+                    db.execute(f"ALTER TABLE article ADD COLUMN {name} {kind}")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
         if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            # Closing the descriptor releases the flock (and must come after SQLite is closed).
             os.close(self._lock_fd)
             self._lock_fd = None
 
@@ -113,6 +237,23 @@ class ArticleStateStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for the changes made inside (nested batches join the outer one)."""
+        if self._in_batch:
+            yield
+            return
+        self.db.execute("BEGIN")
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            self._in_batch = False
+            self.db.execute("ROLLBACK")
+            raise
+        self._in_batch = False
+        self.db.execute("COMMIT")
 
     def get(self, key: str) -> SeenArticle | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM article WHERE key = ?", (key,)).fetchone()
@@ -152,8 +293,7 @@ class ArticleStateStore:
             revision, first_seen = old.revision, old.first_seen_at
         else:
             revision, first_seen = old.revision + 1, old.first_seen_at
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.batch():
             self.db.execute(
                 "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, url, content_hash, revision, first_seen, seen_at, published_at, etag,
@@ -192,3 +332,6 @@ class ArticleStateStore:
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM article").fetchone()[0]
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -16,7 +16,7 @@ from parkcrawl.distributed.run import shared_run
 from parkcrawl.distributed.store import RedisArticleStateStore
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.pipelines import DeduplicatePipeline, DropArticle
-from parkcrawl.state import CrawlState, local_jsonl_feed, title_key
+from parkcrawl.state import CrawlState, local_jsonl_feed, sync_settings, title_key
 from parkcrawl.urls import canonical_url
 
 
@@ -31,10 +31,10 @@ class RedisCrawlState(CrawlState):
         store = RedisArticleStateStore.from_url(
             settings.get("REDIS_URL"), redis_prefix(settings, crawler.spidercls.name)
         )
-        ext = cls(crawler, store, local_jsonl_feed(settings.getdict("FEEDS")))
-        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        ext = cls(
+            crawler, store, local_jsonl_feed(settings.getdict("FEEDS")), **sync_settings(settings)
+        )
+        ext.connect_signals()
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -42,10 +42,11 @@ class RedisCrawlState(CrawlState):
         self.opened = True
         # Read when the run started, before anyone cleared it (see _JOIN).
         self.previous_walk_complete = shared_run(self.crawler).previous_walk_complete
-        self._record_unrecorded_output()
+        self._record_unrecorded_output(spider)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.opened:
+            self.flush()
             self.store.close()
             self.opened = False
 

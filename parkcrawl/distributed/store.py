@@ -17,6 +17,7 @@ content hash → canonical URL), ``titles`` (hash: normalized title → JSON {ke
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from dataclasses import dataclass
@@ -181,6 +182,10 @@ class RedisArticleStateStore:
 
     def close(self) -> None:
         self._open = False
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Changes are atomic one by one (Lua scripts); a batch groups nothing more here."""
+        return contextlib.nullcontext()
 
     def __enter__(self) -> Self:
         self.open()

@@ -160,8 +160,8 @@ class ParknewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.crawl_state = get_state(self.crawler)
-        if self.crawl_state is not None and self.crawl_state.lock_error:
-            self.failure = self.crawl_state.lock_error
+        if self.crawl_state is not None and self.crawl_state.unusable_reason:
+            self.failure = self.crawl_state.unusable_reason
             return
         for request in self.recheck_requests():
             yield request
