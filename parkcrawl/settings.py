@@ -113,6 +113,12 @@ PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE = 0.2
 PARKNEWS_STATE_ENABLED = True
 # PARKNEWS_STATE_DIR: where the SQLite state lives (one run at a time may use it).
 PARKNEWS_STATE_DIR = "output/state"
+# PARKCRAWL_STATE_SYNC_INTERVAL / _BATCH: articles are recorded in the state only after an fsync
+#   of the feed files has made their lines durable, at most every INTERVAL seconds or BATCH
+#   articles (one fsync per article would cost a disk flush each; a run killed in between leaves
+#   lines written but not recorded, which the next run adopts from the feed).
+PARKCRAWL_STATE_SYNC_INTERVAL = 1.0
+PARKCRAWL_STATE_SYNC_BATCH = 200
 # PARKNEWS_STOP_AFTER_KNOWN_PAGES: an incremental run stops paginating after this many list pages
 #   in a row that hold only known articles.
 PARKNEWS_STOP_AFTER_KNOWN_PAGES = 1
