@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,10 @@ from parkcrawl import signals
 logger = logging.getLogger(__name__)
 
 FAILURE_STAT = "parknews/failure"
+# The number of the signal (SIGINT, SIGTERM) that interrupted the run; the crawl command exits
+# with 128 + it, as shells do for a process a signal stopped.
+INTERRUPTED_STAT = "parknews/interrupted_by"
+INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # Reasons that mean the page was an article but the layout defeated extraction.
 EXTRACTION_FAILURES = frozenset({"no title found", "no body found", "pipeline error"})
 # Not failures: the article was extracted and is already in the output (this run or an earlier).
@@ -44,6 +49,8 @@ class RunReport:
         self.changed = 0
         self.started = time.monotonic()
         self.started_at = datetime.now(UTC)
+        self.output_failed = False
+        self.interrupted_by: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunReport:
@@ -58,7 +65,34 @@ class RunReport:
         crawler.signals.connect(ext.article_dropped, signal=signals.article_dropped)
         crawler.signals.connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
         crawler.signals.connect(ext.response_received, signal=scrapy_signals.response_received)
+        crawler.signals.connect(ext.output_failure, signal=signals.output_failed)
+        crawler.signals.connect(ext.engine_started, signal=scrapy_signals.engine_started)
         return ext
+
+    def engine_started(self) -> None:
+        # Scrapy has installed its shutdown handlers by now: note which signal stopped the run
+        # before passing it on, so the run can say it was interrupted (and exit 130 or 143).
+        for signum in INTERRUPT_SIGNALS:
+            previous = signal.getsignal(signum)
+            if not callable(previous):
+                continue
+            try:
+                signal.signal(signum, self._noting(previous))
+            except ValueError:  # not the main thread (a crawler run inside a test's thread)
+                return
+
+    def _noting(self, handler: Any) -> Any:
+        def note_and_pass_on(signum: int, frame: Any) -> Any:
+            if self.interrupted_by is None:
+                self.interrupted_by = signum
+                self.crawler.stats.set_value(INTERRUPTED_STAT, int(signum))
+            return handler(signum, frame)
+
+        return note_and_pass_on
+
+    def output_failure(self, path: Any, error: Any) -> None:
+        # From here on, articles scraped are not in the file: not "written".
+        self.output_failed = True
 
     def response_received(self, response: Any, request: Any) -> None:
         kind = request.meta.get("parknews_kind") or (
@@ -67,6 +101,8 @@ class RunReport:
         self.crawler.stats.inc_value(f"parknews/fetched/{kind}")
 
     def item_scraped(self, item: Any) -> None:
+        if self.output_failed:
+            return
         self.written += 1
         if getattr(item, "revision", 1) > 1:
             self.changed += 1
@@ -129,6 +165,9 @@ class RunReport:
             "started_at": self.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "finish_reason": reason,
             "failure": self._failure(spider, reason),
+            "interrupted": (
+                signal.Signals(self.interrupted_by).name if self.interrupted_by else None
+            ),
             "articles_written": self.written,
             "articles": {
                 "listed": getattr(spider, "articles_listed", 0),
@@ -190,6 +229,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append("dropped: 0")
     for lost in report.get("lost_list_pages", []):
         lines.append(f"list page lost: {lost['reason']}: {lost['url']}")
+    if report.get("interrupted"):
+        lines.append(
+            f"INTERRUPTED by {report['interrupted']}: the walk is incomplete; "
+            "the next run fetches what this one did not"
+        )
     if report["failure"]:
         lines.append(f"FAILED: {report['failure']}")
     return lines

@@ -1,20 +1,23 @@
 """`scrapy crawl` with exit statuses a scheduler can act on.
 
 0: the run finished (an incremental run with nothing new included); 1: the run failed (start page
-unreachable, section path gone, no articles, too many extraction failures) — the reason is the
-last line on stderr; 2: bad arguments, refused before any request.
+unreachable, section path gone, no articles, too many extraction failures, output, state or
+archive not writable) — the reason is the last line on stderr; 2: bad arguments, refused before
+any request; 130 / 143: interrupted by SIGINT (Ctrl-C) / SIGTERM, as shells report it.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from parkcrawl.distributed import RedisUnavailable, check_distributed
-from parkcrawl.extensions import FAILURE_STAT
+from parkcrawl.extensions import FAILURE_STAT, INTERRUPTED_STAT
 from parkcrawl.spiders.parknews import (
     ArgumentError,
     chosen_sites,
@@ -35,6 +38,7 @@ class Command(ScrapyCrawlCommand):
             self.settings.set(
                 "FEEDS", {output: {"format": "jsonlines", "overwrite": False}}, priority="cmdline"
             )
+        overwrite_means_empty(self.settings)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -64,7 +68,30 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
             return
-        failure = crawler.stats.get_value(FAILURE_STAT) if crawler.stats else None
-        if failure:
+        stats = crawler.stats
+        failure = stats.get_value(FAILURE_STAT) if stats else None
+        interrupted = stats.get_value(INTERRUPTED_STAT) if stats else None
+        if interrupted:
+            name = signal.Signals(interrupted).name
+            more = f"; {failure}" if failure else ""
+            print(f"parknews: interrupted by {name}: the walk is incomplete{more}", file=sys.stderr)
+            self.exitcode = 128 + int(interrupted)
+        elif failure:
             print(f"parknews: FAILED: {failure}", file=sys.stderr)
             self.exitcode = 1
+
+
+def overwrite_means_empty(settings: Any) -> None:
+    """A feed opened with -O (overwrite) is emptied even when the run writes no line.
+
+    Scrapy opens a feed file at its first item, so an incremental run with nothing new would
+    leave the previous run's lines in an overwritten feed, and a consumer would read them again
+    as this run's. An explicit store_empty in FEEDS is kept."""
+    feeds = settings.getdict("FEEDS")
+    changed = False
+    for options in feeds.values():
+        if isinstance(options, dict) and options.get("overwrite") and "store_empty" not in options:
+            options["store_empty"] = True
+            changed = True
+    if changed:
+        settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "cmdline")
