@@ -32,7 +32,9 @@ from parkcrawl.archive.warc import (
     ROBOTS_KIND,
     Exchange,
     WarcWriter,
+    finish_abandoned,
 )
+from parkcrawl.outcomes import ARCHIVE_FAILED, fail_run
 
 logger = logging.getLogger(__name__)
 
@@ -132,9 +134,46 @@ class WarcArchive:
             index=settings.getbool("PARKCRAWL_WARC_CDXJ", True),
         )
         ext.crawler = crawler
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        """Finish the WARC files an earlier run left open when it was killed."""
+        if not self.folder.is_dir():
+            return
+        try:
+            finished = finish_abandoned(self.folder)
+        except OSError as exc:
+            logger.warning("could not finish WARC files left open in %s: %s", self.folder, exc)
+            return
+        for done in finished:
+            self.crawler.stats.inc_value("parkcrawl/warc/recovered_files")
+            if not done.kept:
+                logger.warning("removed %s: a killed run left it with no whole record", done.path)
+                continue
+            logger.warning(
+                "finished %s, left open by a killed run (%d bytes of a torn record cut off)",
+                done.path, done.cut,
+            )
+            if self.index:
+                try:
+                    write_index(done.path)
+                except OSError as exc:
+                    logger.warning("could not index %s: %s", done.path, exc)
+
+    def _failed(self, action: str, exc: OSError) -> None:
+        # An archive with a hole must not look complete: the run fails and stops fetching.
+        self.failed = True
+        self.crawler.stats.inc_value("parkcrawl/warc/write_failed")
+        left = self.writer.abandon() if self.writer is not None else None
+        where = left or self.folder
+        fail_run(
+            self.crawler,
+            f"cannot {action} the WARC archive {where}: {exc.strerror or exc} (errno {exc.errno})",
+            ARCHIVE_FAILED,
+        )
 
     def _writer(self, spider: Any) -> WarcWriter:
         if self.writer is None:
@@ -186,18 +225,18 @@ class WarcArchive:
         try:
             record_type = self._writer(spider).write(exchange)
         except OSError as exc:
-            # A full disk must not look like a complete archive: say so loudly, stop writing.
-            self.failed = True
-            self.crawler.stats.inc_value("parkcrawl/warc/write_failed")
-            logger.error("WARC writing failed, archive incomplete from %s on: %s", request.url, exc)
+            self._failed("write", exc)
             return
         self.crawler.stats.inc_value(f"parkcrawl/warc/{record_type}")
         self.crawler.stats.inc_value(f"parkcrawl/warc/kind/{kind}")
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.writer is not None:
+        if self.writer is not None and not self.failed:
             started = time.perf_counter()
-            self.writer.close()
+            try:
+                self.writer.close()
+            except OSError as exc:
+                self._failed("finish", exc)
             self.write_seconds += time.perf_counter() - started
         stats = self.crawler.stats
         stats.set_value("parkcrawl/warc/seconds", round(self.write_seconds, 3))

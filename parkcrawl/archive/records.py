@@ -6,13 +6,38 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.statusandheaders import StatusAndHeaders
 
-from parkcrawl.archive.warc import KIND_FIELD, OTHER_KIND, WALKED_FIELD
+from parkcrawl.archive.warc import (
+    KIND_FIELD,
+    OPEN_SUFFIX,
+    OTHER_KIND,
+    WALKED_FIELD,
+    complete_length,
+)
+
+
+class _Prefix(io.RawIOBase):
+    """The first ``limit`` bytes of a binary file: a file left open by a killed run, read only up
+    to its last whole record."""
+
+    def __init__(self, stream: io.BufferedReader, limit: int):
+        super().__init__()
+        self.stream, self.left = stream, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)[: self.left]
+        read = self.stream.readinto(view) or 0
+        self.left -= read
+        return read
 
 
 @dataclass
@@ -51,7 +76,10 @@ def iter_responses(
     wanted = set(kinds) if kinds is not None else None
     for path in paths:
         with open(path, "rb") as stream:
-            for record in ArchiveIterator(stream):
+            source: Any = stream
+            if str(path).endswith(OPEN_SUFFIX):
+                source = io.BufferedReader(_Prefix(stream, complete_length(Path(path))))
+            for record in ArchiveIterator(source):
                 if record.rec_type != "response":
                     continue
                 kind = record.rec_headers.get_header(KIND_FIELD) or OTHER_KIND

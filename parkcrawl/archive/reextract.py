@@ -29,7 +29,7 @@ from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from parkcrawl.archive.records import ArchivedResponse, iter_responses
-from parkcrawl.archive.warc import WARC_SUFFIX
+from parkcrawl.archive.warc import OPEN_SUFFIX, WARC_SUFFIX
 from parkcrawl.items import Article
 from parkcrawl.spiders.parknews import KEPT_HEADERS, ArgumentError, parse_path
 
@@ -66,11 +66,15 @@ def reextract_pipelines(settings: Settings) -> list[type]:
 
 
 def warc_files(inputs: Iterable[Path]) -> list[Path]:
-    """WARC files named on the command line or inside named folders, in name (= time) order."""
+    """WARC files named on the command line or inside named folders, in name (= time) order.
+
+    A folder's ``.warc.gz.open`` files (left by a killed run, read up to their last whole
+    record) count too."""
     found: list[Path] = []
     for path in inputs:
         if path.is_dir():
             found.extend(sorted(path.glob(f"*{WARC_SUFFIX}")))
+            found.extend(sorted(path.glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")))
         elif path.is_file():
             found.append(path)
         else:

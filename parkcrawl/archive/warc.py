@@ -9,11 +9,13 @@ whose payload was already archived in this run (same SHA-1 payload digest) is wr
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import http
 import io
 import logging
 import os
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -165,6 +167,9 @@ class WarcWriter:
                 self._file = open(self.folder / (name + OPEN_SUFFIX), "xb")  # noqa: SIM115
             except FileExistsError:
                 continue
+            # Held while the file is open: finish_abandoned() leaves a locked file alone, and the
+            # kernel drops the lock when a killed run's process dies.
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
             break
         self._path = final
         self._writer = WARCWriter(self._file, gzip=True)
@@ -185,6 +190,20 @@ class WarcWriter:
         """Finish the current file; the paths of every finished WARC file of this writer."""
         self._finish()
         return list(self.files)
+
+    def abandon(self) -> Path | None:
+        """After a write error: close the current file as it is, still named ``.open``.
+
+        The next run's :func:`finish_abandoned` cuts off the torn record and finishes it."""
+        if self._file is None or self._path is None:
+            return None
+        left = self._path.with_name(self._path.name + OPEN_SUFFIX)
+        try:
+            self._file.close()
+        except OSError:
+            pass  # the buffered bytes that could not be written are what the error was about
+        self._file, self._path, self._writer = None, None, None
+        return left
 
     @property
     def current_path(self) -> Path | None:
@@ -261,8 +280,78 @@ class WarcWriter:
         )
         # Response first, then its request pointing at it with WARC-Concurrent-To.
         writer.write_request_response_pair(request, response)
+        # Into the OS now: a killed run loses no record it reported (finish_abandoned keeps it).
+        self._file.flush()
         self._count(record_type)
         self._count("request")
         if self._file.tell() >= self.max_size:
             self._finish()
         return record_type
+
+
+def complete_length(path: Path) -> int:
+    """Bytes of ``path`` up to the end of its last complete gzip member (= WARC record).
+
+    Each record of a ``.warc.gz`` is a gzip member of its own; a killed writer leaves the last one
+    torn, and warcio reads a torn member without complaint, so members are checked here."""
+    good = position = 0
+    member = zlib.decompressobj(wbits=31)
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            data = chunk
+            while data:
+                try:
+                    member.decompress(data)
+                except zlib.error:
+                    return good
+                if not member.eof:
+                    position += len(data)
+                    break
+                used = len(data) - len(member.unused_data)
+                position += used
+                good = position
+                data = member.unused_data
+                member = zlib.decompressobj(wbits=31)
+    return good
+
+
+@dataclass
+class Finished:
+    """A WARC file a killed run left open, now finished."""
+
+    path: Path
+    """The finished file (``….warc.gz``), or the removed ``.open`` file when nothing was whole."""
+    cut: int
+    """Bytes of a torn last record cut off."""
+    kept: bool
+
+
+def finish_abandoned(folder: Path) -> list[Finished]:
+    """Finish the ``.warc.gz.open`` files of runs that died: cut a torn record off, rename.
+
+    A file still locked by a live writer is left alone."""
+    finished: list[Finished] = []
+    for open_path in sorted(Path(folder).glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
+        try:
+            fd = os.open(open_path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live run is writing it
+            size = os.fstat(fd).st_size
+            good = complete_length(open_path)
+            final = open_path.with_name(open_path.name[: -len(OPEN_SUFFIX)])
+            if good == 0:
+                os.unlink(open_path)  # not even the warcinfo record was whole
+                finished.append(Finished(open_path, size, kept=False))
+                continue
+            if good < size:
+                os.ftruncate(fd, good)
+            os.replace(open_path, final)
+            finished.append(Finished(final, size - good, kept=True))
+        finally:
+            os.close(fd)
+    return finished
