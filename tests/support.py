@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,14 +28,15 @@ class CrawlRun:
 
 
 def run_crawl(
-    tmp_path: Path, *args: str, timeout: float = 300, output: str = "-O"
+    tmp_path: Path, *args: str, timeout: float = 300, output: str = "-O",
+    out: Path | None = None, preexec_fn: Callable[[], None] | None = None,
 ) -> CrawlRun:
     """Run `scrapy crawl parknews` in a subprocess from the repo root, everything under tmp_path.
 
     The state lives in tmp_path/state, so calls with the same tmp_path are successive runs of one
     scheduled job; ``output="-o"`` appends to tmp_path/out.jsonl as a scheduled job's feed would.
     """
-    out = tmp_path / "out.jsonl"
+    out = out or tmp_path / "out.jsonl"
     runs = tmp_path / "runs"
     cmd = [
         sys.executable, "-m", "scrapy", "crawl", "parknews", output, str(out),
@@ -43,7 +45,8 @@ def run_crawl(
     ]
     env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
     proc = subprocess.run(
-        cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env,
+        preexec_fn=preexec_fn,
     )
     items = []
     if out.exists():

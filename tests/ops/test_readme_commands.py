@@ -58,16 +58,19 @@ class Expect:
 
 
 DEMO_RUN = Expect(
-    out=("articles written: 29", "output: output/parknews.jsonl  (log: output/logs/demo.log)"),
-    jsonl=("output/parknews.jsonl", 29),
+    out=(
+        "articles written: 29",
+        "output: output/demo/parknews.jsonl  (log: output/demo/logs/demo.log)",
+    ),
+    jsonl=("output/demo/parknews.jsonl", 29),
 )
 EXPECTED: dict[str, Expect] = {
     "make demo": DEMO_RUN,
     "make test": Expect(skip="runs the whole suite, this test included"),
     "parkcrawl demo": DEMO_RUN,
-    "parkcrawl stats output/parknews.jsonl": Expect(
+    "parkcrawl stats output/demo/parknews.jsonl": Expect(
         out=(
-            "articles: 29 in output/parknews.jsonl",
+            "articles: 29 in output/demo/parknews.jsonl",
             "  2024-10  7",
             "  2024-11  13",
             "  2024-12  9",
