@@ -8,7 +8,21 @@ from collections.abc import Iterator
 import pytest
 
 from parkcrawl.devtools.demo_server import serve
-from tests.support import DEMO_SITE, SCHEMA, SEED
+from tests.support import DEMO_SITE, ROOT, SCHEMA, SEED
+
+
+def _output_files() -> set[str]:
+    output = ROOT / "output"
+    return {str(path.relative_to(output)) for path in output.rglob("*") if path.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tests_leave_output_alone() -> Iterator[None]:
+    """Tests write only under their tmp folders: output/ is a real crawl's (and the demo's)."""
+    before = _output_files()
+    yield
+    added = sorted(_output_files() - before)
+    assert not added, f"tests wrote into output/: {added[:10]}"
 
 
 @pytest.fixture(scope="session")
