@@ -238,7 +238,7 @@ class CrawlState:
                 except (ValueError, KeyError, TypeError):
                     continue
                 offset += len(raw)
-                if hosts is not None and url_host(line["url"]) not in hosts:
+                if hosts is not None and not belongs_to(line["url"], hosts):
                     foreign += 1
                     continue
                 if self.store.contains(key):
@@ -264,19 +264,30 @@ class CrawlState:
             self.crawler.stats.set_value("parkcrawl/state/foreign_lines_skipped", foreign)
 
 
-def url_host(url: str) -> str:
-    """host[:port] of a URL, lower-cased: what tells one site's articles from another's."""
+def _host_port(url: str) -> tuple[str, int | None]:
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    return (parts.hostname or "").lower().rstrip("."), parts.port
 
 
-def crawl_hosts(spider: Any) -> set[str] | None:
-    """The hosts of the sites a crawl walks (None when the spider does not say)."""
+def crawl_hosts(spider: Any) -> list[tuple[str, int | None]] | None:
+    """(host, explicit port) of the sites a crawl walks; None when the spider does not say."""
     sites = getattr(spider, "sites", None)
     if not sites:
         return None
-    return {url_host(site.start_url) for site in sites.values()}
+    return [_host_port(site.start_url) for site in sites.values()]
+
+
+def belongs_to(url: str, hosts: list[tuple[str, int | None]]) -> bool:
+    """Is ``url`` an article of one of these sites? The same rule as the crawl's offsite policy
+    (the host or a subdomain of it), and where both name a port, the same port: two servers on
+    one address (the demo and a local site) are two sites."""
+    host, port = _host_port(url)
+    for site_host, site_port in hosts:
+        if host == site_host or host.endswith("." + site_host):
+            if port is not None and site_port is not None and port != site_port:
+                continue
+            return True
+    return False
 
 
 def sync_settings(settings: Any) -> dict[str, Any]:
