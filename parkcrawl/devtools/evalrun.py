@@ -142,6 +142,7 @@ def crawl(base_url: str, out_dir: Path, timeout: float = CRAWL_TIMEOUT) -> Crawl
         "-O", str(out),
         "-s", f"PARKNEWS_RUNS_DIR={out_dir / 'runs'}",
         "-s", f"PARKNEWS_STATE_DIR={state}",
+        "-s", f"PARKCRAWL_WARC_DIR={out_dir / 'warc'}",
     ]
     env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
     with log.open("w", encoding="utf-8") as log_file:
