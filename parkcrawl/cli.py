@@ -1,4 +1,4 @@
-"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats.
+"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats, state, reextract.
 
 Exit statuses: 0 success; 1 the crawl failed (reason on the last stderr line); 2 bad usage or input.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -80,9 +81,21 @@ def serve_demo(site: Path, port: int) -> int:
     return serve_main([str(site), "--port", str(port)])
 
 
+def version_text() -> str:
+    from importlib.metadata import version
+
+    from parkcrawl import __version__
+
+    return f"parkcrawl {__version__} (Scrapy {version('scrapy')})"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # `parkcrawl stats … | head` closes the pipe early: end quietly, as Unix tools do, instead of
+    # a BrokenPipeError traceback.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = argparse.ArgumentParser(prog="parkcrawl", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
     p_crawl = sub.add_parser("crawl", help="scrapy crawl parknews with the same arguments",
                              prefix_chars="\0")
@@ -125,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_state(argv[1:])
     if argv[:1] == ["crawl"]:
-        return run_crawl(argv[1:])
+        # `parkcrawl crawl parknews …` reads like `scrapy crawl parknews …`: both are accepted.
+        return run_crawl(argv[2:] if argv[1:2] == ["parknews"] else argv[1:])
     args = parser.parse_args(argv)
     if args.command == "demo":
         return demo(args.site, args.output)

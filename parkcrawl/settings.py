@@ -92,6 +92,8 @@ FEED_STORAGES = {
     "file": "parkcrawl.feedstorage.DurableFileFeedStorage",
 }
 FEED_EXPORT_FIELDS = output_fields()
+# CSV feeds (-O out.csv) write participants, breadcrumb and media as JSON text, not Python repr.
+FEED_EXPORTERS = {"csv": "parkcrawl.exporters.JsonFieldsCsvItemExporter"}
 FEED_STORE_EMPTY = False
 
 LOG_LEVEL = "INFO"

@@ -27,9 +27,11 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import build_from_crawler, load_object
+from warcio.exceptions import ArchiveLoadFailed
 
 from parkcrawl.archive.records import ArchivedResponse, iter_responses
 from parkcrawl.archive.warc import OPEN_SUFFIX, WARC_SUFFIX
+from parkcrawl.exporters import JsonFieldsCsvItemExporter
 from parkcrawl.items import Article
 from parkcrawl.spiders.parknews import KEPT_HEADERS, ArgumentError, parse_path
 
@@ -124,15 +126,36 @@ def article_responses(paths: list[Path]) -> Iterator[ArchivedResponse]:
             yield response
 
 
+# Output formats by file name, as `scrapy crawl -O` picks them (the same exporters).
+FORMATS = {".jsonl": "jsonlines", ".jl": "jsonlines", ".csv": "csv", "": "jsonlines"}
+
+
+def exporter_class(format: str) -> type:
+    if format == "csv":
+        return JsonFieldsCsvItemExporter
+    return JsonLinesItemExporter
+
+
+def format_of(target: Path | None) -> str:
+    """The output format a file name asks for; ArgumentError for one reextract cannot write."""
+    suffix = target.suffix.lower() if target is not None else ""
+    if suffix not in FORMATS:
+        raise ArgumentError(
+            f"cannot write {target}: reextract writes JSON lines (.jsonl, .jl) or CSV (.csv)"
+        )
+    return FORMATS[suffix]
+
+
 def reextract(
-    paths: list[Path], out: IO[bytes], *, settings: Settings | None = None, path: str | None = None
+    paths: list[Path], out: IO[bytes], *, settings: Settings | None = None, path: str | None = None,
+    format: str = "jsonlines",
 ) -> Outcome:
-    """Re-extract every archived article page of ``paths`` into ``out`` (JSON lines)."""
+    """Re-extract every archived article page of ``paths`` into ``out`` (JSON lines or CSV)."""
     settings = settings or project_settings()
     crawler = OfflineCrawler(settings)
     pipelines = [build_from_crawler(cls, crawler) for cls in reextract_pipelines(settings)]
     walked_default = ["首页", *parse_path(path or settings.get("PARKNEWS_PATH") or "")]
-    exporter = JsonLinesItemExporter(
+    exporter = exporter_class(format)(
         out,
         fields_to_export=settings.getlist("FEED_EXPORT_FIELDS") or None,
         encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
@@ -185,14 +208,21 @@ def main_reextract(argv: list[str]) -> int:
         paths = warc_files(args.warcs)
         settings = project_settings(overrides)
         target = args.overwrite or args.append
+        format = format_of(target)
         if target is None:
-            outcome = reextract(paths, sys.stdout.buffer, settings=settings, path=args.path)
+            outcome = reextract(
+                paths, sys.stdout.buffer, settings=settings, path=args.path, format=format
+            )
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "ab" if args.append else "wb") as out:
-                outcome = reextract(paths, out, settings=settings, path=args.path)
+                outcome = reextract(paths, out, settings=settings, path=args.path, format=format)
     except (FileNotFoundError, ArgumentError) as exc:
         print(f"parkcrawl reextract: error: {exc}", file=sys.stderr)
+        return 2
+    except ArchiveLoadFailed as exc:
+        first = str(exc).splitlines()[0][:120]
+        print(f"parkcrawl reextract: error: not a WARC file ({first})", file=sys.stderr)
         return 2
     print(f"article pages: {outcome.pages} in {len(paths)} WARC files", file=sys.stderr)
     print(f"articles written: {outcome.written}", file=sys.stderr)

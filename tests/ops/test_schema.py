@@ -27,14 +27,49 @@ def test_schema_ships_in_the_package(article_schema: dict) -> None:
 
 
 def test_schema_version_is_the_items_version(article_schema: dict) -> None:
-    assert article_schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    major = SCHEMA_VERSION.split(".")[0]
+    pattern = article_schema["properties"]["schema_version"]["pattern"]
+    assert pattern == f"^{major}\\.[0-9]+$"
     assert re.fullmatch(r"\d+\.\d+", SCHEMA_VERSION)
 
 
 def test_schema_lists_the_output_fields_in_order(article_schema: dict) -> None:
     assert list(article_schema["properties"]) == output_fields()
-    assert article_schema["required"] == output_fields()
+    # every field but those a later minor version added (x-since) is required
+    since = {name for name, spec in article_schema["properties"].items() if "x-since" in spec}
+    assert since == {"site_name", "column", "site"}
+    assert article_schema["required"] == [name for name in output_fields() if name not in since]
     assert article_schema["additionalProperties"] is False
+
+
+# A line of each earlier minor version of major 1, as those releases wrote it (docs/output.md,
+# "Versions"): an appended feed holds them beside today's lines, and the schema reads them all.
+LINE_1_0 = {
+    "url": "http://park.test/a1.html", "title": "园区召开会议", "body": "正文。",
+    "published_at": "2024-10-01", "breadcrumb": ["首页", "动态要闻", "园区信息"],
+    "participants": [{"name": "张伟", "role": "园区管委会主任"}], "source": None,
+    "content_hash": "0" * 64, "fetched_at": "2024-10-02T00:00:00Z", "encoding": "utf-8",
+    "script": "Hans", "quality_flags": [], "revision": 1,
+    "first_seen_at": "2024-10-02T00:00:00Z", "media": [], "schema_version": "1.0",
+}
+LINE_1_1 = {**LINE_1_0, "site_name": "园区网", "column": "园区信息", "schema_version": "1.1"}
+
+
+@pytest.mark.parametrize("line", [LINE_1_0, LINE_1_1], ids=["1.0", "1.1"])
+def test_lines_of_every_earlier_minor_version_validate(line: dict) -> None:
+    validate_lines([line])
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"schema_version": "2.0"}, "another major version is another schema"),
+        ({"headline": "x"}, "an unknown field"),
+    ],
+)
+def test_other_majors_and_unknown_fields_are_refused(change: dict, why: str) -> None:
+    with pytest.raises(SchemaViolation):
+        validate_lines([{**LINE_1_1, **change}])
 
 
 def test_doc_has_a_section_per_field_in_output_order(doc: str) -> None:
