@@ -112,6 +112,12 @@ class Large(Fault):
     declare_length: bool = True
 
 
+@dataclass(frozen=True)
+class Hold(Fault):
+    """Say nothing until the test calls ``server.release()``, then answer normally (a test's
+    way to know the crawler is mid-crawl, waiting on this page, while it breaks something else)."""
+
+
 def robots_disallow(*paths: str) -> Body:
     """A robots.txt fault that disallows ``paths`` for every user agent."""
     lines = ["User-agent: *", *(f"Disallow: {p}" for p in paths), ""]
@@ -226,6 +232,11 @@ class FaultHandler(QuietHandler):
             self._send(200, fault.data, fault.content_type)
         elif isinstance(fault, Large):
             self._send_large(fault)
+        elif isinstance(fault, Hold):
+            while not (owner._released.wait(0.05) or owner._stopping.is_set()):
+                pass
+            if not owner._stopping.is_set():
+                super().do_GET()
         else:
             raise TypeError(f"unknown fault {fault!r}")
 
@@ -268,6 +279,7 @@ class FaultServer:
         self._lock = threading.Lock()
         self._stop_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._released = threading.Event()
         self._httpd: _Server | None = None
         self._timer: threading.Timer | None = None
         self.port = 0
@@ -305,6 +317,10 @@ class FaultServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+
+    def release(self) -> None:
+        """Let every request a Hold fault keeps waiting (and later ones) be answered."""
+        self._released.set()
 
     @property
     def running(self) -> bool:
