@@ -25,6 +25,7 @@ The server binds 127.0.0.1 only and stops by itself after ``lifetime`` seconds, 
 from __future__ import annotations
 
 import functools
+import gzip
 import random
 import socket
 import struct
@@ -110,6 +111,20 @@ class Large(Fault):
 
     size: int = 20 * 1024 * 1024
     declare_length: bool = True
+
+
+@dataclass(frozen=True)
+class GzipBomb(Fault):
+    """Serve a small gzip body (``Content-Encoding: gzip``) that inflates to ``size`` bytes of
+    zeros: 20 MB compress to about 20 KB, so only a limit on the inflated size stops it."""
+
+    size: int = 20 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzip-compressed (cached: compressing 20 MB takes a moment)."""
+    return gzip.compress(bytes(size), compresslevel=9)
 
 
 @dataclass(frozen=True)
@@ -232,6 +247,11 @@ class FaultHandler(QuietHandler):
             self._send(200, fault.data, fault.content_type)
         elif isinstance(fault, Large):
             self._send_large(fault)
+        elif isinstance(fault, GzipBomb):
+            self._send(
+                200, gzip_bomb(fault.size), "text/html; charset=utf-8",
+                headers={"Content-Encoding": "gzip"},
+            )
         elif isinstance(fault, Hold):
             while not (owner._released.wait(0.05) or owner._stopping.is_set()):
                 pass
