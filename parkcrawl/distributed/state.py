@@ -130,7 +130,8 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
         while claim is None:
             assert self.outage is not None
             if self.outage.given_up:
-                raise DropArticle("Redis unavailable", item.url)
+                # a consequence of the one ERROR that closes the worker, not news of its own
+                raise DropArticle("Redis unavailable", item.url, log_level="INFO")
             await sleep(PROBE_INTERVAL)
             claim = self.outage.call(self._claim, item, default=None)
         self._count(claim.event)
