@@ -101,10 +101,9 @@ class RedisProcess:
 
         if self.proc is None:
             return
-        try:
-            redis.Redis(host="127.0.0.1", port=self.port).shutdown(save=save, nosave=not save)
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it exits
+        if save:
+            redis.Redis(host="127.0.0.1", port=self.port).save()  # dump.rdb, read by start()
+        self.proc.terminate()  # with --save "" it exits without saving again
         self.proc.wait(timeout=30)
         self.proc = None
 

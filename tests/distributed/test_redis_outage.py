@@ -110,3 +110,26 @@ def test_a_short_redis_outage_is_ridden_out(tmp_path: Path) -> None:
     assert outage_lines[1].startswith(f"INFO: Redis at {redis.url} is back after ")
     assert "Traceback" not in text
     assert result.report is not None and result.report["failure"] is None
+
+
+def test_a_redis_back_without_the_run_fails_the_worker(tmp_path: Path) -> None:
+    redis = start_redis(tmp_path / "redis")
+    log = tmp_path / "job" / "crawl.log"
+    try:
+        server, wait, running = held_crawl(
+            tmp_path, redis, "-s", "PARKCRAWL_REDIS_DOWN_TIMEOUT=120", "-s", f"LOG_FILE={log}")
+        assert running()
+        redis.stop()  # no persistence: it comes back empty, the run's queue and claims gone
+        wait_for(lambda: log.exists() and "unreachable" in log.read_text(encoding="utf-8"),
+                 "the worker to notice the outage")
+        server.release()
+        redis.start()
+        result = wait()
+        server.stop()
+    finally:
+        redis.kill()
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"parknews: FAILED: Redis at {redis.url} lost distributed run 1 during an outage "
+        "(restarted without its data?): the crawl is incomplete"
+    )
