@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -159,11 +159,19 @@ def redis_outage(crawler: Any) -> RedisOutage:
     outage = _BY_CRAWLER.get(crawler)
     if outage is None:
         settings = crawler.settings
+        # A weak reference: the outage is the dictionary's value and must not keep its key alive.
+        crawler_ref = ref(crawler)
+
+        def give_up(message: str) -> None:
+            alive = crawler_ref()
+            if alive is not None:
+                close_worker(alive, message)
+
         outage = _BY_CRAWLER[crawler] = RedisOutage(
             settings.get("REDIS_URL"),
             settings.getfloat("PARKCRAWL_REDIS_DOWN_TIMEOUT", 30.0),
             ping=redis_client(settings).ping,
-            give_up=lambda message: close_worker(crawler, message),
+            give_up=give_up,
         )
     return outage
 
