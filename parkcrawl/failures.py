@@ -8,6 +8,7 @@ retried (``timeout after 3 retries``). Stats keys are derived from it by
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from scrapy.exceptions import (
@@ -53,6 +54,13 @@ _IGNORED = (
     ("max redirections reached", "too many redirects"),
     ("Filtered offsite request", "off site"),
 )
+# Scrapy refuses a body that inflates past DOWNLOAD_MAXSIZE (HttpCompressionMiddleware, a
+# decompression bomb) with an IgnoreRequest naming the setting: too large, like one that was too
+# large on the wire (DownloadCancelledError).
+_TOO_LARGE = "DOWNLOAD_MAXSIZE"
+# What an unknown IgnoreRequest message may carry that must not become part of a reason (the
+# reason is a stats key): a URL, a request or response as Scrapy prints it (<200 http://…>).
+_MESSAGE_URLS = re.compile(r"<(?:\d{3}|[A-Z]+) [^>]*>|\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
 class PageRejected(IgnoreRequest):
@@ -76,6 +84,9 @@ def exception_reason(exc: BaseException | None) -> str:
         for prefix, reason in _IGNORED:
             if message.startswith(prefix):
                 return reason
+        if _TOO_LARGE in message:
+            return "too large"
+        message = " ".join(_MESSAGE_URLS.sub("", message).split())
         return f"ignored: {message}" if message else "ignored"
     for types, reason in _BY_TYPE:
         if isinstance(exc, types):

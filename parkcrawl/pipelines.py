@@ -11,6 +11,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from parkcrawl.extensions import DEDUP_OUTCOMES
 from parkcrawl.extract.article import extract_article
 from parkcrawl.extract.fingerprint import content_hash
 from parkcrawl.extract.participants import extract_participants
@@ -22,10 +23,17 @@ from parkcrawl.urls import canonical_url
 
 
 class DropArticle(DropItem):
-    """An article that must not be written; ``reason`` is the short key the report counts."""
+    """An article that must not be written; ``reason`` is the short key the report counts.
 
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+    Logged at INFO when the drop is an expected outcome (a duplicate, an unchanged article:
+    DEDUP_OUTCOMES), at Scrapy's DEFAULT_DROPITEM_LOG_LEVEL (WARNING) otherwise, so a WARNING
+    count means something to an operator.
+    """
+
+    def __init__(self, reason: str, detail: str = "", log_level: str | None = None):
+        if log_level is None and reason in DEDUP_OUTCOMES:
+            log_level = "INFO"
+        super().__init__(f"{reason}: {detail}" if detail else reason, log_level=log_level)
         self.reason = reason
 
 

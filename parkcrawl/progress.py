@@ -98,7 +98,13 @@ class Progress:
     def current(self) -> Snapshot:
         engine = self.crawler.engine
         scheduler = getattr(engine, "scheduler", None)
-        queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else None
+        queued = None
+        if scheduler is not None and hasattr(scheduler, "__len__"):
+            try:
+                queued = len(scheduler)
+            except Exception:  # a queue in another process (Redis) may not answer: show "?"
+                # An exception escaping tick() would stop the looping call with a traceback.
+                logger.debug("progress: the scheduler could not say its size", exc_info=True)
         downloader = getattr(engine, "downloader", None)
         downloading = len(getattr(downloader, "active", ()))
         return snapshot(self.crawler.stats.get_stats(), queued, downloading)

@@ -144,6 +144,11 @@ PARKCRAWL_REDIS_PREFIX = None
 PARKCRAWL_DISTRIBUTED_IDLE_POLL = 0.5
 PARKCRAWL_DISTRIBUTED_HEARTBEAT = 10.0
 PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT = 120.0
+# PARKCRAWL_REDIS_DOWN_TIMEOUT: how long (s) a distributed worker rides out a Redis it cannot reach
+#   (requests and items wait in memory, one WARNING) before it closes with a failure naming Redis
+#   and exit status 1. Keep it below PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT, or the other workers
+#   count a worker that waited for Redis as gone.
+PARKCRAWL_REDIS_DOWN_TIMEOUT = 30.0
 # PARKNEWS_RUNS_DIR: where each run's report is written as JSON (empty: not written).
 PARKNEWS_RUNS_DIR = "output/runs"
 # PARKCRAWL_PROGRESS_ENABLED / _INTERVAL: a progress line (pages fetched, articles written,

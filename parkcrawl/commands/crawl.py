@@ -9,6 +9,7 @@ any request; 130 / 143: interrupted by SIGINT (Ctrl-C) / SIGTERM, as shells repo
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from typing import Any
@@ -28,6 +29,26 @@ from parkcrawl.spiders.parknews import (
 )
 
 
+class SwitchedOffIsInfo(logging.Filter):
+    """Log a parkcrawl component that is switched off at INFO, not at Scrapy's WARNING.
+
+    Scrapy logs every component that raises ``NotConfigured("why")`` as a WARNING. parkcrawl's
+    components raise it only when their own switch is off (a misconfiguration raises ValueError),
+    which is how the run was asked to be, not something for an operator to look into.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if (
+            record.levelno == logging.WARNING
+            and str(record.msg).startswith("Disabled ")
+            and isinstance(args, dict)
+            and str(args.get("clspath", "")).startswith("parkcrawl.")
+        ):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -44,6 +65,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. scrapy crawl parknews")
         assert self.crawler_process
+        logging.getLogger("scrapy.middleware").addFilter(SwitchedOffIsInfo())
         if args[0] == "parknews":
             settings = self.crawler_process.settings
             try:

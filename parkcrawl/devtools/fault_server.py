@@ -25,6 +25,7 @@ The server binds 127.0.0.1 only and stops by itself after ``lifetime`` seconds, 
 from __future__ import annotations
 
 import functools
+import gzip
 import random
 import socket
 import struct
@@ -110,6 +111,26 @@ class Large(Fault):
 
     size: int = 20 * 1024 * 1024
     declare_length: bool = True
+
+
+@dataclass(frozen=True)
+class GzipBomb(Fault):
+    """Serve a small gzip body (``Content-Encoding: gzip``) that inflates to ``size`` bytes of
+    zeros: 20 MB compress to about 20 KB, so only a limit on the inflated size stops it."""
+
+    size: int = 20 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzip-compressed (cached: compressing 20 MB takes a moment)."""
+    return gzip.compress(bytes(size), compresslevel=9)
+
+
+@dataclass(frozen=True)
+class Hold(Fault):
+    """Say nothing until the test calls ``server.release()``, then answer normally (a test's
+    way to know the crawler is mid-crawl, waiting on this page, while it breaks something else)."""
 
 
 def robots_disallow(*paths: str) -> Body:
@@ -226,6 +247,16 @@ class FaultHandler(QuietHandler):
             self._send(200, fault.data, fault.content_type)
         elif isinstance(fault, Large):
             self._send_large(fault)
+        elif isinstance(fault, GzipBomb):
+            self._send(
+                200, gzip_bomb(fault.size), "text/html; charset=utf-8",
+                headers={"Content-Encoding": "gzip"},
+            )
+        elif isinstance(fault, Hold):
+            while not (owner._released.wait(0.05) or owner._stopping.is_set()):
+                pass
+            if not owner._stopping.is_set():
+                super().do_GET()
         else:
             raise TypeError(f"unknown fault {fault!r}")
 
@@ -268,6 +299,7 @@ class FaultServer:
         self._lock = threading.Lock()
         self._stop_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._released = threading.Event()
         self._httpd: _Server | None = None
         self._timer: threading.Timer | None = None
         self.port = 0
@@ -305,6 +337,10 @@ class FaultServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+
+    def release(self) -> None:
+        """Let every request a Hold fault keeps waiting (and later ones) be answered."""
+        self._released.set()
 
     @property
     def running(self) -> bool:

@@ -28,6 +28,9 @@ from typing import Any
 from parkcrawl.pipelines import DeduplicatePipeline
 from parkcrawl.state import CrawlState
 
+# Seconds a Redis call may wait to connect or for its reply (REDIS_PARAMS overrides them).
+REDIS_SOCKET_TIMEOUTS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+
 
 class RedisUnavailable(RuntimeError):
     """Distributed mode is on but its Redis server does not answer."""
@@ -54,8 +57,31 @@ def check_distributed(settings: Any) -> None:
     try:
         connection.from_settings(settings).ping()
     except (RedisError, OSError, ValueError) as exc:
-        shown = re.sub(r"//[^@/]*@", "//***@", str(url))  # never print a password
-        raise RedisUnavailable(f"cannot reach Redis at {shown}: {exc}") from None
+        raise RedisUnavailable(f"cannot reach Redis at {shown_url(url)}: {exc}") from None
+
+
+def shown_url(url: str) -> str:
+    """A Redis URL fit for a log line: the password masked."""
+    return re.sub(r"//[^@/]*@", "//***@", str(url))
+
+
+def redis_client(settings: Any, *, decode_responses: bool = False) -> Any:
+    """A Redis client from REDIS_URL and REDIS_PARAMS (scrapy-redis's), one quick retry per call.
+
+    redis-py retries a failed call ten times with growing pauses, blocking the engine for seconds
+    each time Redis is down; one immediate retry still reconnects a connection that a Redis
+    restart closed, and :mod:`parkcrawl.distributed.outage` does the waiting.
+    """
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+    from scrapy.settings import Settings
+    from scrapy_redis import connection
+
+    if decode_responses:  # the crawler's settings are frozen: a copy with one more
+        settings = Settings({**settings.copy_to_dict(), "REDIS_DECODE_RESPONSES": True})
+    client = connection.from_settings(settings)
+    client.set_retry(Retry(NoBackoff(), 1))
+    return client
 
 
 def redis_prefix(settings: Any, spider_name: str) -> str:
@@ -87,6 +113,9 @@ class DistributedCrawl:
         # The scheduler builds its own dupefilter per run; this names the class for readers.
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         settings.set("SCHEDULER_PERSIST", True, "addon")
+        # scrapy-redis waits 30 s for a Redis that drops packets, the engine blocked meanwhile.
+        params = {**REDIS_SOCKET_TIMEOUTS, **settings.getdict("REDIS_PARAMS")}
+        settings.set("REDIS_PARAMS", params, "addon")
         if settings.getdict("EXTENSIONS").get("parkcrawl.state.CrawlState") is not None:
             settings.replace_in_component_priority_dict(
                 "EXTENSIONS", CrawlState, "parkcrawl.distributed.state.RedisCrawlState"

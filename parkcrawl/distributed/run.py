@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import socket
+from collections import deque
 from typing import Any
 
 from scrapy import signals
@@ -17,11 +18,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import call_later, create_looping_call
 from scrapy.utils.misc import load_object
 from scrapy.utils.request import request_from_dict
-from scrapy_redis import connection, picklecompat
+from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from parkcrawl.distributed import redis_prefix
+from parkcrawl.distributed import redis_client, redis_prefix
+from parkcrawl.distributed.outage import RedisOutage, close_worker, redis_outage
 from parkcrawl.distributed.store import RUN_CLAIM_KEYS
 from parkcrawl.state import WALK_COMPLETE
 
@@ -196,7 +198,9 @@ class SharedScheduler(Scheduler):
     Settings: PARKCRAWL_REDIS_PREFIX, PARKCRAWL_DISTRIBUTED_IDLE_POLL (how often an idle worker
     looks for work and for the end, s), PARKCRAWL_DISTRIBUTED_HEARTBEAT (s) and
     PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT (s without a heartbeat before a busy worker counts as
-    gone and the run as incomplete).
+    gone and the run as incomplete). While Redis is down (:mod:`parkcrawl.distributed.outage`,
+    PARKCRAWL_REDIS_DOWN_TIMEOUT) new requests are kept in memory and sent when it is back, and
+    the worker neither takes requests nor counts as idle.
     """
 
     def __init__(
@@ -208,11 +212,16 @@ class SharedScheduler(Scheduler):
         idle_poll: float,
         heartbeat: float,
         worker_timeout: float,
+        outage: RedisOutage | None = None,
         **kwargs: Any,
     ):
         super().__init__(server, persist=True, **kwargs)
         self.crawler = crawler
         self.stats = crawler.stats
+        self.outage = outage
+        # Requests to send once Redis is back, with whether the dupefilter must still see them
+        # (False: the failed attempt may already have marked them seen).
+        self._unsent: deque[tuple[Any, bool]] = deque()
         worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
         self.run = SharedRun(server, prefix, worker, worker_timeout)
         self.idle_poll = idle_poll
@@ -224,11 +233,12 @@ class SharedScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
         settings = crawler.settings
-        server = connection.from_settings(settings)
         serializer = settings.get("SCHEDULER_SERIALIZER")
-        return cls(
-            server,
+        outage = redis_outage(crawler)
+        scheduler = cls(
+            redis_client(settings),
             crawler=crawler,
+            outage=outage,
             prefix=redis_prefix(settings, crawler.spidercls.name),
             idle_poll=settings.getfloat("PARKCRAWL_DISTRIBUTED_IDLE_POLL", 0.5),
             heartbeat=settings.getfloat("PARKCRAWL_DISTRIBUTED_HEARTBEAT", 10.0),
@@ -236,6 +246,8 @@ class SharedScheduler(Scheduler):
             queue_cls=settings.get("SCHEDULER_QUEUE_CLASS") or "scrapy_redis.queue.PriorityQueue",
             serializer=load_object(serializer) if isinstance(serializer, str) else serializer,
         )
+        outage.on_recovery(scheduler._recovered)
+        return scheduler
 
     def open(self, spider: Any) -> None:
         self.spider = spider
@@ -274,38 +286,96 @@ class SharedScheduler(Scheduler):
         failure = worker_failure(self.spider, self.stats)
         if reason != "finished" and not failure:
             failure = f"worker {self.run.worker} closed early ({reason})"
-        if self.run.leave(failure):
+        if self._unsent:
+            self._send_unsent()
+        if self._unsent:
+            self.stats.set_value("parkcrawl/distributed/unsent_requests", len(self._unsent))
+            failure = failure or f"worker {self.run.worker} could not send {len(self._unsent)} requests"
+        if self._call(self.run.leave, failure, default=False):
             logger.warning("left distributed run %s with requests in flight", self.run.run_id)
+        if self.outage is not None and self.outage.outages:
+            self.stats.set_value("parkcrawl/distributed/redis_outages", self.outage.outages)
+
+    def _call(self, func: Any, *args: Any, default: Any) -> Any:
+        """``func(*args)`` through the outage guard (when there is one)."""
+        if self.outage is None:
+            return func(*args)
+        return self.outage.call(func, *args, default=default)
 
     def _heartbeat(self) -> None:
-        # A missed beat is not fatal (the timeout allows many); a stopped loop would be.
-        try:
-            self.run.heartbeat()
-        except Exception:  # any Redis error: log it and beat again next time
-            logger.warning("distributed heartbeat failed", exc_info=True)
+        # A missed beat is not fatal (the worker timeout allows many); the outage guard logs it.
+        self._call(self.run.heartbeat, default=None)
 
     def enqueue_request(self, request: Any) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        if self._unsent or (self.outage is not None and self.outage.down):
+            self._unsent.append((request, True))  # behind the others: keep their order
+            return True
+        sent = self._call(self._send, request, True, default=None)
+        if sent is None:
+            self._unsent.append((request, False))
+            return True
+        return sent
+
+    def _send(self, request: Any, check: bool) -> bool:
+        """Push a request to the run's queue unless the dupefilter has seen it (``check``)."""
+        seen = not request.dont_filter and self.df.request_seen(request)
+        if seen and check:
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         self.queue.push(request)
         return True
 
+    def _recovered(self) -> None:
+        """Redis is back: check that it still holds the run, then send what was kept."""
+        assert self.outage is not None
+        current = self._call(self.server.get, f"{self.run.prefix}:run", default=b"?")
+        if current != b"?" and not self.run.finished and _text(current or "") != self.run.run_id:
+            # A Redis restarted without persistence: the queue and the claims are gone, and
+            # this worker alone cannot redo the run.
+            close_worker(
+                self.crawler,
+                f"Redis at {self.outage.url} lost distributed run {self.run.run_id} during an "
+                "outage (restarted without its data?): the crawl is incomplete",
+            )
+            return
+        self._send_unsent()
+
+    def _send_unsent(self) -> None:
+        """Send the requests kept while Redis was down, in order, until one fails."""
+        # Taken off before sending: the call that finds Redis back sends the rest itself.
+        while self._unsent:
+            request, check = self._unsent.popleft()
+            if self._call(self._send, request, check, default=None) is None:
+                self._unsent.appendleft((request, False))  # it may have been marked seen
+                return
+
     def next_request(self) -> Any:
-        data = self.run.pop()
+        if self._unsent:
+            self._send_unsent()
+        data = self._call(self.run.pop, default=None)
         if not data:
+            if self.outage is not None and self.outage.down:
+                self._wake_later()  # look again soon: nothing else wakes a stalled engine
             return None
         self.stats.inc_value("scheduler/dequeued/redis")
         obj = (self.serializer or picklecompat).loads(data)
         return request_from_dict(obj, spider=self.spider)
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        if self._unsent or (self.outage is not None and self.outage.down):
+            return True  # not idle while it cannot know: the run's end is decided in Redis
+        return bool(self._call(len, self.queue, default=1))
+
+    def __len__(self) -> int:
+        """Requests queued in the run (0 while Redis is down), and this worker's unsent ones."""
+        return self._call(len, self.queue, default=0) + len(self._unsent)
 
     def spider_idle(self, spider: Any) -> None:
         """Close only when the whole run is over; otherwise look again in ``idle_poll`` seconds."""
-        verdict = self.run.idle(worker_failure(spider, self.stats))
+        if self.outage is not None and self.outage.given_up:
+            return  # the worker is closing with the outage as its failure
+        verdict = self._call(self.run.idle, worker_failure(spider, self.stats), default=None)
         if verdict in ("done", "gone"):
             self.stats.set_value("parkcrawl/distributed/ended_run", int(verdict == "done"))
             logger.info("distributed run %s is over", self.run.run_id)

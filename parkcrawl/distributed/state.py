@@ -10,30 +10,45 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import sleep
 
 from parkcrawl.distributed import redis_prefix
+from parkcrawl.distributed.outage import PROBE_INTERVAL, RedisOutage, redis_outage
 from parkcrawl.distributed.run import shared_run
-from parkcrawl.distributed.store import RedisArticleStateStore
+from parkcrawl.distributed.store import Claim, RedisArticleStateStore
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.pipelines import DeduplicatePipeline, DropArticle
 from parkcrawl.state import CrawlState, local_jsonl_feed, sync_settings, title_key
 from parkcrawl.urls import canonical_url
 
+_DOWN = object()
+
 
 class RedisCrawlState(CrawlState):
-    """CrawlState over the Redis store; the run (not each worker) decides if the walk completed."""
+    """CrawlState over the Redis store; the run (not each worker) decides if the walk completed.
+
+    While Redis is down, a URL counts as not known (the page is fetched; dedup decides once Redis
+    is back) and written articles are recorded when it is back.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outage: RedisOutage | None = None
+        self.unrecorded: list[Any] = []  # written while Redis was down, not yet recorded
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisCrawlState:
         settings = crawler.settings
         if not settings.getbool("PARKNEWS_STATE_ENABLED", True):
             raise NotConfigured("PARKNEWS_STATE_ENABLED is off")
-        store = RedisArticleStateStore.from_url(
-            settings.get("REDIS_URL"), redis_prefix(settings, crawler.spidercls.name)
+        store = RedisArticleStateStore.from_settings(
+            settings, redis_prefix(settings, crawler.spidercls.name)
         )
         ext = cls(
             crawler, store, local_jsonl_feed(settings.getdict("FEEDS")), **sync_settings(settings)
         )
+        ext.outage = redis_outage(crawler)
+        ext.outage.on_recovery(ext.record_kept)
         ext.connect_signals()
         return ext
 
@@ -45,10 +60,41 @@ class RedisCrawlState(CrawlState):
         self._record_unrecorded_output(spider)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.opened:
-            self.flush()
-            self.store.close()
-            self.opened = False
+        if not self.opened:
+            return
+        self.flush()
+        if self.unrecorded:
+            self.record_kept()
+        if self.unrecorded:
+            # In the output but not in the state: the next run records them from the feed's tail
+            # (see CrawlState._record_unrecorded_output) or fetches them again.
+            self.crawler.stats.set_value("parkcrawl/state/unrecorded", len(self.unrecorded))
+        self.store.close()
+        self.opened = False
+
+    def known(self, url: str) -> bool:
+        if self.outage is None:
+            return super().known(url)
+        return self.outage.call(super().known, url, default=False)
+
+    def _record_all(self, items: list[Any], offset: dict[str, str]) -> None:
+        # Lines already durable in the feed (CrawlState.flush synced it): recorded now, or kept
+        # until Redis is back.
+        if self.outage is None:
+            super()._record_all(items, offset)
+            return
+        self.unrecorded.extend(items)
+        if not self.outage.down:
+            self.record_kept()
+
+    def record_kept(self) -> None:
+        """Record the articles written while Redis was down, in order, until one fails."""
+        assert self.outage is not None
+        while self.unrecorded:
+            item = self.unrecorded[0]
+            if self.outage.call(self._record, item, None, default=_DOWN) is _DOWN:
+                return
+            self.unrecorded.pop(0)
 
 
 class SharedDeduplicatePipeline(DeduplicatePipeline):
@@ -59,35 +105,38 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
         self.store = store
         self.use_state = use_state
         self.run_prefix: str | None = None
+        self.outage: RedisOutage | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedDeduplicatePipeline:
         settings = crawler.settings
         pipeline = cls(
-            RedisArticleStateStore.from_url(
-                settings.get("REDIS_URL"), redis_prefix(settings, crawler.spidercls.name)
+            RedisArticleStateStore.from_settings(
+                settings, redis_prefix(settings, crawler.spidercls.name)
             ),
             settings.getbool("PARKNEWS_STATE_ENABLED", True),
         )
         pipeline.crawler = crawler
+        pipeline.outage = redis_outage(crawler)
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
 
     def spider_opened(self, spider: Any) -> None:
         self.run_prefix = shared_run(self.crawler).run_prefix
 
-    def process_item(self, item: Any) -> Any:
-        assert self.run_prefix is not None, "the shared run is not open"
-        claim = self.store.claim(
-            self.run_prefix,
-            canonical_url(item.url),
-            item.url,
-            item.content_hash or "",
-            title_key(item.title or ""),
-            item.body_simhash if item.body_simhash is not None else simhash(item.body or ""),
-            item.fetched_at or "",
-            use_state=self.use_state,
+    async def process_item(self, item: Any) -> Any:
+        # While Redis is down the article waits here (the engine fetches no more meanwhile);
+        # if Redis does not come back, the worker closes and the article is dropped.
+        claim = self._claim(item) if self.outage is None else self.outage.call(
+            self._claim, item, default=None
         )
+        while claim is None:
+            assert self.outage is not None
+            if self.outage.given_up:
+                # a consequence of the one ERROR that closes the worker, not news of its own
+                raise DropArticle("Redis unavailable", item.url, log_level="INFO")
+            await sleep(PROBE_INTERVAL)
+            claim = self.outage.call(self._claim, item, default=None)
         self._count(claim.event)
         if claim.event == "url_duplicate":
             raise DropArticle("duplicate url", item.url)
@@ -101,3 +150,16 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
             item.revision = claim.revision
             item.first_seen_at = claim.first_seen_at
         return item
+
+    def _claim(self, item: Any) -> Claim:
+        assert self.run_prefix is not None, "the shared run is not open"
+        return self.store.claim(
+            self.run_prefix,
+            canonical_url(item.url),
+            item.url,
+            item.content_hash or "",
+            title_key(item.title or ""),
+            item.body_simhash if item.body_simhash is not None else simhash(item.body or ""),
+            item.fetched_at or "",
+            use_state=self.use_state,
+        )

@@ -175,6 +175,13 @@ class RedisArticleStateStore:
 
         return cls(redis.Redis.from_url(url, decode_responses=True), prefix)
 
+    @classmethod
+    def from_settings(cls, settings: Any, prefix: str) -> RedisArticleStateStore:
+        """The store on REDIS_URL with the crawl's Redis parameters (timeouts, retry)."""
+        from parkcrawl.distributed import redis_client
+
+        return cls(redis_client(settings, decode_responses=True), prefix)
+
     def open(self) -> None:
         # No lock: every change is one atomic script, so concurrent workers cannot corrupt it.
         self.client.ping()

@@ -20,7 +20,8 @@ def clean_text(text: str, *, convert: bool = True) -> CleanedText
 def clean_html(html: str, *, convert: bool = True) -> CleanedPage   # encoding = "" (already text)
 def clean_page(body: bytes, content_type: str | None = None, *, convert: bool = True) -> CleanedPage
 
-Order: repair mojibake → strip annotations (before converting: the mirror wrote the first
+Order: repair mojibake → remove invisible characters (controls, bidi controls, zero-width; see
+parkcrawl.text.invisible) → strip annotations (before converting: the mirror wrote the first
 reading even where context wants another, 拉長(zhǎng)) → convert → whitespace (text only; in
 HTML whitespace is left to extraction).
 """
@@ -31,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from parkcrawl.text.decoding import decode_html
+from parkcrawl.text.invisible import strip_invisible, strip_invisible_html
 from parkcrawl.text.mojibake import repair_mojibake
 from parkcrawl.text.pinyin import StripResult, strip_annotations, strip_annotations_html
 from parkcrawl.text.script import script_of, to_simplified
@@ -78,9 +80,10 @@ def _flags(repaired: bool, stripped: StripResult) -> tuple[str, ...]:
 
 
 def clean_text(text: str, *, convert: bool = True) -> CleanedText:
-    """Repair mojibake, strip pinyin annotations, convert to Simplified (if convert), normalize whitespace."""
+    """Repair mojibake, drop invisible characters, strip pinyin annotations, convert to Simplified
+    (if convert), normalize whitespace."""
     repaired = repair_mojibake(text)
-    stripped = strip_annotations(repaired)
+    stripped = strip_annotations(strip_invisible(repaired))
     body = stripped.text
     simplified = to_simplified(body)
     script = "Hant" if stripped.stripped else script_of(body, simplified)
@@ -113,7 +116,7 @@ def _convert_html(html: str) -> str:
 
 def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:
     repaired = repair_mojibake(html)
-    stripped = strip_annotations_html(repaired)
+    stripped = strip_annotations_html(strip_invisible_html(repaired))
     body = stripped.text
     if convert or not stripped.stripped:
         simplified = _convert_html(body)

