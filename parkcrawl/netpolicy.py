@@ -29,6 +29,7 @@ import ipaddress
 import logging
 import re
 import socket
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -313,8 +314,8 @@ class MediaGuardMiddleware:
             spider_start_hosts(spider), self.scope, self.allowed_hosts
         )
         self.start_origins = {origin(url) for url in spider_start_urls(spider)}
-        from twisted.internet import reactor
-
+        # The installed reactor, never installing one (a component test runs without any).
+        reactor = sys.modules.get("twisted.internet.reactor")
         resolver = getattr(reactor, "resolver", None)
         if isinstance(resolver, AddressGuardResolver):
             resolver.configure(self.policy, self.crawler.stats)
