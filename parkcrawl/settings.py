@@ -170,7 +170,8 @@ PARKCRAWL_REEXTRACT_PIPELINES = [
     "parkcrawl.pipelines.DeduplicatePipeline",
     "parkcrawl.pipelines.ReleaseRawPagePipeline",
 ]
-# Article media are archived where a redirect leads (MediaDownloadPipeline).
+# Article media are archived where a redirect leads (MediaDownloadPipeline), if the fetch policy
+#   below allows each hop.
 MEDIA_ALLOW_REDIRECTS = True
 
 # --- where a crawl may connect (parkcrawl/netpolicy.py; README "Archive and replay") ----------
