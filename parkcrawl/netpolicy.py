@@ -45,7 +45,7 @@ from twisted.internet.error import DNSLookupError
 
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND
 from parkcrawl.failures import PageRejected
-from parkcrawl.middlewares import RETRY_UNREACHABLE
+from parkcrawl.middlewares import RETRY_UNREACHABLE, UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -239,16 +239,11 @@ class FetchRefused(PageRejected):
 
 
 class AddressRefused(DNSLookupError):
-    """A DNS answer in a range the crawl may not connect to (raised by AddressGuardResolver)."""
+    """A DNS answer in a range the crawl may not connect to (raised by AddressGuardResolver).
 
-
-def refused_address_in(exc: BaseException | None) -> bool:
-    """Did this failure come from AddressGuardResolver (directly or wrapped by Scrapy)?"""
-    while exc is not None:
-        if isinstance(exc, AddressRefused):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
+    Twisted's connector replaces it by a plain DNSLookupError ("no results for hostname
+    lookup"), so the resolver also remembers the names it refused (``refused``).
+    """
 
 
 class AddressGuardResolver(CachingThreadedResolver):
@@ -266,16 +261,22 @@ class AddressGuardResolver(CachingThreadedResolver):
     def configure(self, policy: FetchPolicy, stats: Any = None) -> None:
         self.policy = policy
         self.stats = stats
+        self.refused: dict[str, str] = {}  # name → the address refused for it
 
     def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:
-        d = super().getHostByName(name, timeout)
+        d = self.lookup(name, timeout)
         # Checked on every lookup, cached answers included (the cache holds raw answers).
         d.addCallback(self._check, name)
         return d
 
+    def lookup(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:
+        """The address DNS gives for ``name``: Scrapy's cached threaded lookup."""
+        return super().getHostByName(name, timeout)
+
     def _check(self, address: str, name: str) -> str:
         if self.policy is None or self.policy.answer_allowed(name, address):
             return address
+        self.refused[name] = address
         if self.stats is not None:
             self.stats.inc_value("parkcrawl/resolver/refused")
         raise AddressRefused(f"{name} resolves to {address}, a private or reserved address")
@@ -297,6 +298,7 @@ class MediaGuardMiddleware:
         self.allowed_hosts = list(allowed_hosts)
         self.policy: FetchPolicy | None = None
         self.start_origins: set[tuple[str, str, int | None]] = set()
+        self.resolver: AddressGuardResolver | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MediaGuardMiddleware:
@@ -317,8 +319,18 @@ class MediaGuardMiddleware:
         # The installed reactor, never installing one (a component test runs without any).
         reactor = sys.modules.get("twisted.internet.reactor")
         resolver = getattr(reactor, "resolver", None)
-        if isinstance(resolver, AddressGuardResolver):
+        guarded = isinstance(resolver, AddressGuardResolver)
+        if guarded:
             resolver.configure(self.policy, self.crawler.stats)
+            self.resolver = resolver
+        logger.info(
+            "Media fetch policy: hosts %s (%s)%s; private addresses %s; DNS answers %s",
+            ", ".join(sorted(self.policy.start_hosts)) or "none",
+            self.policy.scope,
+            f" and {', '.join(sorted(self.policy.allowed_hosts))}" if self.allowed_hosts else "",
+            "allowed (a start host is one)" if self.policy.private_allowed else "refused",
+            "checked" if guarded else "not checked (TWISTED_DNS_RESOLVER is another resolver)",
+        )
 
     def process_request(self, request: Request) -> None:
         if self.policy is None:
@@ -340,6 +352,24 @@ class MediaGuardMiddleware:
         via = f" (redirected from {redirects[0]})" if redirects else ""
         logger.info("Media refused, %s: %s%s", reason.replace("_", " "), request.url, via)
         raise FetchRefused(reason, request.url + via)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A media request (or its host's robots.txt) whose DNS answer the resolver refused."""
+        if self.resolver is None or not isinstance(exception, UNREACHABLE):
+            return None
+        media = request.meta.get(ARCHIVE_KIND_KEY) == MEDIA_KIND
+        if not media and request.meta.get(RETRY_UNREACHABLE, True):
+            return None  # a page: the spider reports it ("DNS lookup failed"), as before
+        name = urlsplit(request.url).hostname or ""
+        address = self.resolver.refused.get(name)
+        if address is None:
+            return None
+        detail = f"{request.url} ({name} resolves to {address})"
+        if media:
+            self.crawler.stats.inc_value(f"parkcrawl/media/refused/{PRIVATE_ADDRESS}")
+            logger.info("Media refused, private address: %s", detail)
+        # An IgnoreRequest: not an error to log with a traceback (MediaPipeline, robots.txt).
+        raise FetchRefused(PRIVATE_ADDRESS, detail)
 
     def _media_host_robots(self, request: Request) -> bool:
         """robots.txt of a server the pages never use: asked only because of media."""

@@ -17,7 +17,6 @@ Both are enabled by their ``ITEM_PIPELINES`` entries.
 from __future__ import annotations
 
 import hashlib
-import logging
 from typing import Any
 
 from scrapy import Request
@@ -31,9 +30,7 @@ from scrapy.pipelines.media import (
 from parkcrawl.archive.media import extract_media
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND, payload_digest
 from parkcrawl.middlewares import RETRY_UNREACHABLE
-from parkcrawl.netpolicy import PRIVATE_ADDRESS, FetchRefused, refused_address_in
-
-logger = logging.getLogger(__name__)
+from parkcrawl.netpolicy import FetchRefused
 
 
 class MediaListPipeline:
@@ -86,13 +83,9 @@ class MediaDownloadPipeline(MediaPipeline):
     def media_failed(self, failure: Any, request: Request, info: MediaPipeline.SpiderInfo) -> Any:
         # MediaPipeline logs the failure; a non-200 answer was counted in media_downloaded.
         if isinstance(failure.value, FetchRefused):
-            # Counted and logged in one line by MediaGuardMiddleware. Scrapy's own marker for a
-            # filtered media request keeps MediaPipeline from logging it again with a traceback.
-            raise _MediaRequestFiltered(str(failure.value)) from failure.value
-        if refused_address_in(failure.value):
-            # AddressGuardResolver refused the host's DNS answer: the same refusal, found later.
-            self.crawler.stats.inc_value(f"parkcrawl/media/refused/{PRIVATE_ADDRESS}")
-            logger.info("Media refused, private address: %s (%s)", request.url, failure.value)
+            # Counted and logged in one line by MediaGuardMiddleware (also a DNS answer refused
+            # by AddressGuardResolver). Scrapy's own marker for a filtered media request keeps
+            # MediaPipeline from logging it again with a traceback.
             raise _MediaRequestFiltered(str(failure.value)) from failure.value
         if not isinstance(failure.value, FileException):
             self.crawler.stats.inc_value("parkcrawl/media/failed")

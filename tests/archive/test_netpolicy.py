@@ -260,15 +260,27 @@ def test_a_typo_in_the_scope_setting_stops_the_crawl() -> None:
         MediaGuardMiddleware.from_crawler(get_crawler(settings_dict={"PARKCRAWL_MEDIA_HOSTS": "sites"}))
 
 
-def test_the_pipeline_counts_a_refused_dns_answer_and_other_failures_apart() -> None:
+def test_a_refused_dns_answer_becomes_a_counted_refusal(cached_answers: None) -> None:
+    mw = guard(f"{SITE}/index.html", PARKCRAWL_MEDIA_ALLOWED_HOSTS="evil.example.cn")
+    mw.resolver = guarded_resolver(mw.policy)
+    assert isinstance(resolve(mw.resolver, "metadata.evil.example.cn"), AddressRefused)
+    # Twisted's connector reports it as a plain lookup failure; the resolver remembers the name.
+    lookup_failed = CannotResolveHostError("no results for hostname lookup")
+    request = media("http://metadata.evil.example.cn/latest/")
+    assert mw.process_request(request) is None  # the host is allowed; its address is not
+    with pytest.raises(FetchRefused, match=r"resolves to 169.254.169.254\)"):
+        mw.process_exception(request, lookup_failed)
+    # Pages, and names that simply do not resolve, are left to the usual failure handling.
+    assert mw.process_exception(Request("http://metadata.evil.example.cn/"), lookup_failed) is None
+    assert mw.process_exception(media("http://gone.example.cn/a.png"), lookup_failed) is None
+    assert mw.crawler.stats.get_value("parkcrawl/media/refused/private_address") == 1
+
+
+def test_the_pipeline_counts_refusals_and_failures_apart() -> None:
     pipeline = MediaDownloadPipeline.from_crawler(get_crawler())
-    request = media("http://metadata.evil.example.cn/a.png")
-    wrapped = CannotResolveHostError("refused")
-    wrapped.__cause__ = AddressRefused("metadata.evil.example.cn resolves to 169.254.169.254")
+    request = media("http://cdn.example.cn/a.png")
     with pytest.raises(_MediaRequestFiltered):  # logged in one line, not with a traceback
-        pipeline.media_failed(Failure(wrapped), request, None)  # type: ignore[arg-type]
+        pipeline.media_failed(Failure(FetchRefused("off_site", request.url)), request, None)  # type: ignore[arg-type]
     with pytest.raises(DownloadConnectionRefusedError):
         pipeline.media_failed(Failure(DownloadConnectionRefusedError("111")), request, None)  # type: ignore[arg-type]
-    stats = pipeline.crawler.stats
-    assert stats.get_value("parkcrawl/media/refused/private_address") == 1
-    assert stats.get_value("parkcrawl/media/failed") == 1
+    assert pipeline.crawler.stats.get_value("parkcrawl/media/failed") == 1

@@ -161,3 +161,43 @@ def test_an_unreachable_media_host_is_tried_once(tmp_path: Path, hostile: Hostil
     assert got["parkcrawl/retry/unreachable_not_retried"] == 2
     assert "retry/count" not in got
     assert got["parkcrawl/media/failed"] == 1
+
+
+def test_a_name_resolving_to_a_private_address_is_refused_at_lookup(tmp_path: Path) -> None:
+    # A public crawl (its start host is a name), and an allow-listed media host whose name
+    # resolves to 127.0.0.2: the host check passes, the DNS answer is refused. Names resolve
+    # from a table (tests/faults/offline_resolver.py), never through DNS.
+    other_root = tmp_path / "other"
+    other_root.mkdir()
+    (other_root / "p.png").write_bytes(PNG)
+    with FaultServer(other_root, host="127.0.0.2", lifetime=120) as other:
+        root = tmp_path / "site"
+        write_site(root, 1, pages={article_path(1): article(
+            "园区召开安全生产工作推进会",
+            f'<p><img src="http://cdn.parkcrawl.test:{other.port}/p.png"></p>',
+        )})
+        with FaultServer(root, lifetime=120) as site:
+            base = f"http://site.parkcrawl.test:{site.port}"
+            hosts = '{"site.parkcrawl.test": "127.0.0.1", "cdn.parkcrawl.test": "127.0.0.2"}'
+            run = crawl(
+                tmp_path, base,
+                "-s", "TWISTED_DNS_RESOLVER=tests.faults.offline_resolver.OfflineGuardResolver",
+                "-s", f"TEST_HOSTS={hosts}",
+                "-s", "PARKCRAWL_MEDIA_ALLOWED_HOSTS=cdn.parkcrawl.test",
+            )
+            assert run.returncode == 0, run.stderr[-3000:]
+            assert other.hits() == []
+            # The site's own name resolves to a loopback address too: a start host keeps it.
+            assert len(site.hits(article_path(1))) == 1
+    assert "private addresses refused; DNS answers checked" in run.stderr
+    got = stats(run)
+    assert got["parkcrawl/media/refused/private_address"] == 1
+    # The image and, before it, cdn's robots.txt: one lookup each, refused, not retried.
+    assert got["parkcrawl/resolver/refused"] == 2
+    assert "parkcrawl/media/failed" not in got
+    assert "retry/count" not in got
+    assert "log_count/ERROR" not in got  # a refusal is one INFO line, not an error
+    items = captured(run, base)
+    assert [m["url"] for m in items[article_path(1)]["media"]] == [
+        f"http://cdn.parkcrawl.test:{other.port}/p.png"
+    ]
