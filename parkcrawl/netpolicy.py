@@ -17,10 +17,11 @@ redirecting to the intranet. Three parts, one policy:
   loopback, link-local or reserved range for any request, so a public-looking name cannot lead
   to 10.x or 169.254.169.254 either; the crawl's start host names keep whatever address they have.
 
-Residual risks, not covered here: DNS rebinding between our lookup and the connection is not
-possible (the connection uses the address we checked), but an HTTP(S) proxy (``HTTP_PROXY``,
-``meta["proxy"]``) resolves names itself, and the opt-in httpx/aiohttp download handlers do their
-own lookups; neither passes through the resolver check (the host check still applies).
+Residual risks, not covered here: an HTTP(S) proxy (``HTTP_PROXY``, ``meta["proxy"]``) resolves
+names itself, and the opt-in httpx/aiohttp download handlers do their own lookups; neither passes
+through the resolver check (the host check still applies). DNS rebinding between the check and
+the connection cannot happen with the default (Twisted) handler, which connects to the very
+address the resolver checked.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from scrapy.utils.url import url_is_from_any_domain
 from tldextract import TLDExtract
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
+from w3lib.url import safe_url_string
 
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND
 from parkcrawl.failures import PageRejected
@@ -192,7 +194,9 @@ class FetchPolicy:
 
     def refusal(self, url: str) -> str | None:
         """None when media at ``url`` may be fetched, else the reason (OFF_SITE, PRIVATE_ADDRESS …)."""
-        parts = urlsplit(url)
+        # Judged as Scrapy will request it: a Request's URL goes through safe_url_string, which
+        # reads "http://10.0.0.1\\@site/" as host 10.0.0.1 (urlsplit alone would say "site").
+        parts = urlsplit(safe_url_string(url))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return NOT_HTTP
         host = parts.hostname

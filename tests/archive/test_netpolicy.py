@@ -109,6 +109,13 @@ LOCAL = FetchPolicy.for_hosts(["127.0.0.1"])
         (PUBLIC, "http://[fe80::1]/a.png", "private_address"),
         (PUBLIC, "http://localhost/a.png", "private_address"),
         (PUBLIC, "http://admin.localhost/a.png", "private_address"),
+        # URL tricks, judged as Scrapy requests them: userinfo before the real host, a
+        # backslash that ends the host, a fragment, full-width letters.
+        (PUBLIC, "http://www.park.example.gov.cn@169.254.169.254/", "private_address"),
+        (PUBLIC, "http://www.park.example.gov.cn:80@cdn.example.cn/a.png", "off_site"),
+        (PUBLIC, "http://169.254.169.254\\@www.park.example.gov.cn/", "private_address"),
+        (PUBLIC, "http://www.park.example.gov.cn#@169.254.169.254/", None),
+        (PUBLIC, "http://ＷＷＷ.park.example.gov.cn/a.png", None),
         (PUBLIC, "ftp://www.park.example.gov.cn/a.pdf", "not_http"),
         (PUBLIC, "http:///a.png", "not_http"),
         # "domain": any host under the registrable domain (Public Suffix List), no further.
