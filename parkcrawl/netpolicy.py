@@ -323,17 +323,23 @@ class MediaGuardMiddleware:
         # The installed reactor, never installing one (a component test runs without any).
         reactor = sys.modules.get("twisted.internet.reactor")
         resolver = getattr(reactor, "resolver", None)
-        guarded = isinstance(resolver, AddressGuardResolver)
-        if guarded:
+        if not isinstance(resolver, AddressGuardResolver):
+            dns = "not checked (TWISTED_DNS_RESOLVER is another resolver)"
+        elif not self.policy.start_hosts:
+            # `scrapy fetch URL` / `scrapy shell URL` with the project's settings: no start host
+            # to exempt, and the URL the user typed is theirs to fetch.
+            dns = "not checked (no start URL)"
+        else:
             resolver.configure(self.policy, self.crawler.stats)
             self.resolver = resolver
+            dns = "checked"
         logger.info(
             "Media fetch policy: hosts %s (%s)%s; private addresses %s; DNS answers %s",
             ", ".join(sorted(self.policy.start_hosts)) or "none",
             self.policy.scope,
             f" and {', '.join(sorted(self.policy.allowed_hosts))}" if self.allowed_hosts else "",
             "allowed (a start host is one)" if self.policy.private_allowed else "refused",
-            "checked" if guarded else "not checked (TWISTED_DNS_RESOLVER is another resolver)",
+            dns,
         )
 
     def process_request(self, request: Request) -> None:
