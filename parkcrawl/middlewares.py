@@ -17,8 +17,9 @@ Settings: ``PARKCRAWL_RETRY_BACKOFF_BASE`` (seconds before the first retry, doub
 further one), ``PARKCRAWL_RETRY_BACKOFF_MAX`` (cap of that wait), ``PARKCRAWL_RETRY_AFTER_MAX``
 (longest Retry-After honoured; longer ones wait this long). Request meta keys:
 ``parknews_kind`` (set by the spider: which pages the checks apply to),
-``parkcrawl_retry_delay`` (seconds the next download of a retry waits), and
-``parkcrawl_retries_exhausted`` (see :mod:`parkcrawl.failures`).
+``parkcrawl_retry_delay`` (seconds the next download of a retry waits),
+``parkcrawl_retries_exhausted`` (see :mod:`parkcrawl.failures`), and
+``parkcrawl_retry_unreachable`` (False: a DNS failure or refused connection is final).
 """
 
 from __future__ import annotations
@@ -32,15 +33,23 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import get_meta_refresh
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from w3lib.url import safe_url_string
 
 from parkcrawl import signals as parkcrawl_signals
 from parkcrawl.failures import RETRIES_EXHAUSTED, PageRejected
 
 RETRY_DELAY = "parkcrawl_retry_delay"
+# request.meta[RETRY_UNREACHABLE] = False: the host not resolving or refusing the connection is
+# final for this request (article media: a dead host stays dead for the few seconds retries wait).
+RETRY_UNREACHABLE = "parkcrawl_retry_unreachable"
+UNREACHABLE = (
+    CannotResolveHostError, DNSLookupError, DownloadConnectionRefusedError, ConnectionRefusedError
+)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 NOT_HTML = "not HTML"
@@ -180,6 +189,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_exception(
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
+        if not request.meta.get(RETRY_UNREACHABLE, True) and isinstance(exception, UNREACHABLE):
+            self._count("unreachable_not_retried")
+            return None
         result = super().process_exception(request, exception)
         if result is None and isinstance(exception, self.exceptions_to_retry):
             if not request.meta.get("dont_retry", False):

@@ -42,6 +42,10 @@ DOWNLOADER_MIDDLEWARES = {
     "parkcrawl.middlewares.BackoffRetryMiddleware": 550,
     "parkcrawl.middlewares.HtmlOnlyMiddleware": 540,
     "parkcrawl.middlewares.RedirectGuardMiddleware": 610,
+    # Article media only from the crawl's sites, never a private address (parkcrawl/netpolicy.py);
+    # before OffsiteMiddleware (50) and RobotsTxtMiddleware (100): a refused host is not even
+    # asked for robots.txt, and an allowed media host's robots.txt is not filtered as off site.
+    "parkcrawl.netpolicy.MediaGuardMiddleware": 40,
 }
 
 # A scheduler's crawler must not open a code-running port or a telnet console (Scrapy 2.19 turns
@@ -179,5 +183,21 @@ PARKCRAWL_REEXTRACT_PIPELINES = [
     "parkcrawl.pipelines.DeduplicatePipeline",
     "parkcrawl.pipelines.ReleaseRawPagePipeline",
 ]
-# Article media are archived where a redirect leads (MediaDownloadPipeline).
+# Article media are archived where a redirect leads (MediaDownloadPipeline), if the fetch policy
+#   below allows each hop.
 MEDIA_ALLOW_REDIRECTS = True
+
+# --- where a crawl may connect (parkcrawl/netpolicy.py; README "Archive and replay") ----------
+# PARKCRAWL_MEDIA_HOSTS: article images and attachments are fetched only from a start URL's host
+#   ("site", the default) or from any host of its registrable domain ("domain": img.park.gov.cn
+#   for www.park.gov.cn, by the Public Suffix List snapshot inside tldextract); every redirect hop
+#   is checked again. Others are refused and counted (parkcrawl/media/refused/off_site): an
+#   article of a third-party site must not make the crawler fetch what it likes.
+PARKCRAWL_MEDIA_HOSTS = "site"
+# PARKCRAWL_MEDIA_ALLOWED_HOSTS: more hosts (each with its subdomains) media may come from, e.g.
+#   ["img.example-cdn.cn"] for a site whose pictures live on a CDN.
+PARKCRAWL_MEDIA_ALLOWED_HOSTS: list[str] = []
+# Private, loopback, link-local and reserved addresses (10.x, 127.x, 169.254.169.254, fc00::/7 …)
+#   are refused — as a URL's literal host and as a DNS answer for any name but the start hosts —
+#   unless a start URL's host is itself one (the demo and the tests on 127.0.0.1).
+TWISTED_DNS_RESOLVER = "parkcrawl.netpolicy.AddressGuardResolver"

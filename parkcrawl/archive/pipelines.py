@@ -7,6 +7,9 @@
   (MediaPipeline's own cache dedups by request fingerprint). The download passes through the
   downloader, so the WARC extension archives it with page kind ``media``; a payload already
   archived under another URL becomes a ``revisit`` record there. Nothing is stored elsewhere.
+  Which URLs may be fetched at all is :mod:`parkcrawl.netpolicy`'s decision (MediaGuardMiddleware,
+  on every redirect hop): a refused one is counted ``parkcrawl/media/refused/<reason>`` and stays
+  listed in ``item.media``, unarchived.
 
 Both are enabled by their ``ITEM_PIPELINES`` entries.
 """
@@ -17,10 +20,17 @@ import hashlib
 from typing import Any
 
 from scrapy import Request
-from scrapy.pipelines.media import FileException, FileInfo, MediaPipeline
+from scrapy.pipelines.media import (
+    FileException,
+    FileInfo,
+    MediaPipeline,
+    _MediaRequestFiltered,  # what FilesPipeline raises for these
+)
 
 from parkcrawl.archive.media import extract_media
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND, payload_digest
+from parkcrawl.middlewares import RETRY_UNREACHABLE
+from parkcrawl.netpolicy import FetchRefused
 
 
 class MediaListPipeline:
@@ -37,10 +47,16 @@ class MediaDownloadPipeline(MediaPipeline):
     """Fetch each listed image and attachment once, so the archive holds it (kind ``media``)."""
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
-        # allow_offsite: sites serve article pictures from another host (img.…, a CDN); the
-        # article links them, so they belong to its record. robots.txt is still obeyed there.
+        # allow_offsite: Scrapy's OffsiteMiddleware (the pages' allowed_domains) does not judge
+        # media; parkcrawl.netpolicy.MediaGuardMiddleware does, on every hop (site host, or its
+        # domain, or PARKCRAWL_MEDIA_ALLOWED_HOSTS; never a private address of a public crawl).
+        # RETRY_UNREACHABLE off: a media host that does not resolve or refuses connections is
+        # gone (a dead CDN, an offline machine), and retrying it only delays the crawl.
         return [
-            Request(media["url"], meta={ARCHIVE_KIND_KEY: MEDIA_KIND, "allow_offsite": True})
+            Request(
+                media["url"],
+                meta={ARCHIVE_KIND_KEY: MEDIA_KIND, "allow_offsite": True, RETRY_UNREACHABLE: False},
+            )
             for media in getattr(item, "media", None) or []
             if media.get("url")
         ]
@@ -66,6 +82,11 @@ class MediaDownloadPipeline(MediaPipeline):
 
     def media_failed(self, failure: Any, request: Request, info: MediaPipeline.SpiderInfo) -> Any:
         # MediaPipeline logs the failure; a non-200 answer was counted in media_downloaded.
+        if isinstance(failure.value, FetchRefused):
+            # Counted and logged in one line by MediaGuardMiddleware (also a DNS answer refused
+            # by AddressGuardResolver). Scrapy's own marker for a filtered media request keeps
+            # MediaPipeline from logging it again with a traceback.
+            raise _MediaRequestFiltered(str(failure.value)) from failure.value
         if not isinstance(failure.value, FileException):
             self.crawler.stats.inc_value("parkcrawl/media/failed")
         failure.raiseException()

@@ -18,14 +18,16 @@ A fault applies ``times`` times (None: always) and the path is served normally a
 ``flaky=0.1, seed=7`` makes every path fail transiently with probability 0.1 per request (at most
 ``flaky_max`` times per path, so a crawler that retries more often always gets it), decided by
 (seed, path, attempt) so a run is reproducible whatever order the requests arrive in.
-The server binds 127.0.0.1 only and stops by itself after ``lifetime`` seconds, or when its
-``with`` block ends.
+The server binds 127.0.0.1 only (or another loopback address given as ``host``, e.g. 127.0.0.2 as
+"another host" for the off-site tests) and stops by itself after ``lifetime`` seconds, or when
+its ``with`` block ends.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import ipaddress
 import random
 import socket
 import struct
@@ -286,7 +288,11 @@ class FaultServer:
         seed: int = 0,
         flaky_max: int = 2,
         lifetime: float = 300.0,
+        host: str = "127.0.0.1",
     ):
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(f"the fault server binds loopback addresses only, not {host}")
+        self.host = host
         self.root = Path(root)
         self.rules = dict(rules or {})
         self.flaky = flaky
@@ -308,13 +314,13 @@ class FaultServer:
     # -- lifecycle
 
     def start(self) -> str:
-        """Bind a free port of 127.0.0.1, serve in a background thread; returns the base URL."""
+        """Bind a free port of its host (127.0.0.1), serve in a background thread; returns the base URL."""
         handler = functools.partial(FaultHandler, directory=str(self.root))
-        httpd = _Server(("127.0.0.1", 0), handler)
+        httpd = _Server((self.host, 0), handler)
         httpd.owner = self
         self._httpd = httpd
         self.port = httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.base_url = f"http://{self.host}:{self.port}"
         threading.Thread(
             target=httpd.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -9,6 +9,7 @@ from parkcrawl.archive.media import extract_media
 from parkcrawl.archive.pipelines import MediaDownloadPipeline, MediaListPipeline
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY
 from parkcrawl.items import Article
+from parkcrawl.middlewares import RETRY_UNREACHABLE
 
 URL = "http://park.example.gov.cn/dtyw/yqxx/202412/t20241213_10245.html"
 TEXT = "<p>12月13日，园区举行高端装备制造项目签约仪式，管委会主任出席并致辞，项目总投资十二亿元。</p>"
@@ -133,4 +134,7 @@ def test_media_download_requests_are_marked_for_the_archive() -> None:
     for request in requests:
         assert request.meta[ARCHIVE_KIND_KEY] == "media"
         assert "parknews_kind" not in request.meta  # not a page of the section: no HTML checks
-        assert request.meta["allow_offsite"] is True  # pictures are often on another host
+        # Scrapy's OffsiteMiddleware knows only the pages' domains; which media hosts may be
+        # fetched is parkcrawl.netpolicy's decision (tests/archive/test_netpolicy.py).
+        assert request.meta["allow_offsite"] is True
+        assert request.meta[RETRY_UNREACHABLE] is False  # a dead media host is tried once
