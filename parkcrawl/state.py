@@ -85,9 +85,10 @@ class CrawlState:
         if not self.opened:
             return
         stats = self.crawler.stats
+        # A walk a cap cut short (spider.walk_cut) left list pages unread: not complete either.
         if reason == "finished" and not getattr(spider, "failure", None) and not stats.get_value(
             "parknews/list_page_failed"
-        ):
+        ) and not getattr(spider, "walk_cut", None):
             self.store.set_meta(WALK_COMPLETE, "1")
         self.store.close()
         self.opened = False
