@@ -382,7 +382,7 @@ class ComplexityGuardMiddleware:
         settings = crawler.settings
         mw = cls(
             settings.getint("PARKCRAWL_MAX_ATTRIBUTES", 1000),
-            settings.getint("PARKCRAWL_MAX_ELEMENTS", 100_000),
+            settings.getint("PARKCRAWL_MAX_ELEMENTS", 50_000),
             settings.getint("PARKCRAWL_MAX_NESTING_DEPTH", 500),
         )
         if not (mw.max_attributes or mw.max_elements or mw.max_depth):

@@ -50,7 +50,7 @@ def test_default_caps_are_sized_for_real_sites() -> None:
     assert settings.PARKCRAWL_MAX_LIST_PAGES == 5000
     assert settings.PARKCRAWL_MAX_URL_VARIANTS == 50
     assert settings.PARKCRAWL_MAX_ATTRIBUTES == 1000
-    assert settings.PARKCRAWL_MAX_ELEMENTS == 100_000
+    assert settings.PARKCRAWL_MAX_ELEMENTS == 50_000
     assert settings.PARKCRAWL_MAX_NESTING_DEPTH == 500
 
 
