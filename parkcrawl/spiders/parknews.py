@@ -395,6 +395,7 @@ class ParknewsSpider(scrapy.Spider):
         admitted = walk.admit(_list_key(url))
         for reason in list(walk.cuts.values())[cuts:]:
             self.logger.warning("walk cut: %s", reason)
+            self.crawler.stats.set_value("parkcrawl/walk/cut", reason)
         if walk.refused > refused:
             self.crawler.stats.inc_value("parkcrawl/walk/list_page_refused")
         return admitted

@@ -120,14 +120,17 @@ def test_sort_variants_are_stopped_by_the_default_variant_cap(tmp_path: Path) ->
     assert sorted(captured(run, server.base_url)) == [article_path(n) for n in (1, 2, 3)]
 
 
-def test_calendar_in_the_pager_is_stopped_by_the_variant_cap(tmp_path: Path) -> None:
-    (run,), server = crawl_trap(
-        tmp_path, 3, traps.calendar_pager(first(3)), "-s", "PARKCRAWL_MAX_URL_VARIANTS=5"
-    )
+def test_calendar_in_the_pager_is_stopped_by_the_default_variant_cap(tmp_path: Path) -> None:
+    # Every day a page of its own, 下一页 the next day, for ever. The first 50 days read list
+    # nothing new; they link the days of at most three months (30 + 31 + 31), then nothing more.
+    (run,), server = crawl_trap(tmp_path, 3, traps.calendar_pager(first(3)))
     variants = [h for h in list_hits(server) if "?date=" in h]
-    # November's 30 days are linked from page 1 before any is read; then nothing more.
-    assert 5 <= len(variants) <= 31
-    assert run.report["walk_cut"][0].startswith(f"5 query variants of {LIST_1} listed nothing new")
+    assert 50 <= len(variants) <= 92
+    assert run.returncode == 1
+    assert run.report["walk_cut"] == [
+        f"50 query variants of {LIST_1} listed nothing new (PARKCRAWL_MAX_URL_VARIANTS) "
+        "in section 动态要闻/园区信息"
+    ]
     assert sorted(captured(run, server.base_url)) == [article_path(n) for n in (1, 2, 3)]
 
 
@@ -142,6 +145,19 @@ def test_deeper_and_deeper_list_chain_is_cut_at_the_list_page_cap(tmp_path: Path
         "list page cap 5 reached (PARKCRAWL_MAX_LIST_PAGES) in section 动态要闻/园区信息"
     ]
     assert sorted(captured(run, server.base_url)) == [article_path(n) for n in (1, 2, 3)]
+
+
+def test_deeper_chain_under_the_defaults_is_cut_by_url_length_and_said_so(tmp_path: Path) -> None:
+    # Each page one /more deeper: Scrapy's URLLENGTH_LIMIT (2083) drops the request some 400
+    # pages down with a DEBUG line; that is a cut walk like any other, not a finished one.
+    (run,), server = crawl_trap(tmp_path, 3, traps.deeper_chain(first(3)))
+    # The deepest URL within 2083 characters, /dtyw/yqxx + 408 × /more + /index.html, is read.
+    deepest = (2083 - len(server.base_url + LIST_1)) // len("/more")
+    assert deepest == 408
+    assert list_hits(server) == [SECTION + "/more" * n + "/index.html" for n in range(deepest + 1)]
+    assert run.returncode == 1
+    assert run.report["walk_cut"] == ["1 request(s) longer than URLLENGTH_LIMIT 2083 not followed"]
+    assert run.report["walk_complete"] is False
 
 
 def test_session_ids_in_links_are_dropped_and_the_walk_ends(tmp_path: Path) -> None:
