@@ -299,6 +299,7 @@ class ParknewsSpider(scrapy.Spider):
         Known articles are not fetched again (unless ``full``); once ``stop_after_known_pages``
         list pages in a row hold only known articles, an incremental run stops paginating —
         but only when the previous run finished its walk, so a killed run is always completed.
+        Further list pages go through the section's ListWalk (its caps; see ``walk_cut``).
         """
         self.list_pages += 1
         sel = self._cleaned(response)
