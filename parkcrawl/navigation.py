@@ -270,7 +270,7 @@ class ListWalk:
         self.listed: set[str] = set()
         # Per path: query variants whose page listed no article new to this walk. A real pager
         # (``?page=N``) lists new articles on every page, so only traps are counted.
-        self.barren_variants: dict[str, int] = {}
+        self.barren_variants: dict[tuple[str, str], int] = {}
         self.cuts: dict[str, str] = {}
         self.refused = 0
 
