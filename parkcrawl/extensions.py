@@ -135,6 +135,11 @@ class RunReport:
                 f"list page {lost[0]['url']} could not be fetched ({lost[0]['reason']}){more}: "
                 "the articles it lists are missing"
             )
+        cut = getattr(spider, "walk_cut", None)
+        if cut:
+            # A cap stopped the walk: the list pages past it may list articles nobody fetched.
+            more = f" and {len(cut) - 1} more" if len(cut) > 1 else ""
+            return f"walk cut: {cut[0]}{more}: articles beyond it may be missing"
         if getattr(spider, "list_pages", 1) and not getattr(spider, "articles_listed", 1):
             return "no articles found on the section's list pages (layout changed or section empty)"
         extraction_failed = sum(d["reason"] in EXTRACTION_FAILURES for d in self.dropped)
@@ -185,6 +190,12 @@ class RunReport:
             },
             "list_pages": getattr(spider, "list_pages", 0),
             "lost_list_pages": list(getattr(spider, "lost_list_pages", [])),
+            # Every list page was read: what the state records to let the next run stop early.
+            "walk_complete": reason == "finished"
+            and not getattr(spider, "failure", None)
+            and not getattr(spider, "lost_list_pages", None)
+            and not getattr(spider, "walk_cut", None),
+            "walk_cut": list(getattr(spider, "walk_cut", None) or []),
             "dropped_by_reason": by_reason,
             "dropped": self.dropped,
             "duration_s": round(time.monotonic() - self.started, 3),
@@ -229,6 +240,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append("dropped: 0")
     for lost in report.get("lost_list_pages", []):
         lines.append(f"list page lost: {lost['reason']}: {lost['url']}")
+    for cut in report.get("walk_cut", []):
+        lines.append(f"walk cut: {cut}")
+    if "walk_complete" in report:
+        lines.append(f"walk complete: {'yes' if report['walk_complete'] else 'no'}")
     if report.get("interrupted"):
         lines.append(
             f"INTERRUPTED by {report['interrupted']}: the walk is incomplete; "

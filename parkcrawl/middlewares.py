@@ -12,6 +12,10 @@ Enabled by their entries in ``DOWNLOADER_MIDDLEWARES`` (settings.py):
   article whose redirect led to a page already fetched, which the dupefilter drops.
 - :class:`HtmlOnlyMiddleware` (540, after retries) refuses a 2xx answer to a parknews page whose
   bytes are not HTML — sniffed from the content, so a real page with a wrong Content-Type passes.
+- :class:`ComplexityGuardMiddleware` (535, after HtmlOnlyMiddleware) refuses a page too complex
+  to parse in reasonable time (``too complex``), judged by a scan of its raw bytes before any
+  parser sees it: attributes in one tag, elements, nesting depth (PARKCRAWL_MAX_ATTRIBUTES,
+  PARKCRAWL_MAX_ELEMENTS, PARKCRAWL_MAX_NESTING_DEPTH).
 
 Settings: ``PARKCRAWL_RETRY_BACKOFF_BASE`` (seconds before the first retry, doubled for each
 further one), ``PARKCRAWL_RETRY_BACKOFF_MAX`` (cap of that wait), ``PARKCRAWL_RETRY_AFTER_MAX``
@@ -24,6 +28,7 @@ further one), ``PARKCRAWL_RETRY_BACKOFF_MAX`` (cap of that wait), ``PARKCRAWL_RE
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -33,7 +38,11 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    NotConfigured,
+)
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import get_meta_refresh
@@ -42,6 +51,8 @@ from w3lib.url import safe_url_string
 
 from parkcrawl import signals as parkcrawl_signals
 from parkcrawl.failures import RETRIES_EXHAUSTED, PageRejected
+
+logger = logging.getLogger(__name__)
 
 RETRY_DELAY = "parkcrawl_retry_delay"
 # request.meta[RETRY_UNREACHABLE] = False: the host not resolving or refusing the connection is
@@ -314,3 +325,92 @@ class HtmlOnlyMiddleware:
             return response
         self.crawler.stats.inc_value(f"parkcrawl/html/{verdict.replace(' ', '_').lower()}")
         raise PageRejected(verdict)
+
+
+TOO_COMPLEX = "too complex"
+# Tags as bytes: every page encoding the crawler meets (UTF-8, GBK, Big5 …) writes markup in ASCII.
+# ``[^>]*`` may run past a ``>`` inside a quoted value; a count off by one tag does not matter
+# against limits a hundred times above real pages.
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
+# Elements that never hold others, and elements whose end tag HTML lets a page leave out (an
+# unclosed <p> or <li> is everyday markup, not nesting).
+_VOID_TAGS = frozenset(
+    b"area base br col embed hr img input link meta param source track wbr basefont bgsound "
+    b"frame keygen".split()
+)
+_OPTIONAL_END_TAGS = frozenset(
+    b"p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rp rt html head "
+    b"body".split()
+)
+
+
+def too_complex(
+    body: bytes, max_attributes: int, max_elements: int, max_depth: int
+) -> str | None:
+    """Which limit the markup of ``body`` exceeds ("1200 attributes in one <p>"), or None.
+
+    A byte scan, linear in the body and stopped at the first limit exceeded, so it costs about a
+    millisecond on a real page and never more than the limits allow. 0 turns a limit off.
+    """
+    elements = depth = 0
+    for match in _TAG.finditer(body):
+        closing, name, rest = match.groups()
+        name = name.lower()
+        if closing:
+            if depth and name not in _VOID_TAGS and name not in _OPTIONAL_END_TAGS:
+                depth -= 1
+            continue
+        elements += 1
+        if max_elements and elements > max_elements:
+            return f"more than {max_elements} elements"
+        # Each attribute takes at least two bytes: a shorter tag cannot exceed the limit.
+        if max_attributes and len(rest) > 2 * max_attributes:
+            count = sum(1 for _ in _ATTRIBUTE.finditer(rest))
+            if count > max_attributes:
+                return f"{count} attributes in one <{name.decode('ascii')}>"
+        if name in _VOID_TAGS or name in _OPTIONAL_END_TAGS or rest.endswith(b"/"):
+            continue
+        depth += 1
+        if max_depth and depth > max_depth:
+            return f"elements nested more than {max_depth} deep"
+    return None
+
+
+class ComplexityGuardMiddleware:
+    """Refuse a parknews page whose markup would stall the parser, before any parser sees it.
+
+    Enabled by its DOWNLOADER_MIDDLEWARES entry; limits PARKCRAWL_MAX_ATTRIBUTES,
+    PARKCRAWL_MAX_ELEMENTS, PARKCRAWL_MAX_NESTING_DEPTH (0 turns one off). libxml2 checks
+    attributes for duplicates pairwise, so one tag with 100,000 attributes (1.4 MB, well under
+    DOWNLOAD_MAXSIZE) held the reactor for minutes; every page is parsed on the reactor thread
+    (list pages by the spider, articles by the pipelines), so the check sits here, in front of both.
+    """
+
+    def __init__(self, max_attributes: int, max_elements: int, max_depth: int):
+        self.max_attributes = max_attributes
+        self.max_elements = max_elements
+        self.max_depth = max_depth
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ComplexityGuardMiddleware:
+        settings = crawler.settings
+        mw = cls(
+            settings.getint("PARKCRAWL_MAX_ATTRIBUTES", 1000),
+            settings.getint("PARKCRAWL_MAX_ELEMENTS", 50_000),
+            settings.getint("PARKCRAWL_MAX_NESTING_DEPTH", 500),
+        )
+        if not (mw.max_attributes or mw.max_elements or mw.max_depth):
+            raise NotConfigured("PARKCRAWL_MAX_ATTRIBUTES, _ELEMENTS and _NESTING_DEPTH are all 0")
+        mw.crawler = crawler
+        return mw
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not request.meta.get("parknews_kind") or not 200 <= response.status < 300:
+            return response
+        verdict = too_complex(response.body, self.max_attributes, self.max_elements, self.max_depth)
+        if verdict is None:
+            return response
+        self.crawler.stats.inc_value("parkcrawl/complexity/too_complex")
+        logger.warning("%s refused as too complex: %s", response.url, verdict)
+        raise PageRejected(TOO_COMPLEX)

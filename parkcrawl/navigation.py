@@ -249,3 +249,68 @@ def pagination_links(sel: Selector, base_url: str) -> list[str]:
             if url and PAGE_NUMBER.match(text):
                 urls.append(url)
     return [url for url in dict.fromkeys(urls) if url != here]
+
+
+class ListWalk:
+    """One section's list walk: which list pages it requested, and the caps that bound it.
+
+    Set by PARKCRAWL_MAX_LIST_PAGES (``max_pages``) and PARKCRAWL_MAX_URL_VARIANTS
+    (``max_variants``); 0 turns a cap off. A hostile or broken site can link list pages without
+    end (an endless 下一页, a calendar in the pager, ``?sort=RAND`` self-links, ever deeper chains);
+    every such walk either requests new list pages forever, which ``max_pages`` stops, or keeps
+    requesting variants of one path that list nothing new, which ``max_variants`` stops early.
+    A refused page is recorded in ``cuts`` (cap → what it cut) so the run can say the walk is cut.
+    """
+
+    def __init__(self, section: str, max_pages: int, max_variants: int):
+        self.section = section
+        self.max_pages = max_pages
+        self.max_variants = max_variants
+        self.requested: set[str] = set()
+        self.listed: set[str] = set()
+        # Per path: query variants whose page listed no article new to this walk. A real pager
+        # (``?page=N``) lists new articles on every page, so only traps are counted.
+        self.barren_variants: dict[tuple[str, str], int] = {}
+        self.cuts: dict[str, str] = {}
+        self.refused = 0
+
+    @staticmethod
+    def _path_key(url: str) -> tuple[str, str] | None:
+        parts = urlsplit(url)
+        return (parts.netloc.lower(), parts.path) if parts.query else None
+
+    def admit(self, key: str) -> bool:
+        """Whether to request the list page ``key`` (its canonical URL): new to the walk and in the caps."""
+        if key in self.requested:
+            return False
+        path = self._path_key(key)
+        if path is not None and self.max_variants and (
+            self.barren_variants.get(path, 0) >= self.max_variants
+        ):
+            self.cuts.setdefault(
+                "url variant cap",
+                f"{self.max_variants} query variants of {path[1]} listed nothing new "
+                f"(PARKCRAWL_MAX_URL_VARIANTS) in section {self.section}",
+            )
+            self.refused += 1
+            return False
+        if self.max_pages and len(self.requested) >= self.max_pages:
+            self.cuts.setdefault(
+                "list page cap",
+                f"list page cap {self.max_pages} reached (PARKCRAWL_MAX_LIST_PAGES) "
+                f"in section {self.section}",
+            )
+            self.refused += 1
+            return False
+        self.requested.add(key)
+        return True
+
+    def read(self, key: str, article_keys: Iterable[str]) -> int:
+        """Note that list page ``key`` listed ``article_keys``; returns how many were new to the walk."""
+        before = len(self.listed)
+        self.listed.update(article_keys)
+        new = len(self.listed) - before
+        path = self._path_key(key)
+        if not new and path is not None:
+            self.barren_variants[path] = self.barren_variants.get(path, 0) + 1
+        return new

@@ -121,9 +121,11 @@ class CrawlState:
             return
         self.flush()
         stats = self.crawler.stats
+        # A walk a cap cut short (spider.walk_cut) left list pages unread: not complete either.
         if (
             reason == "finished" and not self.failed and not getattr(spider, "failure", None)
             and not stats.get_value("parknews/list_page_failed")
+            and not getattr(spider, "walk_cut", None)
         ):
             self._write(self.store.set_meta, WALK_COMPLETE, "1")
         self.store.close()

@@ -1,4 +1,7 @@
-"""Canonical article URLs: one key per article however a site links to it (pure, w3lib)."""
+"""Canonical article URLs: one key per article however a site links to it (pure, w3lib).
+
+Also session-id-free URLs for the requests the spider builds (:func:`without_session_ids`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,20 @@ TRACKING_PARAMS = ("spm", "from", "source", "share", "isappinstalled", "scene", 
 TRACKING_PREFIXES = ("utm_",)
 PRINT_PARAMS = ("print", "printable", "view")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Session ids a server puts in links for visitors without cookies: every visit gets other URLs
+# for the same pages, so a crawler that keeps them walks the site again and again. Names are
+# matched without regard to case; an ASP session cookie name carries a suffix (ASPSESSIONIDQQSD).
+SESSION_PARAMS = ("jsessionid", "phpsessid", "sessionid", "session_id", "sessid", "cfid", "cftoken")
+SESSION_PREFIXES = ("aspsessionid",)
+# Names that are a session id on some sites and a site or column id on others (``sid=12``): only
+# a token-like value (16+ letters and digits) is taken for a session id.
+AMBIGUOUS_SESSION_PARAMS = ("sid",)
+SESSION_TOKEN = re.compile(r"^[0-9A-Za-z_-]{16,}$")
+# ``;jsessionid=…`` (and the like) as a path parameter, up to the next ``;``, ``?`` or ``#``.
+SESSION_PATH_PARAM = re.compile(
+    r";(?:" + "|".join((*SESSION_PARAMS, *(f"{p}\\w*" for p in SESSION_PREFIXES))) + r")=[^;?#/]*",
+    re.I,
+)
 INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?$", re.I)
 PRINT_SEGMENT = re.compile(r"/print(?=/)", re.I)
 
@@ -21,10 +38,32 @@ def _is_noise_param(name: str) -> bool:
     return name in TRACKING_PARAMS or name in PRINT_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+def _is_session_param(pair: str) -> bool:
+    name, _, value = pair.partition("=")
+    name = name.lower()
+    if name in SESSION_PARAMS or name.startswith(SESSION_PREFIXES):
+        return True
+    return name in AMBIGUOUS_SESSION_PARAMS and bool(SESSION_TOKEN.match(value))
+
+
+def without_session_ids(url: str) -> str:
+    """``url`` without session ids (``;jsessionid=…``, ``?PHPSESSID=…``): still fetchable, the rest
+    of it byte for byte as it was, so the dupefilter sees one URL per page however it was linked."""
+    parts = urlsplit(url)
+    path = SESSION_PATH_PARAM.sub("", parts.path)
+    query = parts.query
+    if query:
+        query = "&".join(pair for pair in query.split("&") if not _is_session_param(pair))
+    if path == parts.path and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
 def canonical_url(url: str) -> str:
     """The dedup key of a URL: scheme-less, default port, fragment, tracking and print parameters,
     query order, ``index.html`` vs ``/`` and a ``/print/`` segment all made not to matter."""
-    parts = urlsplit(url.strip())
+    url = without_session_ids(url.strip())
+    parts = urlsplit(url)
     if parts.query:
         names = [pair.split("=", 1)[0] for pair in parts.query.split("&") if pair]
         noisy = [name for name in names if _is_noise_param(name)]

@@ -14,6 +14,9 @@ Serves a site folder as :mod:`parkcrawl.devtools.demo_server` does, except where
         crawl(server.base_url + "/index.html")
         server.hits("/dtyw/yqxx/a1.html")                  # what the crawler asked for, in order
 
+A rule's path may end in ``*`` to match every path it starts (an exact path wins); a
+:class:`Generate` fault builds each answer from the request target, query string included, so one
+rule serves a site without end (an endless pager, ``?sort=RAND`` self-links, a calendar).
 A fault applies ``times`` times (None: always) and the path is served normally afterwards.
 ``flaky=0.1, seed=7`` makes every path fail transiently with probability 0.1 per request (at most
 ``flaky_max`` times per path, so a crawler that retries more often always gets it), decided by
@@ -33,6 +36,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -135,6 +139,14 @@ class Hold(Fault):
     way to know the crawler is mid-crawl, waiting on this page, while it breaks something else)."""
 
 
+@dataclass(frozen=True)
+class Generate(Fault):
+    """Answer 200 with ``render(target)`` (target: path and query as requested); None is a 404."""
+
+    render: Callable[[str], bytes | None] = lambda target: None
+    content_type: str = "text/html; charset=utf-8"
+
+
 def robots_disallow(*paths: str) -> Body:
     """A robots.txt fault that disallows ``paths`` for every user agent."""
     lines = ["User-agent: *", *(f"Disallow: {p}" for p in paths), ""]
@@ -161,6 +173,7 @@ class Hit:
     host: str
     attempt: int  # 1 for the first request of this path
     fault: str | None  # the fault's class name, None when served normally
+    query: str = ""  # the query string as requested
 
 
 class _Server(ThreadingHTTPServer):
@@ -179,8 +192,9 @@ class FaultHandler(QuietHandler):
 
     def do_GET(self) -> None:
         owner = self.server.owner
-        path = unquote(urlsplit(self.path).path)
-        fault = owner._decide(path, self.headers.get("Host", ""))
+        target = urlsplit(self.path)
+        path = unquote(target.path)
+        fault = owner._decide(path, self.headers.get("Host", ""), target.query)
         try:
             if fault is None:
                 super().do_GET()
@@ -259,6 +273,12 @@ class FaultHandler(QuietHandler):
                 pass
             if not owner._stopping.is_set():
                 super().do_GET()
+        elif isinstance(fault, Generate):
+            body = fault.render(self.path)
+            if body is None:
+                self.send_error(404)
+            else:
+                self._send(200, body, fault.content_type)
         else:
             raise TypeError(f"unknown fault {fault!r}")
 
@@ -377,17 +397,28 @@ class FaultServer:
 
     # -- deciding
 
-    def _decide(self, path: str, host: str) -> Fault | None:
+    def _rule(self, path: str) -> Fault | None:
+        fault = self.rules.get(path)
+        if fault is None:
+            prefixes = [key for key in self.rules if key.endswith("*") and path.startswith(key[:-1])]
+            if prefixes:
+                fault = self.rules[max(prefixes, key=len)]
+        return fault
+
+    def _decide(self, path: str, host: str, query: str = "") -> Fault | None:
         with self._lock:
             attempt = self._attempts.get(path, 0) + 1
             self._attempts[path] = attempt
-            fault = self.rules.get(path)
+            fault = self._rule(path)
             if fault is not None and fault.times is not None and attempt > fault.times:
                 fault = None
             if fault is None and self.flaky > 0:
                 fault = self._flaky_fault(path, attempt)
             self.log.append(
-                Hit(time.monotonic(), path, host, attempt, type(fault).__name__ if fault else None)
+                Hit(
+                    time.monotonic(), path, host, attempt,
+                    type(fault).__name__ if fault else None, query,
+                )
             )
             return fault
 

@@ -117,6 +117,9 @@ def worker_failure(spider: Any, stats: Any) -> str:
     if lost or stats.get_value("parknews/list_page_failed"):
         url = lost[0]["url"] if lost else "?"
         return f"list page {url} lost"
+    cut = getattr(spider, "walk_cut", None)
+    if cut:
+        return f"walk cut: {cut[0]}"
     return ""
 
 

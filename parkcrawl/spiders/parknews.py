@@ -16,6 +16,7 @@ import scrapy
 from parsel import Selector
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
+from w3lib.url import canonicalize_url
 
 from parkcrawl import signals
 from parkcrawl.cms import DataproxyForm, dataproxy_reply, scripted_listing
@@ -23,6 +24,7 @@ from parkcrawl.failures import failed_url, failure_reason
 from parkcrawl.items import Article
 from parkcrawl.navigation import (
     ArticleList,
+    ListWalk,
     article_links,
     find_section_link,
     next_page_links,
@@ -32,11 +34,17 @@ from parkcrawl.navigation import (
 from parkcrawl.sites import SiteConfig, SitesError, site_links, sites_for_arguments
 from parkcrawl.state import get_state
 from parkcrawl.text import clean_page, clean_text
+from parkcrawl.urls import canonical_url, without_session_ids
 
 # Response headers kept on the item for later runs' conditional requests.
 KEPT_HEADERS = (b"ETag", b"Last-Modified")
 # request.meta["parknews_kind"]: what a request fetches, for middlewares and the archive.
 PAGE_KINDS = ("section", "listing", "article")
+
+
+def _list_key(url: str) -> str:
+    """A list page's identity within the walk: the URL as Scrapy's request fingerprint sees it."""
+    return canonicalize_url(url)
 
 
 class ArgumentError(ValueError):
@@ -137,6 +145,8 @@ class ParknewsSpider(scrapy.Spider):
         self.lost_list_pages: list[dict[str, str]] = []
         self.articles_listed = 0
         self.known_pages_in_a_row: dict[str | None, int] = {}
+        # Per site: the list pages its walk requested and the caps that bound it (ListWalk).
+        self.list_walks: dict[str | None, ListWalk] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ParknewsSpider:
@@ -155,6 +165,8 @@ class ParknewsSpider(scrapy.Spider):
         spider.sites = {config.name: config for config in chosen}
         spider.convert_script = settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True)
         spider.stop_after_known_pages = settings.getint("PARKNEWS_STOP_AFTER_KNOWN_PAGES", 1)
+        spider.max_list_pages = settings.getint("PARKCRAWL_MAX_LIST_PAGES", 5000)
+        spider.max_url_variants = settings.getint("PARKCRAWL_MAX_URL_VARIANTS", 50)
         spider.allowed_domains = sorted({config.host for config in chosen if config.host})
         return spider
 
@@ -238,8 +250,9 @@ class ParknewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("parkcrawl/state/known_not_fetched", len(links) - len(new_links))
         for link in new_links:
             yield response.follow(
-                link.url, callback=self.parse_article, errback=self.article_failed,
-                cb_kwargs={"walked": walked}, meta={"parknews_kind": "article"},
+                without_session_ids(link.url), callback=self.parse_article,
+                errback=self.article_failed, cb_kwargs={"walked": walked},
+                meta={"parknews_kind": "article"},
             )
         known_pages = self._known_page_run(response, links, new_links)
         if self._incremental() and known_pages >= self.stop_after_known_pages:
@@ -273,14 +286,12 @@ class ParknewsSpider(scrapy.Spider):
         walked = [*walked, wanted]
         if level + 1 < len(path):
             yield response.follow(
-                link.url, callback=self.parse_section, errback=self.start_failed,
-                cb_kwargs={"level": level + 1, "walked": walked}, meta={"parknews_kind": "section"},
+                without_session_ids(link.url), callback=self.parse_section,
+                errback=self.start_failed, cb_kwargs={"level": level + 1, "walked": walked},
+                meta={"parknews_kind": "section"},
             )
         else:
-            yield response.follow(
-                link.url, callback=self.parse_listing, errback=self.listing_failed,
-                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
-            )
+            yield from self._list_request(response, link.url, walked)
 
     def parse_listing(self, response: Response, walked: list[str]) -> Iterator[Any]:
         """A list page of the target section: every article on it belongs to the section.
@@ -288,6 +299,7 @@ class ParknewsSpider(scrapy.Spider):
         Known articles are not fetched again (unless ``full``); once ``stop_after_known_pages``
         list pages in a row hold only known articles, an incremental run stops paginating —
         but only when the previous run finished its walk, so a killed run is always completed.
+        Further list pages go through the section's ListWalk (its caps; see ``walk_cut``).
         """
         self.list_pages += 1
         sel = self._cleaned(response)
@@ -305,6 +317,9 @@ class ParknewsSpider(scrapy.Spider):
             found = ArticleList(scripted.links, None)
         if self.list_signatures.get(site.name) is None:
             self.list_signatures[site.name] = found.signature
+        self._list_walk(response).read(
+            _list_key(response.url), (canonical_url(link.url) for link in found.links)
+        )
         stop = yield from self._follow_listed(response, found.links, walked)
         if stop:
             return
@@ -312,19 +327,14 @@ class ParknewsSpider(scrapy.Spider):
         # An incremental run walks 下一页 in order so it can stop; a full one takes every page link.
         next_pages = next_page_links(sel, response.url) if incremental else []
         for url in next_pages or pagination_links(sel, response.url):
-            yield response.follow(
-                url, callback=self.parse_listing, errback=self.listing_failed,
-                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
-            )
+            yield from self._list_request(response, url, walked)
         script_pages = [scripted.next_page_url] if incremental else list(scripted.page_urls)
         for url in filter(None, script_pages):
-            yield response.follow(
-                url, callback=self.parse_listing, errback=self.listing_failed,
-                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
-            )
+            yield from self._list_request(response, url, walked)
         if scripted.dataproxy is not None:
             yield from self._dataproxy_request(
-                scripted.dataproxy, scripted.next_record, None, response.url, walked
+                scripted.dataproxy, scripted.next_record, None, response.url, walked,
+                self._list_walk(response),
             )
 
     def parse_dataproxy(
@@ -336,21 +346,27 @@ class ParknewsSpider(scrapy.Spider):
         reply = dataproxy_reply(response.body, listing_url, form, end)
         for problem in reply.problems:
             self.crawler.stats.inc_value(f"parkcrawl/cms/{problem}")
+        self._list_walk(response).read(
+            _list_key(response.url), (canonical_url(link.url) for link in reply.links)
+        )
         stop = yield from self._follow_listed(response, reply.links, walked)
         if stop:
             return
         if reply.next_range is not None:
             yield from self._dataproxy_request(
-                form, reply.next_range[0], reply.total_record, listing_url, walked
+                form, reply.next_range[0], reply.total_record, listing_url, walked,
+                self._list_walk(response),
             )
 
     def _dataproxy_request(
         self, form: DataproxyForm, start: int, total: int | None, listing_url: str,
-        walked: list[str],
+        walked: list[str], walk: ListWalk,
     ) -> Iterator[scrapy.FormRequest]:
         """The POST for the records from ``start`` on, as the page's jpage script would send it."""
         records = form.records_range(start, total)
         if records is None:
+            return
+        if not self._admit_list_page(walk, form.request_url(*records)):
             return
         self.crawler.stats.inc_value("parkcrawl/cms/dataproxy_request")
         yield scrapy.FormRequest(
@@ -361,6 +377,60 @@ class ParknewsSpider(scrapy.Spider):
             },
             meta={"parknews_kind": "listing"},
         )
+
+    def _list_walk(self, response: Response) -> ListWalk:
+        """The list walk of the response's site (PARKCRAWL_MAX_LIST_PAGES, _MAX_URL_VARIANTS)."""
+        site = self.site_of(response)
+        if site.name not in self.list_walks:
+            section = "/".join(site.path)
+            if len(self.sites) > 1:
+                section = f"{section} of site {site.name}"
+            self.list_walks[site.name] = ListWalk(
+                section, self.max_list_pages, self.max_url_variants
+            )
+        return self.list_walks[site.name]
+
+    def _admit_list_page(self, walk: ListWalk, url: str) -> bool:
+        """Whether the walk takes list page ``url``; a cap that refuses it is counted, logged once."""
+        cuts, refused = len(walk.cuts), walk.refused
+        admitted = walk.admit(_list_key(url))
+        for reason in list(walk.cuts.values())[cuts:]:
+            self.logger.warning("walk cut: %s", reason)
+            self.crawler.stats.set_value("parkcrawl/walk/cut", reason)
+        if walk.refused > refused:
+            self.crawler.stats.inc_value("parkcrawl/walk/list_page_refused")
+        return admitted
+
+    def _list_request(
+        self, response: Response, url: str, walked: list[str]
+    ) -> Iterator[scrapy.Request]:
+        """The request for list page ``url``, unless the walk has it already or a cap refuses it."""
+        url = without_session_ids(response.urljoin(url))
+        if self._admit_list_page(self._list_walk(response), url):
+            yield response.follow(
+                url, callback=self.parse_listing, errback=self.listing_failed,
+                cb_kwargs={"walked": walked}, meta={"parknews_kind": "listing"},
+            )
+
+    @property
+    def walk_cut(self) -> list[str]:
+        """Why the section walk is incomplete although no page failed: caps that refused pages."""
+        cuts = [reason for walk in self.list_walks.values() for reason in walk.cuts.values()]
+        # Scrapy's own limits drop requests with a DEBUG line; a walk they cut is cut all the same.
+        stats, settings = self.crawler.stats, self.crawler.settings
+        depth = stats.get_value("depth/request_ignored_count", 0)
+        if depth:
+            cuts.append(
+                f"{depth} request(s) deeper than DEPTH_LIMIT {settings.getint('DEPTH_LIMIT')} "
+                "not followed"
+            )
+        long_urls = stats.get_value("urllength/request_ignored_count", 0)
+        if long_urls:
+            cuts.append(
+                f"{long_urls} request(s) longer than URLLENGTH_LIMIT "
+                f"{settings.getint('URLLENGTH_LIMIT')} not followed"
+            )
+        return cuts
 
     def parse_article(self, response: Response, walked: list[str]) -> Iterator[Article]:
         """Hand the raw page on; the pipelines clean and extract it."""
