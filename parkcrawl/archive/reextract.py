@@ -33,7 +33,8 @@ from parkcrawl.archive.records import ArchivedResponse, iter_responses
 from parkcrawl.archive.warc import OPEN_SUFFIX, WARC_SUFFIX
 from parkcrawl.exporters import JsonFieldsCsvItemExporter
 from parkcrawl.items import Article
-from parkcrawl.spiders.parknews import KEPT_HEADERS, ArgumentError, parse_path
+from parkcrawl.spiders.params import ArgumentError, parse_path
+from parkcrawl.spiders.parknews import KEPT_HEADERS
 
 ARTICLE_KIND = "article"
 

@@ -19,14 +19,7 @@ from scrapy.exceptions import UsageError
 
 from parkcrawl.distributed import RedisUnavailable, check_distributed
 from parkcrawl.extensions import FAILURE_STAT, INTERRUPTED_STAT
-from parkcrawl.spiders.parknews import (
-    ArgumentError,
-    chosen_sites,
-    parse_days,
-    parse_flag,
-    parse_path,
-    resolve_start_url,
-)
+from parkcrawl.spiders.params import ArgumentError, spider_params
 
 
 class SwitchedOffIsInfo(logging.Filter):
@@ -69,12 +62,7 @@ class Command(ScrapyCrawlCommand):
         if args[0] == "parknews":
             settings = self.crawler_process.settings
             try:
-                if chosen_sites(opts.spargs, settings) is None:  # -a start_url, not a sites file
-                    resolve_start_url(opts.spargs.get("start_url"), settings.get("PARKNEWS_START_URL"))
-                    path = opts.spargs["path"] if "path" in opts.spargs else settings.get("PARKNEWS_PATH")
-                    parse_path(path or "")
-                parse_flag("full", opts.spargs.get("full"))
-                parse_days("recheck_days", opts.spargs.get("recheck_days"))
+                spider_params(opts.spargs, settings)
                 check_distributed(settings)
             except ArgumentError as exc:
                 print(f"parknews: error: {exc}", file=sys.stderr)

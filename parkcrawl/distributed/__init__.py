@@ -40,7 +40,7 @@ def check_distributed(settings: Any) -> None:
     """Refuse a distributed crawl before it starts: no REDIS_URL (ArgumentError), or no answer."""
     if not settings.getbool("PARKCRAWL_DISTRIBUTED", False):
         return
-    from parkcrawl.spiders.parknews import ArgumentError  # the spider module imports this one
+    from parkcrawl.spiders.params import ArgumentError
 
     try:
         from redis.exceptions import RedisError

@@ -6,7 +6,6 @@ pipelines, so the spider never parses an article page.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,9 +30,10 @@ from parkcrawl.navigation import (
     pagination_links,
     section_link_texts,
 )
-from parkcrawl.sites import SiteConfig, SitesError, site_links, sites_for_arguments
+from parkcrawl.sites import SiteConfig, site_links
+from parkcrawl.spiders.params import FROM_RUNNERS, ParknewsParams, spider_params
 from parkcrawl.state import get_state
-from parkcrawl.text import clean_page, clean_text
+from parkcrawl.text import clean_page
 from parkcrawl.urls import canonical_url, without_session_ids
 
 # Response headers kept on the item for later runs' conditional requests.
@@ -47,93 +47,15 @@ def _list_key(url: str) -> str:
     return canonicalize_url(url)
 
 
-class ArgumentError(ValueError):
-    """A spider argument or setting is unusable; the message is one line for the user."""
-
-
-def parse_path(path: str) -> list[str]:
-    """Split "动态要闻/园区信息" (or with >) into cleaned level names."""
-    levels = [clean_text(part).text.strip() for part in path.replace(">", "/").split("/")]
-    levels = [level for level in levels if level]
-    if not levels:
-        raise ArgumentError("path is empty: give the section path, e.g. -a path=动态要闻/园区信息")
-    return levels
-
-
-def parse_flag(name: str, value: str | bool | None) -> bool:
-    """A boolean spider argument: 1/0, true/false, yes/no."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    lowered = str(value).strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off", ""):
-        return False
-    raise ArgumentError(f"{name} must be 1 or 0, got {value!r}")
-
-
-def parse_days(name: str, value: str | int | None) -> int:
-    """A non-negative whole number of days."""
-    if value is None:
-        return 0
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        raise ArgumentError(f"{name} must be a whole number of days, got {value!r}") from None
-    if days < 0:
-        raise ArgumentError(f"{name} must not be negative, got {days}")
-    return days
-
-
-def resolve_start_url(start_url: str | None, setting: str | None) -> str:
-    """The start URL from the argument, the setting or the environment, validated."""
-    url = start_url or setting or os.environ.get("PARKNEWS_START_URL")
-    if not url:
-        raise ArgumentError(
-            "no start URL: pass -a start_url=URL or set PARKNEWS_START_URL (setting or environment)"
-        )
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ArgumentError(f"start_url must be an http(s) URL with a host, got {url!r}")
-    return url
-
-
-def chosen_sites(spargs: dict[str, Any], settings: Any) -> list[SiteConfig] | None:
-    """The sites ``-a site=NAME`` / ``-a sites=all`` choose from the sites file, or None."""
-    try:
-        return sites_for_arguments(
-            spargs.get("site"), spargs.get("sites"), spargs.get("sites_file"),
-            settings.get("PARKNEWS_SITES_FILE"),
-        )
-    except SitesError as exc:
-        raise ArgumentError(str(exc)) from None
-
-
 class ParknewsSpider(scrapy.Spider):
     """Walk the section path from the home page and yield every article listed in the section."""
 
     name = "parknews"
 
-    def __init__(
-        self,
-        start_url: str | None = None,
-        path: str | None = None,
-        full: str | None = None,
-        recheck_days: str | None = None,
-        site: str | None = None,
-        sites: str | None = None,
-        sites_file: str | None = None,
-        **kwargs: Any,
-    ):
+    def __init__(self, params: ParknewsParams | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self._start_url_arg = start_url
-        self._path_arg = path
-        # site=NAME / sites=all|a,b: crawl sites of the sites file (parkcrawl/sites.py).
-        self._site_args = {"site": site, "sites": sites, "sites_file": sites_file}
-        # full=1 walks every list page and fetches every article, known or not.
-        self.full = parse_flag("full", full)
-        # recheck_days=N re-requests known articles of the last N days conditionally.
-        self.recheck_days = parse_days("recheck_days", recheck_days)
+        # The validated arguments (parkcrawl.spiders.params); from_crawler builds them.
+        self.params = params
         # Per site: the list container of its first list page; list pages in a row that held
         # only known articles.
         self.list_signatures: dict[str | None, str | None] = {}
@@ -150,18 +72,15 @@ class ParknewsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ParknewsSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        chosen = chosen_sites(spider._site_args, settings)
-        if chosen is None:
-            spider.start_url = resolve_start_url(
-                spider._start_url_arg, settings.get("PARKNEWS_START_URL")
-            )
-            path = spider._path_arg if spider._path_arg is not None else settings.get("PARKNEWS_PATH")
-            spider.path = parse_path(path or "")
-            chosen = [SiteConfig(None, spider.start_url, tuple(spider.path))]
-        else:
-            spider.start_url, spider.path = chosen[0].start_url, list(chosen[0].path)
+        params = spider_params(kwargs, settings)
+        passed = {name: value for name, value in kwargs.items() if name in FROM_RUNNERS}
+        spider = super().from_crawler(crawler, *args, params=params, **passed)
+        chosen = params.sites
+        # full=1 walks every list page and fetches every article, known or not; recheck_days=N
+        # re-requests known articles of the last N days conditionally.
+        spider.full, spider.recheck_days = params.full, params.recheck_days
+        spider.start_url, spider.path = params.start_url, params.path
         spider.sites = {config.name: config for config in chosen}
         spider.convert_script = settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True)
         spider.stop_after_known_pages = settings.getint("PARKNEWS_STOP_AFTER_KNOWN_PAGES", 1)

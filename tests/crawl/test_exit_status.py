@@ -42,6 +42,13 @@ def last_line(text: str) -> str:
         # an empty path walks nowhere
         (["-a", "start_url=http://127.0.0.1:9/", "-a", "path="], "path is empty"),
         (["-a", "start_url=http://127.0.0.1:9/", "-a", "path= / "], "path is empty"),
+        # a typo is refused, naming what the spider takes, not silently ignored
+        (["-a", "start_url=http://127.0.0.1:9/", "-a", "fulll=1"],
+         "unknown argument fulll: parknews takes start_url, path, full, recheck_days, site, sites,"
+         " sites_file"),
+        (["-a", "start_url=http://127.0.0.1:9/", "-a", "full=maybe"], "full must be 1 or 0"),
+        (["-a", "start_url=http://127.0.0.1:9/", "-a", "recheck_days=-1"],
+         "recheck_days must not be negative"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
