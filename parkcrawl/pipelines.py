@@ -11,13 +11,14 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from parkcrawl.dedup import Claim, MemoryClaims, Verdict
 from parkcrawl.extensions import DEDUP_OUTCOMES
 from parkcrawl.extract.article import extract_article
 from parkcrawl.extract.fingerprint import content_hash
 from parkcrawl.extract.participants import extract_participants
-from parkcrawl.extract.simhash import is_near_duplicate, simhash
+from parkcrawl.extract.simhash import simhash
 from parkcrawl.items import Article
-from parkcrawl.state import CrawlState, get_state, title_key
+from parkcrawl.state import get_state, title_key
 from parkcrawl.text import clean_page
 from parkcrawl.urls import canonical_url
 
@@ -99,17 +100,20 @@ class ParticipantsPipeline:
 class DeduplicatePipeline:
     """Emit each article once: drop copies within the run and articles earlier runs emitted.
 
-    Within the run: the same canonical URL, the same normalized content, or a near duplicate
-    (same title, SimHash within NEAR_DUPLICATE_BITS) is dropped. Across runs (when CrawlState is
-    on): an unchanged article is dropped as ``unchanged``; a changed one is emitted with its
-    revision incremented and its first_seen_at kept.
+    The policy is :mod:`parkcrawl.dedup`'s, asked of the state's store (CrawlState on) or of
+    memory (off): within the run the same canonical URL, the same normalized content, or a near
+    duplicate (same title, SimHash within NEAR_DUPLICATE_BITS) is dropped; across runs an
+    unchanged article is dropped as ``unchanged``, a changed one is emitted with its revision
+    incremented and its first_seen_at kept.
     """
 
-    def __init__(self, state: CrawlState | None = None) -> None:
-        self.state = state
-        self.keys: set[str] = set()
-        self.hashes: set[str] = set()
-        self.titles: dict[str, list[tuple[int, str]]] = {}
+    # The run's name in the store; distributed mode names the shared run instead.
+    RUN = "run"
+
+    def __init__(self, claims: Any = None) -> None:
+        self.claims: Any = claims or MemoryClaims()
+        self.run_prefix = self.RUN
+        self.use_state = True
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DeduplicatePipeline:
@@ -119,51 +123,40 @@ class DeduplicatePipeline:
         return pipeline
 
     def spider_opened(self, spider: Any) -> None:
-        self.state = get_state(self.crawler)
+        state = get_state(self.crawler)
+        if state is not None and state.opened:
+            self.claims = state.store
 
     def _count(self, event: str) -> None:
         self.crawler.stats.inc_value(f"parkcrawl/dedup/{event}")
 
-    def process_item(self, item: Article) -> Article:
-        key = canonical_url(item.url)
-        digest = item.content_hash or ""
-        if key in self.keys:
-            self._count("url_duplicate")
+    def claim(self, item: Article) -> Claim:
+        # SimHash computed once here; the state keeps it with the article (CrawlState).
+        item.body_simhash = simhash(item.body or "")
+        return self.claims.claim(
+            self.run_prefix, canonical_url(item.url), item.url, item.content_hash or "",
+            title_key(item.title or ""), item.body_simhash, item.fetched_at or "",
+            use_state=self.use_state,
+        )
+
+    def apply(self, item: Article, claim: Claim) -> Article:
+        """Drop the article the verdict rejects; give a changed one its revision."""
+        self._count(claim.event)
+        if claim.event is Verdict.UNCHANGED:
+            raise DropArticle("unchanged", item.url)
+        if claim.event is Verdict.URL_DUPLICATE:
             raise DropArticle("duplicate url", item.url)
-        if digest in self.hashes:
-            self._count("content_duplicate")
-            raise DropArticle("duplicate content", item.url)
-        tkey = title_key(item.title or "")
-        body_hash = item.body_simhash = simhash(item.body or "")
-        for other_hash, other_url in self.titles.get(tkey, ()):
-            if is_near_duplicate(body_hash, other_hash):
-                self._count("near_duplicate")
-                raise DropArticle("near duplicate", f"{item.url} ~ {other_url}")
-        store = self.state.store if self.state is not None and self.state.opened else None
-        if store is not None:
-            known = store.get(key)
-            if known is not None and known.content_hash == digest:
-                store.touch(key, item.fetched_at or known.last_seen_at)
-                self._count("unchanged")
-                raise DropArticle("unchanged", item.url)
-            if known is not None:
-                item.revision = known.revision + 1
-                item.first_seen_at = known.first_seen_at
-                self._count("changed")
-            else:
-                copy_of = store.key_for_hash(digest)
-                if copy_of is not None:
-                    self._count("content_duplicate")
-                    raise DropArticle("duplicate content", f"{item.url} = {copy_of}")
-                for other_key, other_hash in store.same_title(tkey):
-                    if is_near_duplicate(body_hash, other_hash):
-                        self._count("near_duplicate")
-                        raise DropArticle("near duplicate", f"{item.url} ~ {other_key}")
-                self._count("new")
-        self.keys.add(key)
-        self.hashes.add(digest)
-        self.titles.setdefault(tkey, []).append((body_hash, item.url))
+        if claim.event is Verdict.CONTENT_DUPLICATE:
+            raise DropArticle("duplicate content", f"{item.url} = {claim.other}")
+        if claim.event is Verdict.NEAR_DUPLICATE:
+            raise DropArticle("near duplicate", f"{item.url} ~ {claim.other}")
+        if claim.event is Verdict.CHANGED:
+            item.revision = claim.revision
+            item.first_seen_at = claim.first_seen_at
         return item
+
+    def process_item(self, item: Article) -> Article:
+        return self.apply(item, self.claim(item))
 
 
 class ReleaseRawPagePipeline:

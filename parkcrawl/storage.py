@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from parkcrawl.dedup import Claim, RunClaims, decide
+
 DB_NAME = "articles.sqlite3"
 # PRAGMA user_version of this release's schema. 0: a database of the first release (article
 # without title_key/simhash, no meta table) or a new one; migrated by _migrate.
@@ -111,6 +113,8 @@ class ArticleStateStore:
         self._db: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
         self._in_batch = False
+        # Each run's claims (parkcrawl.dedup): in memory, as only one process uses this store.
+        self._runs: dict[str, RunClaims] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -303,6 +307,15 @@ class ArticleStateStore:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
         return SeenArticle(key, url, content_hash, revision, first_seen, seen_at, published_at,
                            etag, last_modified)
+
+    def claim(
+        self, run_prefix: str, key: str, url: str, content_hash: str, title_key: str,
+        simhash: int, seen_at: str, *, use_state: bool = True,
+    ) -> Claim:
+        """The dedup verdict on one article of run ``run_prefix`` (see parkcrawl.dedup)."""
+        run = self._runs.setdefault(run_prefix, RunClaims())
+        known = self if use_state else None
+        return decide(run, known, key, url, content_hash, title_key, simhash, seen_at)
 
     def same_title(self, title_key: str) -> list[tuple[str, int]]:
         """(key, simhash) of known articles with this normalized title: near-duplicate candidates."""

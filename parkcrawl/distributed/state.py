@@ -15,11 +15,9 @@ from scrapy.utils.asyncio import sleep
 from parkcrawl.distributed import redis_prefix
 from parkcrawl.distributed.outage import PROBE_INTERVAL, RedisOutage, redis_outage
 from parkcrawl.distributed.run import shared_run
-from parkcrawl.distributed.store import Claim, RedisArticleStateStore
-from parkcrawl.extract.simhash import simhash
+from parkcrawl.distributed.store import RedisArticleStateStore
 from parkcrawl.pipelines import DeduplicatePipeline, DropArticle
-from parkcrawl.state import CrawlState, local_jsonl_feed, sync_settings, title_key
-from parkcrawl.urls import canonical_url
+from parkcrawl.state import CrawlState, local_jsonl_feed, sync_settings
 
 _DOWN = object()
 
@@ -98,13 +96,14 @@ class RedisCrawlState(CrawlState):
 
 
 class SharedDeduplicatePipeline(DeduplicatePipeline):
-    """DeduplicatePipeline whose decisions and within-run keys live in Redis, shared by workers."""
+    """DeduplicatePipeline whose claims live in Redis, shared by the workers of one run.
+
+    The policy is the base class's (parkcrawl.dedup, in the store's Lua script); this class adds
+    the shared run's name and riding out a Redis outage."""
 
     def __init__(self, store: RedisArticleStateStore, use_state: bool = True) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.use_state = use_state
-        self.run_prefix: str | None = None
         self.outage: RedisOutage | None = None
 
     @classmethod
@@ -127,8 +126,8 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
     async def process_item(self, item: Any) -> Any:
         # While Redis is down the article waits here (the engine fetches no more meanwhile);
         # if Redis does not come back, the worker closes and the article is dropped.
-        claim = self._claim(item) if self.outage is None else self.outage.call(
-            self._claim, item, default=None
+        claim = self.claim(item) if self.outage is None else self.outage.call(
+            self.claim, item, default=None
         )
         while claim is None:
             assert self.outage is not None
@@ -136,30 +135,5 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
                 # a consequence of the one ERROR that closes the worker, not news of its own
                 raise DropArticle("Redis unavailable", item.url, log_level="INFO")
             await sleep(PROBE_INTERVAL)
-            claim = self.outage.call(self._claim, item, default=None)
-        self._count(claim.event)
-        if claim.event == "url_duplicate":
-            raise DropArticle("duplicate url", item.url)
-        if claim.event == "content_duplicate":
-            raise DropArticle("duplicate content", f"{item.url} = {claim.other}")
-        if claim.event == "near_duplicate":
-            raise DropArticle("near duplicate", f"{item.url} ~ {claim.other}")
-        if claim.event == "unchanged":
-            raise DropArticle("unchanged", item.url)
-        if claim.event == "changed":
-            item.revision = claim.revision
-            item.first_seen_at = claim.first_seen_at
-        return item
-
-    def _claim(self, item: Any) -> Claim:
-        assert self.run_prefix is not None, "the shared run is not open"
-        return self.store.claim(
-            self.run_prefix,
-            canonical_url(item.url),
-            item.url,
-            item.content_hash or "",
-            title_key(item.title or ""),
-            item.body_simhash if item.body_simhash is not None else simhash(item.body or ""),
-            item.fetched_at or "",
-            use_state=self.use_state,
-        )
+            claim = self.outage.call(self.claim, item, default=None)
+        return self.apply(item, claim)

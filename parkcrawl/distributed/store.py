@@ -2,9 +2,10 @@
 
 :class:`RedisArticleStateStore` answers the same calls as
 :class:`parkcrawl.storage.ArticleStateStore` (open/close/get/contains/key_for_hash/same_title/
-add/touch/published_since/get_meta/set_meta), so :class:`parkcrawl.state.CrawlState` and the
-spider use it unchanged. It adds :meth:`RedisArticleStateStore.claim`, which decides an article's
-fate and reserves it for one worker in a single Lua script: no two workers can both pass the
+add/touch/published_since/get_meta/set_meta/claim), so :class:`parkcrawl.state.CrawlState`, the
+spider and the dedup pipeline use it unchanged. Its :meth:`RedisArticleStateStore.claim` follows
+:mod:`parkcrawl.dedup`'s steps in a single Lua script, which also reserves the article for one
+worker: no two workers can both pass the
 same URL, the same content or a near duplicate (same title, SimHash within
 ``NEAR_DUPLICATE_BITS``), within a run or against what earlier runs emitted.
 
@@ -20,9 +21,9 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-from dataclasses import dataclass
 from typing import Any, Self
 
+from parkcrawl.dedup import Claim, Verdict
 from parkcrawl.extract.simhash import NEAR_DUPLICATE_BITS
 from parkcrawl.storage import SeenArticle
 
@@ -138,22 +139,6 @@ def published_score(published_at: str | None) -> str:
     day = (published_at or "")[:10]
     digits = day.replace("-", "")
     return digits if len(day) == 10 and digits.isdigit() else ""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The dedup verdict on one article: ``new`` / ``changed`` (claimed for this worker) or why not."""
-
-    event: str
-    """new, changed, unchanged, url_duplicate, content_duplicate or near_duplicate."""
-    other: str = ""
-    """The URL or key it duplicates, for the dropped article's message."""
-    revision: int = 1
-    first_seen_at: str | None = None
-
-    @property
-    def claimed(self) -> bool:
-        return self.event in ("new", "changed")
 
 
 class RedisArticleStateStore:
@@ -341,6 +326,6 @@ class RedisArticleStateStore:
             ],
         )
         if len(reply) == 2:
-            return Claim(reply[0], reply[1])
+            return Claim(Verdict(reply[0]), reply[1])
         event, other, revision, first_seen = reply
-        return Claim(event, other, int(revision), first_seen or None)
+        return Claim(Verdict(event), other, int(revision), first_seen or None)

@@ -1,7 +1,8 @@
 """The Redis article store answers as the SQLite one does, and claims each article for one worker.
 
 The contract tests run the same calls on both stores (tmp_path SQLite, a real Redis); the claim
-tests cover the verdicts of the shared dedup, and many threads racing for one article.
+tests run the dedup policy's verdicts (parkcrawl.dedup) on every implementation of ``claim`` —
+memory, SQLite, Redis — and many threads racing for one article on Redis.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from parkcrawl.dedup import MemoryClaims
 from parkcrawl.distributed.store import RedisArticleStateStore
 from parkcrawl.storage import ArticleStateStore
 
@@ -108,19 +110,40 @@ def test_output_offsets_are_kept_per_machine(redis_client: Any, redis_prefix: st
     assert two.get_meta("walk_complete") == "1"
 
 
-# --- claims: the shared dedup ----------------------------------------------------------
+# --- claims: the dedup policy (parkcrawl.dedup), the same verdicts from every store --------
 
 
-@pytest.fixture
-def redis_store(redis_client: Any, redis_prefix: str) -> RedisArticleStateStore:
-    store = RedisArticleStateStore(redis_client, redis_prefix)
+def _claims_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    if kind == "memory":
+        yield MemoryClaims()
+        return
+    if kind == "sqlite":
+        store: Any = ArticleStateStore(tmp_path / "state")
+    else:
+        store = RedisArticleStateStore(
+            request.getfixturevalue("redis_client"), request.getfixturevalue("redis_prefix")
+        )
     store.open()
-    return store
+    yield store
+    store.close()
 
 
-def claim(store: RedisArticleStateStore, run: str, key: str, digest: str, title: str = "标题",
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def claims_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Each implementation of ``claim``: no state, the SQLite state, Redis (distributed)."""
+    yield from _claims_store(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def redis_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A store that keeps state, for the policy's across-runs steps: SQLite and Redis."""
+    yield from _claims_store(request.param, request, tmp_path)
+
+
+def claim(store: Any, run: str, key: str, digest: str, title: str = "标题",
           sim: int = SIM, **kw: Any) -> tuple[str, str]:
-    verdict = store.claim(f"{store.prefix}:run:{run}", key, f"http://{key}", digest, title, sim,
+    prefix = getattr(store, "prefix", "local")
+    verdict = store.claim(f"{prefix}:run:{run}", key, f"http://{key}", digest, title, sim,
                           "2024-10-30T00:00:00Z", **kw)
     return verdict.event, verdict.other
 
@@ -140,9 +163,9 @@ def claim(store: RedisArticleStateStore, run: str, key: str, digest: str, title:
         (("h/a2", H2, "另一个", NEAR), ("new", "")),
     ],
 )
-def test_within_a_run(redis_store: RedisArticleStateStore, second: tuple, verdict: tuple) -> None:
-    assert claim(redis_store, "1", "h/a1", H1) == ("new", "")
-    assert claim(redis_store, "1", *second) == verdict
+def test_within_a_run(claims_store: Any, second: tuple, verdict: tuple) -> None:
+    assert claim(claims_store, "1", "h/a1", H1) == ("new", "")
+    assert claim(claims_store, "1", *second) == verdict
 
 
 def test_against_earlier_runs(redis_store: RedisArticleStateStore) -> None:
@@ -155,7 +178,8 @@ def test_against_earlier_runs(redis_store: RedisArticleStateStore) -> None:
     assert claim(redis_store, "2", "h/copy", H1, "别的") == ("content_duplicate", "h/a1")
     assert claim(redis_store, "2", "h/near", H2, "标题", NEAR) == ("near_duplicate", "h/a1")
     # changed: the next revision, first seen kept
-    verdict = redis_store.claim(f"{redis_store.prefix}:run:3", "h/a1", "http://h/a1", H3, "标题",
+    prefix = getattr(redis_store, "prefix", "local")
+    verdict = redis_store.claim(f"{prefix}:run:3", "h/a1", "http://h/a1", H3, "标题",
                                 FAR, "2024-10-31T00:00:00Z")
     assert (verdict.event, verdict.revision, verdict.first_seen_at) == (
         "changed", 2, "2024-10-01T00:00:00Z")
@@ -168,9 +192,9 @@ def test_without_the_state_only_the_run_counts(redis_store: RedisArticleStateSto
     assert claim(redis_store, "2", "h/a1", H1, use_state=False) == ("url_duplicate", "http://h/a1")
 
 
-def test_runs_do_not_share_claims(redis_store: RedisArticleStateStore) -> None:
-    assert claim(redis_store, "1", "h/a1", H1, use_state=False) == ("new", "")
-    assert claim(redis_store, "2", "h/a1", H1, use_state=False) == ("new", "")
+def test_runs_do_not_share_claims(claims_store: Any) -> None:
+    assert claim(claims_store, "1", "h/a1", H1, use_state=False) == ("new", "")
+    assert claim(claims_store, "2", "h/a1", H1, use_state=False) == ("new", "")
 
 
 def test_racing_workers_claim_an_article_once(redis_server: str, redis_prefix: str) -> None:
