@@ -17,6 +17,7 @@ from typing import Any
 from scrapy import signals as scrapy_signals
 
 from parkcrawl import signals
+from parkcrawl.outcomes import DEDUP_OUTCOMES, EXTRACTION_FAILURES, Drop, reason_key
 
 logger = logging.getLogger(__name__)
 
@@ -25,17 +26,6 @@ FAILURE_STAT = "parknews/failure"
 # with 128 + it, as shells do for a process a signal stopped.
 INTERRUPTED_STAT = "parknews/interrupted_by"
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-# Reasons that mean the page was an article but the layout defeated extraction.
-EXTRACTION_FAILURES = frozenset({"no title found", "no body found", "pipeline error"})
-# Not failures: the article was extracted and is already in the output (this run or an earlier).
-DEDUP_OUTCOMES = frozenset({"unchanged", "duplicate url", "duplicate content", "near duplicate"})
-
-
-def reason_key(reason: str) -> str:
-    """Stats-key form of a reason: "status 404" → "status_404"."""
-    return "_".join(reason.lower().replace(":", " ").split())
-
-
 class RunReport:
     """Collect the run's outcome and write the run report; PARKNEWS_RUNS_DIR."""
 
@@ -116,9 +106,10 @@ class RunReport:
 
     def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
         # A bug in a stage loses the article as surely as a layout change: count it as such.
-        self.article_dropped(getattr(item, "url", "?"), "pipeline error")
+        self.article_dropped(getattr(item, "url", "?"), Drop.PIPELINE_ERROR)
 
     def article_dropped(self, url: str, reason: str) -> None:
+        reason = str(reason)  # a Drop member or a fetch failure's words: plain text in the report
         self.dropped.append({"url": url, "reason": reason})
         self.crawler.stats.inc_value(f"parknews/dropped/{reason_key(reason)}")
 
@@ -178,9 +169,11 @@ class RunReport:
                 "listed": getattr(spider, "articles_listed", 0),
                 "new": self.written - self.changed,
                 "changed": self.changed,
-                "unchanged": self.deduplicated.get("unchanged", 0),
+                "unchanged": self.deduplicated.get(Drop.UNCHANGED, 0),
                 "known_not_fetched": stats.get_value("parkcrawl/state/known_not_fetched", 0),
-                "duplicates": sum(v for k, v in self.deduplicated.items() if k != "unchanged"),
+                "duplicates": sum(
+                    v for k, v in self.deduplicated.items() if k != Drop.UNCHANGED
+                ),
             },
             "pages_fetched": stats.get_value("downloader/response_count", 0),
             "fetched_by_kind": {

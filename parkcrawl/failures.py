@@ -3,7 +3,7 @@
 A reason names what went wrong in words an operator can act on (``status 404``, ``timeout``,
 ``too large``, ``not HTML``) and, when the retry middleware gave up on it, how often it was
 retried (``timeout after 3 retries``). Stats keys are derived from it by
-:func:`parkcrawl.extensions.reason_key`.
+:func:`parkcrawl.outcomes.reason_key`; the fixed reasons are :class:`parkcrawl.outcomes.Drop`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from twisted.internet.error import (
 )
 from twisted.web.client import ResponseFailed
 
+from parkcrawl.outcomes import Drop
+
 # request.meta key the retry middleware sets on a request it gave up retrying.
 RETRIES_EXHAUSTED = "parkcrawl_retries_exhausted"
 
@@ -39,7 +41,7 @@ RETRIES_EXHAUSTED = "parkcrawl_retries_exhausted"
 _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, TimeoutError, TCPTimedOutError), "timeout"),
     # Scrapy cancels a download only when it exceeds DOWNLOAD_MAXSIZE (declared or received).
-    ((DownloadCancelledError,), "too large"),
+    ((DownloadCancelledError,), Drop.TOO_LARGE),
     ((ResponseDataLossError,), "truncated response"),
     ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection refused"),
     ((CannotResolveHostError, DNSLookupError), "DNS lookup failed"),
@@ -85,7 +87,7 @@ def exception_reason(exc: BaseException | None) -> str:
             if message.startswith(prefix):
                 return reason
         if _TOO_LARGE in message:
-            return "too large"
+            return Drop.TOO_LARGE
         message = " ".join(_MESSAGE_URLS.sub("", message).split())
         return f"ignored: {message}" if message else "ignored"
     for types, reason in _BY_TYPE:

@@ -51,6 +51,7 @@ from w3lib.url import safe_url_string
 
 from parkcrawl import signals as parkcrawl_signals
 from parkcrawl.failures import RETRIES_EXHAUSTED, PageRejected
+from parkcrawl.outcomes import Drop
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ UNREACHABLE = (
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
-NOT_HTML = "not HTML"
-EMPTY_PAGE = "empty page"
-REDIRECTED_TO_FETCHED = "redirected to a page already fetched"
+NOT_HTML = Drop.NOT_HTML
+EMPTY_PAGE = Drop.EMPTY_PAGE
+REDIRECTED_TO_FETCHED = Drop.REDIRECTED_TO_FETCHED
 # How much of a body is sniffed: markup appears early in any real page.
 SNIFF_BYTES = 64 * 1024
 # File signatures of what a CMS serves at an article URL by mistake (attachments, images, archives).
@@ -290,7 +291,7 @@ class RedirectGuardMiddleware:
         }
         if target.split("#", 1)[0] in chain:
             self.crawler.stats.inc_value("parkcrawl/redirect/loop")
-            raise PageRejected("redirect loop")
+            raise PageRejected(Drop.REDIRECT_LOOP)
         spider = self.crawler.spider
         if self.offsite is not None and not self.offsite.should_follow(Request(target), spider):
             self.crawler.stats.inc_value("parkcrawl/redirect/offsite")
@@ -327,7 +328,7 @@ class HtmlOnlyMiddleware:
         raise PageRejected(verdict)
 
 
-TOO_COMPLEX = "too complex"
+TOO_COMPLEX = Drop.TOO_COMPLEX
 # Tags as bytes: every page encoding the crawler meets (UTF-8, GBK, Big5 …) writes markup in ASCII.
 # ``[^>]*`` may run past a ``>`` inside a quoted value; a count off by one tag does not matter
 # against limits a hundred times above real pages.

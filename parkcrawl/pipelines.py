@@ -12,12 +12,12 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from parkcrawl.dedup import Claim, MemoryClaims, Verdict
-from parkcrawl.extensions import DEDUP_OUTCOMES
 from parkcrawl.extract.article import extract_article
 from parkcrawl.extract.fingerprint import content_hash
 from parkcrawl.extract.participants import extract_participants
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.items import Article
+from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
 from parkcrawl.state import get_state, title_key
 from parkcrawl.text import clean_page
 from parkcrawl.urls import canonical_url
@@ -31,7 +31,7 @@ class DropArticle(DropItem):
     count means something to an operator.
     """
 
-    def __init__(self, reason: str, detail: str = "", log_level: str | None = None):
+    def __init__(self, reason: Drop, detail: str = "", log_level: str | None = None):
         if log_level is None and reason in DEDUP_OUTCOMES:
             log_level = "INFO"
         super().__init__(f"{reason}: {detail}" if detail else reason, log_level=log_level)
@@ -71,9 +71,9 @@ class ExtractArticlePipeline:
             return item
         fields = extract_article(item.html, item.url)
         if not fields.title:
-            raise DropArticle("no title found", item.url)
+            raise DropArticle(Drop.NO_TITLE, item.url)
         if not fields.body:
-            raise DropArticle("no body found", item.url)
+            raise DropArticle(Drop.NO_BODY, item.url)
         item.title = fields.title
         item.body = fields.body
         item.published_at = fields.published_at
@@ -143,13 +143,13 @@ class DeduplicatePipeline:
         """Drop the article the verdict rejects; give a changed one its revision."""
         self._count(claim.event)
         if claim.event is Verdict.UNCHANGED:
-            raise DropArticle("unchanged", item.url)
+            raise DropArticle(Drop.UNCHANGED, item.url)
         if claim.event is Verdict.URL_DUPLICATE:
-            raise DropArticle("duplicate url", item.url)
+            raise DropArticle(Drop.DUPLICATE_URL, item.url)
         if claim.event is Verdict.CONTENT_DUPLICATE:
-            raise DropArticle("duplicate content", f"{item.url} = {claim.other}")
+            raise DropArticle(Drop.DUPLICATE_CONTENT, f"{item.url} = {claim.other}")
         if claim.event is Verdict.NEAR_DUPLICATE:
-            raise DropArticle("near duplicate", f"{item.url} ~ {claim.other}")
+            raise DropArticle(Drop.NEAR_DUPLICATE, f"{item.url} ~ {claim.other}")
         if claim.event is Verdict.CHANGED:
             item.revision = claim.revision
             item.first_seen_at = claim.first_seen_at

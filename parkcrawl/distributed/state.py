@@ -16,6 +16,7 @@ from parkcrawl.distributed import redis_prefix
 from parkcrawl.distributed.outage import PROBE_INTERVAL, RedisOutage, redis_outage
 from parkcrawl.distributed.run import shared_run
 from parkcrawl.distributed.store import RedisArticleStateStore
+from parkcrawl.outcomes import Drop
 from parkcrawl.pipelines import DeduplicatePipeline, DropArticle
 from parkcrawl.state import CrawlState, local_jsonl_feed, sync_settings
 
@@ -133,7 +134,7 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
             assert self.outage is not None
             if self.outage.given_up:
                 # a consequence of the one ERROR that closes the worker, not news of its own
-                raise DropArticle("Redis unavailable", item.url, log_level="INFO")
+                raise DropArticle(Drop.REDIS_UNAVAILABLE, item.url, log_level="INFO")
             await sleep(PROBE_INTERVAL)
             claim = self.outage.call(self.claim, item, default=None)
         return self.apply(item, claim)

@@ -30,6 +30,7 @@ from parkcrawl.navigation import (
     pagination_links,
     section_link_texts,
 )
+from parkcrawl.outcomes import Stop
 from parkcrawl.sites import SiteConfig, site_links
 from parkcrawl.spiders.params import FROM_RUNNERS, ParknewsParams, spider_params
 from parkcrawl.state import get_state
@@ -112,7 +113,7 @@ class ParknewsSpider(scrapy.Spider):
             iter(self.sites.values())
         )
 
-    def _site_failed(self, site: SiteConfig, message: str, reason: str) -> None:
+    def _site_failed(self, site: SiteConfig, message: str, reason: Stop) -> None:
         """Record a site's failure; with one site the crawl stops, with several the others go on."""
         message = f"site {site.name}: {message}" if len(self.sites) > 1 else message
         self.failure = f"{self.failure}; {message}" if self.failure else message
@@ -199,7 +200,7 @@ class ParknewsSpider(scrapy.Spider):
                 self.site_of(response),
                 f"section level {level + 1} ({wanted!r}) not found on {response.url}; "
                 f"link texts seen: {seen}",
-                "section_not_found",
+                Stop.SECTION_NOT_FOUND,
             )
             return
         walked = [*walked, wanted]
@@ -377,7 +378,7 @@ class ParknewsSpider(scrapy.Spider):
         request = failure.request
         site = self.sites.get(request.meta.get("parknews_site")) or next(iter(self.sites.values()))
         self._site_failed(
-            site, f"could not fetch {request.url}: {failure_reason(failure)}", "start_failed"
+            site, f"could not fetch {request.url}: {failure_reason(failure)}", Stop.START_FAILED
         )
 
     def listing_failed(self, failure: Any) -> None:
