@@ -9,7 +9,7 @@ EVAL_VENV := .venv-eval
 EVAL_STAMP := $(EVAL_VENV)/.installed-stamp
 EVAL_DIR ?= ../shared/eval/real
 
-.PHONY: install demo test eval eval-install lint clean
+.PHONY: install demo test test-fast eval eval-install lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The unit and component layers only (seconds): no server, no crawl subprocess, no Redis.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not e2e" -q
 
 # pywb (archive replay) in a venv of its own: every pywb 2.8.4-2.10.0 pins redis==2.10.6, which
 # scrapy-redis cannot share. tests/archive/test_pywb_replay.py uses (and creates) this venv.

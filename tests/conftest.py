@@ -4,11 +4,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from parkcrawl.devtools.demo_server import serve
 from tests.support import DEMO_SITE, ROOT, SCHEMA, SEED
+
+# A test module that starts a server, a crawl or another process is end to end (marker e2e); one
+# under tests/component builds Scrapy components with get_crawler (component); the rest are pure
+# unit tests (unit). `make test-fast` runs the unit and component layers.
+_E2E_SIGNS = ("run_crawl", "subprocess", "FaultServer", "serve(", "demo_site_url", "redis_server",
+              "Popen", "archived_crawl", "serve_cms", "hanweb_site", "tiny_site")
+
+
+def _layer(module_path: Path, source: str) -> str:
+    if "component" in module_path.parts:
+        return "component"
+    return "e2e" if any(sign in source for sign in _E2E_SIGNS) else "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    layers: dict[Path, str] = {}
+    for item in items:
+        path = Path(str(item.path))
+        if path not in layers:
+            layers[path] = _layer(path, path.read_text(encoding="utf-8"))
+        item.add_marker(getattr(pytest.mark, layers[path]))
 
 
 def _output_files() -> set[str]:
