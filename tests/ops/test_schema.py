@@ -33,6 +33,18 @@ def test_schema_version_is_the_items_version(article_schema: dict) -> None:
     assert re.fullmatch(r"\d+\.\d+", SCHEMA_VERSION)
 
 
+def test_schema_describes_each_field_as_the_item_does(article_schema: dict) -> None:
+    # The field docs live once, in items.py; itemadapter reads them off the dataclass.
+    from itemadapter import ItemAdapter
+
+    from parkcrawl.items import Article
+
+    documented = ItemAdapter.get_json_schema(Article)["properties"]
+    for name in output_fields():
+        expected = documented[name]["description"].replace("``", "")
+        assert article_schema["properties"][name]["description"] == expected, name
+
+
 def test_schema_lists_the_output_fields_in_order(article_schema: dict) -> None:
     assert list(article_schema["properties"]) == output_fields()
     # every field but those a later minor version added (x-since) is required
