@@ -24,7 +24,7 @@ Sections (each writes ``output/bench/<section>.json``; all of them ``output/benc
 Order: the sections above the crawls, then throughput, scale, profile, warc, redis; the budget
 check before each crawl decides what still fits.
 
-Every crawl runs with AutoThrottle off, LOG_LEVEL=WARNING, a fresh PARKNEWS_STATE_DIR, ``-O`` to
+Every crawl runs with AutoThrottle off, LOG_LEVEL=WARNING, a fresh PARKCRAWL_STATE_DIR, ``-O`` to
 a temporary file, against sites written by parkcrawl.devtools.sitegen (cached in
 output/bench/sites) and served by parkcrawl.devtools.fast_server. A time budget (15 min, quick
 2 min) skips what would not fit, and says so: "not measured: <why>".
@@ -348,7 +348,7 @@ def _env() -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("PARKNEWS_START_URL", "SCRAPY_SETTINGS_MODULE")
+        if k not in ("PARKCRAWL_START_URL", "SCRAPY_SETTINGS_MODULE")
     }
     env["PYTHONPATH"] = str(ROOT) + (
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
@@ -444,9 +444,9 @@ def parknews_cmd(base_url: str, work: Path, extra: list[str] | None = None) -> l
         "-O",
         str(work / "out.jsonl"),
         "-s",
-        f"PARKNEWS_STATE_DIR={work / 'state'}",
+        f"PARKCRAWL_STATE_DIR={work / 'state'}",
         "-s",
-        f"PARKNEWS_RUNS_DIR={work / 'runs'}",
+        f"PARKCRAWL_RUNS_DIR={work / 'runs'}",
         "-s",
         f"PARKCRAWL_WARC_DIR={work / 'warc'}",
         "-s",
@@ -1160,7 +1160,7 @@ def bench_scale(
                         "-s",
                         f"JOBDIR={first_dir / 'job'}",
                         "-s",
-                        f"PARKNEWS_STATE_DIR={state}",
+                        f"PARKCRAWL_STATE_DIR={state}",
                     ],
                 ).check()
                 shutil.rmtree(first_dir / "warc", ignore_errors=True)
@@ -1182,7 +1182,7 @@ def bench_scale(
                         "-s",
                         f"JOBDIR={again_dir / 'job'}",
                         "-s",
-                        f"PARKNEWS_STATE_DIR={state}",
+                        f"PARKCRAWL_STATE_DIR={state}",
                     ],
                 ).check()
                 shutil.rmtree(again_dir / "warc", ignore_errors=True)
@@ -1758,7 +1758,7 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
         ),
         (
             "- Every parknews crawl: `scrapy crawl parknews -a start_url=… -s FEEDS={} -O <temp>.jsonl "
-            "-s PARKNEWS_STATE_DIR=<fresh> -s AUTOTHROTTLE_ENABLED=False -s LOG_LEVEL=WARNING` with the WARC "
+            "-s PARKCRAWL_STATE_DIR=<fresh> -s AUTOTHROTTLE_ENABLED=False -s LOG_LEVEL=WARNING` with the WARC "
             "writer on (its own temporary folder), except the runs that measure its overhead "
             "(`PARKCRAWL_WARC_ENABLED=False`). AutoThrottle is off for parknews and the bare spider alike: "
             "on 127.0.0.1 it only adds its start delay, and the figure sought is the crawl's own cost."

@@ -59,8 +59,8 @@ def demo(site: Path, output: Path) -> int:
         status = run_crawl([
             "-a", f"start_url={base_url}/index.html",
             "-O", str(feed),
-            "-s", f"PARKNEWS_RUNS_DIR={runs_dir}",
-            "-s", f"PARKNEWS_STATE_DIR={state_dir}",
+            "-s", f"PARKCRAWL_RUNS_DIR={runs_dir}",
+            "-s", f"PARKCRAWL_STATE_DIR={state_dir}",
             "-s", f"PARKCRAWL_WARC_DIR={output / 'warc'}",
             "-s", f"PARKCRAWL_MIRROR_DIR={output / 'mirror'}",
             "-s", f"LOG_FILE={log_file}",

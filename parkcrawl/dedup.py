@@ -106,7 +106,7 @@ def decide(
 
 
 class MemoryClaims:
-    """Claims of a crawl that keeps no state (PARKNEWS_STATE_ENABLED off): within runs only."""
+    """Claims of a crawl that keeps no state (PARKCRAWL_STATE_ENABLED off): within runs only."""
 
     def __init__(self) -> None:
         self.runs: dict[str, RunClaims] = {}

@@ -1,6 +1,6 @@
 """RunReport: count every outcome, name every dropped article, decide if the run failed.
 
-Enabled by its entry in ``EXTENSIONS``. It writes the report as JSON to ``PARKNEWS_RUNS_DIR``
+Enabled by its entry in ``EXTENSIONS``. It writes the report as JSON to ``PARKCRAWL_RUNS_DIR``
 and logs a short summary; the ``crawl`` command turns a failed run into a non-zero exit status.
 """
 
@@ -21,13 +21,13 @@ from parkcrawl.outcomes import DEDUP_OUTCOMES, EXTRACTION_FAILURES, Drop, reason
 
 logger = logging.getLogger(__name__)
 
-FAILURE_STAT = "parknews/failure"
+FAILURE_STAT = "parkcrawl/failure"
 # The number of the signal (SIGINT, SIGTERM) that interrupted the run; the crawl command exits
 # with 128 + it, as shells do for a process a signal stopped.
-INTERRUPTED_STAT = "parknews/interrupted_by"
+INTERRUPTED_STAT = "parkcrawl/interrupted_by"
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 class RunReport:
-    """Collect the run's outcome and write the run report; PARKNEWS_RUNS_DIR."""
+    """Collect the run's outcome and write the run report; PARKCRAWL_RUNS_DIR."""
 
     def __init__(self, crawler: Any, runs_dir: str | None, max_failure_share: float):
         self.crawler = crawler
@@ -46,8 +46,8 @@ class RunReport:
     def from_crawler(cls, crawler: Any) -> RunReport:
         ext = cls(
             crawler,
-            crawler.settings.get("PARKNEWS_RUNS_DIR"),
-            crawler.settings.getfloat("PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE", 0.2),
+            crawler.settings.get("PARKCRAWL_RUNS_DIR"),
+            crawler.settings.getfloat("PARKCRAWL_MAX_EXTRACTION_FAILURE_SHARE", 0.2),
         )
         crawler.signals.connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
         crawler.signals.connect(ext.item_dropped, signal=scrapy_signals.item_dropped)
@@ -88,7 +88,7 @@ class RunReport:
         kind = request.meta.get("parknews_kind") or (
             "robots" if request.url.endswith("/robots.txt") else "other"
         )
-        self.crawler.stats.inc_value(f"parknews/fetched/{kind}")
+        self.crawler.stats.inc_value(f"parkcrawl/fetched/{kind}")
 
     def item_scraped(self, item: Any) -> None:
         if self.output_failed:
@@ -111,7 +111,7 @@ class RunReport:
     def article_dropped(self, url: str, reason: str) -> None:
         reason = str(reason)  # a Drop member or a fetch failure's words: plain text in the report
         self.dropped.append({"url": url, "reason": reason})
-        self.crawler.stats.inc_value(f"parknews/dropped/{reason_key(reason)}")
+        self.crawler.stats.inc_value(f"parkcrawl/dropped/{reason_key(reason)}")
 
     def _failure(self, spider: Any, reason: str) -> str | None:
         if getattr(spider, "failure", None):
@@ -179,7 +179,7 @@ class RunReport:
             "fetched_by_kind": {
                 key.rsplit("/", 1)[1]: value
                 for key, value in stats.get_stats().items()
-                if key.startswith("parknews/fetched/")
+                if key.startswith("parkcrawl/fetched/")
             },
             "list_pages": getattr(spider, "list_pages", 0),
             "lost_list_pages": list(getattr(spider, "lost_list_pages", [])),
@@ -212,7 +212,7 @@ class RunReport:
             (self.runs_dir / name).write_text(
                 json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
-            self.crawler.stats.set_value("parknews/report_file", str(self.runs_dir / name))
+            self.crawler.stats.set_value("parkcrawl/report_file", str(self.runs_dir / name))
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:

@@ -28,7 +28,7 @@ _closing: set[Any] = set()
 class Drop(StrEnum):
     """A fixed reason an article was not written, as the run summary prints it."""
 
-    # the layout defeated extraction (count towards PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE)
+    # the layout defeated extraction (count towards PARKCRAWL_MAX_EXTRACTION_FAILURE_SHARE)
     NO_TITLE = "no title found"
     NO_BODY = "no body found"
     PIPELINE_ERROR = "pipeline error"

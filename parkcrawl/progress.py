@@ -24,7 +24,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 logger = logging.getLogger(__name__)
 
-DROPPED_PREFIX = "parknews/dropped/"
+DROPPED_PREFIX = "parkcrawl/dropped/"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Scrapy settings for parkcrawl: polite defaults, component order, documented PARKNEWS_* settings."""
+"""Scrapy settings for parkcrawl: polite defaults, component order, documented PARKCRAWL_* settings."""
 
 from __future__ import annotations
 
@@ -62,6 +62,8 @@ SPIDER_MIDDLEWARES = {
 
 # Distributed mode (PARKCRAWL_DISTRIBUTED below) swaps in the Redis scheduler, state and dedup.
 ADDONS = {
+    # The PARKNEWS_* names of earlier releases, read with a deprecation warning (parkcrawl/renamed.py).
+    "parkcrawl.renamed.RenamedSettings": -10,
     "parkcrawl.distributed.DistributedCrawl": 0,
 }
 
@@ -89,7 +91,7 @@ EXTENSIONS = {
 
 # JSONL through Scrapy's feed exports. FEEDS stays empty here: Scrapy merges `-o`/`-O` into a
 # FEEDS dict set by the project (writing both), so our crawl command adds the default output
-# (PARKNEWS_OUTPUT, appended) only when the command line and the settings name no feed.
+# (PARKCRAWL_OUTPUT, appended) only when the command line and the settings name no feed.
 FEED_EXPORT_ENCODING = "utf-8"
 # Local feed files are written through line by line, and a torn last line is cut off before
 # appending, so a killed run never leaves half a JSON object.
@@ -105,31 +107,31 @@ FEED_STORE_EMPTY = False
 LOG_LEVEL = "INFO"
 
 # --- parkcrawl's own settings -------------------------------------------------------------
-# PARKNEWS_OUTPUT: the JSONL file a crawl appends to when no -o/-O or FEEDS is given.
-PARKNEWS_OUTPUT = "output/parknews.jsonl"
-# PARKNEWS_START_URL: the site's home page when `-a start_url` is not given (the environment
+# PARKCRAWL_OUTPUT: the JSONL file a crawl appends to when no -o/-O or FEEDS is given.
+PARKCRAWL_OUTPUT = "output/parknews.jsonl"
+# PARKCRAWL_START_URL: the site's home page when `-a start_url` is not given (the environment
 #   variable of the same name is read too).
-PARKNEWS_START_URL = None
-# PARKNEWS_PATH: the section path walked from the home page, levels separated by "/".
-PARKNEWS_PATH = "动态要闻/园区信息"
+PARKCRAWL_START_URL = None
+# PARKCRAWL_PATH: the section path walked from the home page, levels separated by "/".
+PARKCRAWL_PATH = "动态要闻/园区信息"
 # PARKCRAWL_CONVERT_SCRIPT: convert text to Simplified Chinese (False keeps the page's script).
 PARKCRAWL_CONVERT_SCRIPT = True
-# PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE: above this share of article pages failing extraction
+# PARKCRAWL_MAX_EXTRACTION_FAILURE_SHARE: above this share of article pages failing extraction
 #   the run exits non-zero (the site's layout probably changed).
-PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE = 0.2
-# PARKNEWS_STATE_ENABLED: remember emitted articles so each run emits only new or changed ones.
-PARKNEWS_STATE_ENABLED = True
-# PARKNEWS_STATE_DIR: where the SQLite state lives (one run at a time may use it).
-PARKNEWS_STATE_DIR = "output/state"
+PARKCRAWL_MAX_EXTRACTION_FAILURE_SHARE = 0.2
+# PARKCRAWL_STATE_ENABLED: remember emitted articles so each run emits only new or changed ones.
+PARKCRAWL_STATE_ENABLED = True
+# PARKCRAWL_STATE_DIR: where the SQLite state lives (one run at a time may use it).
+PARKCRAWL_STATE_DIR = "output/state"
 # PARKCRAWL_STATE_SYNC_INTERVAL / _BATCH: articles are recorded in the state only after an fsync
 #   of the feed files has made their lines durable, at most every INTERVAL seconds or BATCH
 #   articles (one fsync per article would cost a disk flush each; a run killed in between leaves
 #   lines written but not recorded, which the next run adopts from the feed).
 PARKCRAWL_STATE_SYNC_INTERVAL = 1.0
 PARKCRAWL_STATE_SYNC_BATCH = 200
-# PARKNEWS_STOP_AFTER_KNOWN_PAGES: an incremental run stops paginating after this many list pages
+# PARKCRAWL_STOP_AFTER_KNOWN_PAGES: an incremental run stops paginating after this many list pages
 #   in a row that hold only known articles.
-PARKNEWS_STOP_AFTER_KNOWN_PAGES = 1
+PARKCRAWL_STOP_AFTER_KNOWN_PAGES = 1
 # --- crawler traps and pathological pages (README "Exit status", "Incremental runs") ---------
 # PARKCRAWL_MAX_LIST_PAGES: list pages one section's walk may request (a large real section has
 #   a few thousand); past it the walk is cut and the run says so. 0: no cap.
@@ -145,9 +147,9 @@ PARKCRAWL_MAX_URL_VARIANTS = 50
 PARKCRAWL_MAX_ATTRIBUTES = 1000
 PARKCRAWL_MAX_ELEMENTS = 50_000
 PARKCRAWL_MAX_NESTING_DEPTH = 500
-# PARKNEWS_SITES_FILE: the sites file `-a site=NAME` / `-a sites=all` read (README "Many sites,
+# PARKCRAWL_SITES_FILE: the sites file `-a site=NAME` / `-a sites=all` read (README "Many sites,
 #   many machines"); `-a sites_file=PATH` overrides it. Relative to the directory the crawl runs in.
-PARKNEWS_SITES_FILE = "sites.toml"
+PARKCRAWL_SITES_FILE = "sites.toml"
 
 # --- distributed mode (parkcrawl/distributed.py; README "Many sites, many machines") ------------
 # PARKCRAWL_DISTRIBUTED: share one crawl between processes and machines through Redis: the request
@@ -170,8 +172,8 @@ PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT = 120.0
 #   and exit status 1. Keep it below PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT, or the other workers
 #   count a worker that waited for Redis as gone.
 PARKCRAWL_REDIS_DOWN_TIMEOUT = 30.0
-# PARKNEWS_RUNS_DIR: where each run's report is written as JSON (empty: not written).
-PARKNEWS_RUNS_DIR = "output/runs"
+# PARKCRAWL_RUNS_DIR: where each run's report is written as JSON (empty: not written).
+PARKCRAWL_RUNS_DIR = "output/runs"
 # PARKCRAWL_PROGRESS_ENABLED / _INTERVAL: a progress line (pages fetched, articles written,
 #   dropped, queue size, rate) every INTERVAL seconds; _TO_STDERR also prints it to stderr.
 PARKCRAWL_PROGRESS_ENABLED = True

@@ -1,6 +1,6 @@
 """The sites file: park sites a crawl walks by name (``-a site=NAME``, ``-a sites=all``).
 
-``sites.toml`` (``PARKNEWS_SITES_FILE``, or ``-a sites_file=PATH``) holds one table per site::
+``sites.toml`` (``PARKCRAWL_SITES_FILE``, or ``-a sites_file=PATH``) holds one table per site::
 
     [defaults]                       # optional: values every site inherits
     path = "动态要闻/园区信息"
@@ -175,7 +175,7 @@ def load_sites(path: Path | str) -> dict[str, SiteConfig]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SitesError(
-            f"sites file {path} not found (give -a sites_file=PATH or set PARKNEWS_SITES_FILE)"
+            f"sites file {path} not found (give -a sites_file=PATH or set PARKCRAWL_SITES_FILE)"
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise SitesError(f"{path}: not valid TOML: {exc}") from None

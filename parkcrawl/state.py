@@ -1,6 +1,6 @@
 """CrawlState: what earlier runs emitted, so a scheduled run emits only what is new or changed.
 
-Enabled by PARKNEWS_STATE_ENABLED (default on); the SQLite store lives in PARKNEWS_STATE_DIR.
+Enabled by PARKCRAWL_STATE_ENABLED (default on); the SQLite store lives in PARKCRAWL_STATE_DIR.
 An article is recorded only once its line is durably in every local feed: this extension's
 ``item_scraped`` handler runs after the exporter's, skips an article whose write failed, and
 records articles in batches after an fsync of the feed files (PARKCRAWL_STATE_SYNC_INTERVAL), so
@@ -56,7 +56,7 @@ def local_jsonl_feed(feeds: dict[str, Any]) -> tuple[Path, bool] | None:
 
 
 class CrawlState:
-    """Persistent article state for incremental runs; PARKNEWS_STATE_ENABLED, PARKNEWS_STATE_DIR."""
+    """Persistent article state for incremental runs; PARKCRAWL_STATE_ENABLED, PARKCRAWL_STATE_DIR."""
 
     def __init__(
         self, crawler: Any, store: Any, output: tuple[Path, bool] | None, *,
@@ -80,9 +80,9 @@ class CrawlState:
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlState:
         settings = crawler.settings
-        if not settings.getbool("PARKNEWS_STATE_ENABLED", True):
-            raise NotConfigured("PARKNEWS_STATE_ENABLED is off")
-        state_dir = settings.get("PARKNEWS_STATE_DIR") or "output/state"
+        if not settings.getbool("PARKCRAWL_STATE_ENABLED", True):
+            raise NotConfigured("PARKCRAWL_STATE_ENABLED is off")
+        state_dir = settings.get("PARKCRAWL_STATE_DIR") or "output/state"
         ext = cls(
             crawler, ArticleStateStore(state_dir), local_jsonl_feed(settings.getdict("FEEDS")),
             **sync_settings(settings),
@@ -124,7 +124,7 @@ class CrawlState:
         # A walk a cap cut short (spider.walk_cut) left list pages unread: not complete either.
         if (
             reason == "finished" and not self.failed and not getattr(spider, "failure", None)
-            and not stats.get_value("parknews/list_page_failed")
+            and not stats.get_value("parkcrawl/list_page_failed")
             and not getattr(spider, "walk_cut", None)
         ):
             self._write(self.store.set_meta, WALK_COMPLETE, "1")

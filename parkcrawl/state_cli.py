@@ -24,7 +24,7 @@ def main_state(argv: list[str]) -> int:
     check = sub.add_parser("check", help="open, check and (if older) migrate the state")
     check.add_argument(
         "directory", nargs="?", type=Path, default=DEFAULT_STATE_DIR,
-        help="the state folder (PARKNEWS_STATE_DIR; default output/state)",
+        help="the state folder (PARKCRAWL_STATE_DIR; default output/state)",
     )
     args = parser.parse_args(argv)
     store = ArticleStateStore(args.directory)

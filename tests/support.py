@@ -40,10 +40,12 @@ def run_crawl(
     runs = tmp_path / "runs"
     cmd = [
         sys.executable, "-m", "scrapy", "crawl", "parknews", output, str(out),
-        "-s", f"PARKNEWS_RUNS_DIR={runs}", "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}",
+        "-s", f"PARKCRAWL_RUNS_DIR={runs}", "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
         "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}", *args,
     ]
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PARKCRAWL_START_URL", "PARKNEWS_START_URL")
+    }
     proc = subprocess.run(
         cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env,
         preexec_fn=preexec_fn,

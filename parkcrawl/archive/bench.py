@@ -99,13 +99,13 @@ def _crawl(base_url: str, work: Path, *, warc: bool, python: str) -> tuple[float
         python, "-m", "scrapy", "crawl", "parknews",
         "-a", f"start_url={base_url}/index.html", "-O", str(out),
         "-s", f"PARKCRAWL_WARC_ENABLED={warc}", "-s", f"PARKCRAWL_WARC_DIR={work / 'warc'}",
-        "-s", "PARKNEWS_STATE_ENABLED=False", "-s", f"PARKNEWS_STATE_DIR={work / 'state'}",
-        "-s", f"PARKNEWS_RUNS_DIR={work / 'runs'}", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", "PARKCRAWL_STATE_ENABLED=False", "-s", f"PARKCRAWL_STATE_DIR={work / 'state'}",
+        "-s", f"PARKCRAWL_RUNS_DIR={work / 'runs'}", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "LOG_LEVEL=WARNING", "-s", "PARKCRAWL_PROGRESS_ENABLED=False",
         "-s", "STATS_CLASS=parkcrawl.archive.bench.JsonStatsCollector",
         "-s", f"PARKCRAWL_BENCH_STATS_FILE={stats_file}",
     ]
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started

@@ -155,7 +155,7 @@ def reextract(
     settings = settings or project_settings()
     crawler = OfflineCrawler(settings)
     pipelines = [build_from_crawler(cls, crawler) for cls in reextract_pipelines(settings)]
-    walked_default = ["首页", *parse_path(path or settings.get("PARKNEWS_PATH") or "")]
+    walked_default = ["首页", *parse_path(path or settings.get("PARKCRAWL_PATH") or "")]
     exporter = exporter_class(format)(
         out,
         fields_to_export=settings.getlist("FEED_EXPORT_FIELDS") or None,
@@ -190,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("-O", dest="overwrite", type=Path, help="write to FILE, replacing it")
     target.add_argument("-o", dest="append", type=Path, help="append to FILE")
     parser.add_argument("--path", help="section path for pages archived without one "
-                        "(default: the PARKNEWS_PATH setting)")
+                        "(default: the PARKCRAWL_PATH setting)")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a setting, as for scrapy crawl")
     return parser

@@ -9,8 +9,8 @@ from typing import Any
 NO_CRAWL_OUTPUT = {
     "PARKCRAWL_WARC_ENABLED": False,
     "PARKCRAWL_MIRROR_ENABLED": False,
-    "PARKNEWS_STATE_ENABLED": False,
-    "PARKNEWS_RUNS_DIR": "",
+    "PARKCRAWL_STATE_ENABLED": False,
+    "PARKCRAWL_RUNS_DIR": "",
     "PARKCRAWL_PROGRESS_ENABLED": False,
 }
 

@@ -19,6 +19,7 @@ from scrapy.exceptions import UsageError
 
 from parkcrawl.distributed import RedisUnavailable, check_distributed
 from parkcrawl.extensions import FAILURE_STAT, INTERRUPTED_STAT
+from parkcrawl.renamed import apply_renamed
 from parkcrawl.spiders.params import ArgumentError, spider_params
 
 
@@ -46,9 +47,10 @@ class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        apply_renamed(self.settings)  # the PARKNEWS_* names of earlier releases, deprecated
         if not (opts.output or opts.overwrite_output) and not self.settings.getdict("FEEDS"):
             # A scheduled run appends to one JSONL file; nothing already written is lost.
-            output = self.settings.get("PARKNEWS_OUTPUT") or "output/parknews.jsonl"
+            output = self.settings.get("PARKCRAWL_OUTPUT") or "output/parknews.jsonl"
             self.settings.set(
                 "FEEDS", {output: {"format": "jsonlines", "overwrite": False}}, priority="cmdline"
             )

@@ -140,11 +140,11 @@ def crawl(base_url: str, out_dir: Path, timeout: float = CRAWL_TIMEOUT) -> Crawl
         # (output/parknews.jsonl), and the state would take that file's lines as already emitted.
         "-s", "FEEDS={}",
         "-O", str(out),
-        "-s", f"PARKNEWS_RUNS_DIR={out_dir / 'runs'}",
-        "-s", f"PARKNEWS_STATE_DIR={state}",
+        "-s", f"PARKCRAWL_RUNS_DIR={out_dir / 'runs'}",
+        "-s", f"PARKCRAWL_STATE_DIR={state}",
         "-s", f"PARKCRAWL_WARC_DIR={out_dir / 'warc'}",
     ]
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     with log.open("w", encoding="utf-8") as log_file:
         proc = subprocess.run(
             cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env, timeout=timeout

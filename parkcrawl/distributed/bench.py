@@ -147,8 +147,8 @@ def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> d
         home = workdir / f"p{n}"
         home.mkdir(parents=True)
         settings = {
-            "PARKNEWS_STATE_DIR": home / "state",
-            "PARKNEWS_RUNS_DIR": home / "runs",
+            "PARKCRAWL_STATE_DIR": home / "state",
+            "PARKCRAWL_RUNS_DIR": home / "runs",
             "PARKCRAWL_WARC_ENABLED": False,
             "PARKCRAWL_PROGRESS_ENABLED": False,
             "LOG_LEVEL": "WARNING",
@@ -159,7 +159,7 @@ def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> d
                "-O", str(home / "out.jsonl")]
         cmd += [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
         cmd += extra
-        env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+        env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
         log = (home / "log").open("w")
         procs.append((subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log), log, home))
     stats = []

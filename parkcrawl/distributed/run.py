@@ -114,7 +114,7 @@ def worker_failure(spider: Any, stats: Any) -> str:
     if getattr(spider, "failure", None):
         return str(spider.failure)
     lost = getattr(spider, "lost_list_pages", None)
-    if lost or stats.get_value("parknews/list_page_failed"):
+    if lost or stats.get_value("parkcrawl/list_page_failed"):
         url = lost[0]["url"] if lost else "?"
         return f"list page {url} lost"
     cut = getattr(spider, "walk_cut", None)

@@ -38,8 +38,8 @@ class RedisCrawlState(CrawlState):
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisCrawlState:
         settings = crawler.settings
-        if not settings.getbool("PARKNEWS_STATE_ENABLED", True):
-            raise NotConfigured("PARKNEWS_STATE_ENABLED is off")
+        if not settings.getbool("PARKCRAWL_STATE_ENABLED", True):
+            raise NotConfigured("PARKCRAWL_STATE_ENABLED is off")
         store = RedisArticleStateStore.from_settings(
             settings, redis_prefix(settings, crawler.spidercls.name)
         )
@@ -114,7 +114,7 @@ class SharedDeduplicatePipeline(DeduplicatePipeline):
             RedisArticleStateStore.from_settings(
                 settings, redis_prefix(settings, crawler.spidercls.name)
             ),
-            settings.getbool("PARKNEWS_STATE_ENABLED", True),
+            settings.getbool("PARKCRAWL_STATE_ENABLED", True),
         )
         pipeline.crawler = crawler
         pipeline.outage = redis_outage(crawler)

@@ -9,11 +9,11 @@ refused with the known ones named, instead of being silently ignored.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from parkcrawl.renamed import start_url_from_environment
 from parkcrawl.sites import SiteConfig, SitesError, sites_for_arguments
 from parkcrawl.text import clean_text
 
@@ -30,15 +30,15 @@ class Param:
 
 # Every argument the spider takes, with what it means (README "Crawling a real site").
 PARAMS = (
-    Param("start_url", "the site's home page (default: the PARKNEWS_START_URL setting, then the "
+    Param("start_url", "the site's home page (default: the PARKCRAWL_START_URL setting, then the "
           "environment variable of that name)"),
     Param("path", "the section path walked from the home page, levels separated by / "
-          "(default: the PARKNEWS_PATH setting, 动态要闻/园区信息)"),
+          "(default: the PARKCRAWL_PATH setting, 动态要闻/园区信息)"),
     Param("full", "1: walk every list page and fetch every article, known or not"),
     Param("recheck_days", "N: re-request the known articles of the last N days conditionally"),
     Param("site", "crawl the site of this name from the sites file"),
     Param("sites", "crawl 'all' the sites of the sites file, or a comma-separated list of names"),
-    Param("sites_file", "the sites file to read (default: the PARKNEWS_SITES_FILE setting)"),
+    Param("sites_file", "the sites file to read (default: the PARKCRAWL_SITES_FILE setting)"),
 )
 KNOWN = frozenset(param.name for param in PARAMS)
 # Arguments Scrapy's runners pass to every spider, not the user: Scrapyd's job id.
@@ -99,10 +99,10 @@ def parse_days(name: str, value: str | int | None) -> int:
 
 def resolve_start_url(start_url: str | None, setting: str | None) -> str:
     """The start URL from the argument, the setting or the environment, validated."""
-    url = start_url or setting or os.environ.get("PARKNEWS_START_URL")
+    url = start_url or setting or start_url_from_environment()
     if not url:
         raise ArgumentError(
-            "no start URL: pass -a start_url=URL or set PARKNEWS_START_URL (setting or environment)"
+            "no start URL: pass -a start_url=URL or set PARKCRAWL_START_URL (setting or environment)"
         )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -122,13 +122,13 @@ def spider_params(spargs: dict[str, Any], settings: Any) -> ParknewsParams:
     try:
         chosen = sites_for_arguments(
             spargs.get("site"), spargs.get("sites"), spargs.get("sites_file"),
-            settings.get("PARKNEWS_SITES_FILE"),
+            settings.get("PARKCRAWL_SITES_FILE"),
         )
     except SitesError as exc:
         raise ArgumentError(str(exc)) from None
     if chosen is None:
-        start_url = resolve_start_url(spargs.get("start_url"), settings.get("PARKNEWS_START_URL"))
-        path = spargs["path"] if "path" in spargs else settings.get("PARKNEWS_PATH")
+        start_url = resolve_start_url(spargs.get("start_url"), settings.get("PARKCRAWL_START_URL"))
+        path = spargs["path"] if "path" in spargs else settings.get("PARKCRAWL_PATH")
         chosen = [SiteConfig(None, start_url, tuple(parse_path(path or "")))]
     return ParknewsParams(
         sites=tuple(chosen),

@@ -84,7 +84,7 @@ class ParknewsSpider(scrapy.Spider):
         spider.start_url, spider.path = params.start_url, params.path
         spider.sites = {config.name: config for config in chosen}
         spider.convert_script = settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True)
-        spider.stop_after_known_pages = settings.getint("PARKNEWS_STOP_AFTER_KNOWN_PAGES", 1)
+        spider.stop_after_known_pages = settings.getint("PARKCRAWL_STOP_AFTER_KNOWN_PAGES", 1)
         spider.max_list_pages = settings.getint("PARKCRAWL_MAX_LIST_PAGES", 5000)
         spider.max_url_variants = settings.getint("PARKCRAWL_MAX_URL_VARIANTS", 50)
         spider.allowed_domains = sorted({config.host for config in chosen if config.host})
@@ -384,7 +384,7 @@ class ParknewsSpider(scrapy.Spider):
     def listing_failed(self, failure: Any) -> None:
         url, reason = failed_url(failure), failure_reason(failure)
         self.logger.error("list page %s failed: %s", url, reason)
-        self.crawler.stats.inc_value("parknews/list_page_failed")
+        self.crawler.stats.inc_value("parkcrawl/list_page_failed")
         self.lost_list_pages.append({"url": url, "reason": reason})
 
     def article_failed(self, failure: Any) -> None:

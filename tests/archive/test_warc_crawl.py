@@ -172,7 +172,7 @@ def test_warcinfo_names_the_software_and_the_crawl(
     assert fields["robots"] == "obey"
     settings = json.loads(fields["parkcrawl-settings"])
     assert settings["PARKCRAWL_WARC_DIR"] == str(archived_crawl.warc_dir)
-    assert settings["PARKNEWS_PATH"] == "动态要闻/园区信息"
+    assert settings["PARKCRAWL_PATH"] == "动态要闻/园区信息"
     arguments = json.loads(fields["parkcrawl-spider-arguments"])
     assert arguments["start_url"] == f"{archived_crawl.base_url}/index.html"
 

@@ -42,7 +42,7 @@ def line(n: int, site: str = SITE) -> bytes:
 def make_state(tmp_path: Path, **settings: Any) -> tuple[Any, CrawlState, Spider]:
     feed = tmp_path / "out.jsonl"
     crawler = get_crawler(SiteSpider, {
-        "PARKNEWS_STATE_DIR": str(tmp_path / "state"),
+        "PARKCRAWL_STATE_DIR": str(tmp_path / "state"),
         "FEEDS": {str(feed): {"format": "jsonlines"}},
         # the test writes the feed itself (SyncedFeedFile); Scrapy's exporter stays out
         "EXTENSIONS": {"scrapy.extensions.feedexport.FeedExporter": None},

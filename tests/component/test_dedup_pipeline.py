@@ -26,10 +26,10 @@ def article(url: str, title: str = "园区召开安全生产会议", body: str =
 def pipeline(tmp_path: Path | None = None) -> tuple[DeduplicatePipeline, Any, Any]:
     settings: dict[str, Any] = {
         "EXTENSIONS": {"scrapy.extensions.feedexport.FeedExporter": None},
-        "PARKNEWS_STATE_ENABLED": tmp_path is not None,
+        "PARKCRAWL_STATE_ENABLED": tmp_path is not None,
     }
     if tmp_path is not None:
-        settings["PARKNEWS_STATE_DIR"] = str(tmp_path / "state")
+        settings["PARKCRAWL_STATE_DIR"] = str(tmp_path / "state")
     crawler = get_crawler(Spider, settings)
     state = CrawlState.from_crawler(crawler) if tmp_path is not None else None
     if state is not None:

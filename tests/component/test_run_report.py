@@ -27,7 +27,7 @@ class WalkedSpider(Spider):
 
 
 def run_report(tmp_path: Any = None) -> tuple[Any, RunReport, WalkedSpider]:
-    crawler = get_crawler(WalkedSpider, {"PARKNEWS_RUNS_DIR": str(tmp_path) if tmp_path else ""})
+    crawler = get_crawler(WalkedSpider, {"PARKCRAWL_RUNS_DIR": str(tmp_path) if tmp_path else ""})
     report = RunReport.from_crawler(crawler)
     spider = WalkedSpider()
     spider.lost_list_pages = []
@@ -64,7 +64,7 @@ def test_a_finished_run_with_articles_is_no_failure() -> None:
     result = report.report(spider, "finished")
     assert result["articles_written"] == 29
     assert result["articles"]["unchanged"] == 3 and result["dropped"] == []
-    assert crawler.stats.get_value("parknews/dropped/unchanged") is None
+    assert crawler.stats.get_value("parkcrawl/dropped/unchanged") is None
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_extraction_failures_fail_the_run(written: int, failed: int, says: str) 
     scraped(crawler, spider, written)
     dropped(crawler, spider, "no body found", failed)
     assert says in close(crawler, spider)
-    assert crawler.stats.get_value("parknews/dropped/no_body_found") == failed
+    assert crawler.stats.get_value("parkcrawl/dropped/no_body_found") == failed
 
 
 def test_a_share_of_failures_within_the_limit_passes() -> None:

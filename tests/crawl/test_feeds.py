@@ -1,4 +1,4 @@
-"""Where the JSONL goes: `-O`/`-o` exactly as in any Scrapy project, PARKNEWS_OUTPUT otherwise."""
+"""Where the JSONL goes: `-O`/`-o` exactly as in any Scrapy project, PARKCRAWL_OUTPUT otherwise."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.support import ROOT, run_crawl
 def test_overwrite_flag_writes_only_the_named_file(tmp_path: Path, demo_site_url: str) -> None:
     default = tmp_path / "default.jsonl"
     run = run_crawl(tmp_path, "-a", f"start_url={demo_site_url}/index.html",
-                    "-s", f"PARKNEWS_OUTPUT={default}")
+                    "-s", f"PARKCRAWL_OUTPUT={default}")
     assert run.returncode == 0, run.stderr[-2000:]
     assert len(run.items) == 29
     # Scrapy merges -O into a FEEDS dict the project sets; parkcrawl sets none, so no second copy.
@@ -25,8 +25,8 @@ def test_without_a_feed_flag_runs_append_to_parknews_output(tmp_path: Path, demo
     cmd = [
         sys.executable, "-m", "scrapy", "crawl", "parknews",
         "-a", f"start_url={demo_site_url}/index.html",
-        "-s", f"PARKNEWS_OUTPUT={default}", "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}",
-        "-s", f"PARKNEWS_RUNS_DIR={tmp_path / 'runs'}", "-s", "PARKCRAWL_WARC_ENABLED=False",
+        "-s", f"PARKCRAWL_OUTPUT={default}", "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
+        "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}", "-s", "PARKCRAWL_WARC_ENABLED=False",
     ]
     default.write_text('{"url": "http://earlier.run/1.html"}\n', encoding="utf-8")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -140,8 +140,8 @@ def test_second_concurrent_run_is_refused(site, tmp_path: Path) -> None:
 def slow_crawl_cmd(tmp_path: Path, url: str, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "scrapy", "crawl", "parknews", "-a", f"start_url={url}/index.html",
-        "-o", str(tmp_path / "out.jsonl"), "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}",
-        "-s", f"PARKNEWS_RUNS_DIR={tmp_path / 'runs'}", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-o", str(tmp_path / "out.jsonl"), "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
+        "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
         "-s", "DOWNLOAD_DELAY=0.15", "-s", "CONCURRENT_REQUESTS=1", *extra,
     ]

@@ -7,7 +7,7 @@ from scrapy.settings import Settings
 
 from parkcrawl.spiders.params import ArgumentError, spider_params
 
-SETTINGS = Settings({"PARKNEWS_PATH": "动态要闻/园区信息", "PARKNEWS_SITES_FILE": "no-such.toml"})
+SETTINGS = Settings({"PARKCRAWL_PATH": "动态要闻/园区信息", "PARKCRAWL_SITES_FILE": "no-such.toml"})
 
 
 def test_start_url_and_the_default_path() -> None:

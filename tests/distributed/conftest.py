@@ -219,10 +219,10 @@ def start_worker(workdir: Path, *args: str, output: str = "-O") -> Worker:
     out, runs = workdir / "out.jsonl", workdir / "runs"
     cmd = [
         sys.executable, "-m", "scrapy", "crawl", "parknews", output, str(out),
-        "-s", f"PARKNEWS_RUNS_DIR={runs}", "-s", f"PARKNEWS_STATE_DIR={workdir / 'state'}",
+        "-s", f"PARKCRAWL_RUNS_DIR={runs}", "-s", f"PARKCRAWL_STATE_DIR={workdir / 'state'}",
         "-s", f"PARKCRAWL_WARC_DIR={workdir / 'warc'}", *args,
     ]
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     return Worker(workdir.name, proc, out, runs)

@@ -3,7 +3,7 @@
 The site has an article slot for every fault of the fault server; one `scrapy crawl parknews` walks
 it with the default retry policy (RETRY_TIMES = 3, quick backoff). Every test below asserts the
 exact outcome of its own fault: the item present, or the article named in the run report with the
-reason an operator reads, counted under ``parknews/dropped/<reason>``; and the process's exit status
+reason an operator reads, counted under ``parkcrawl/dropped/<reason>``; and the process's exit status
 (0: the run as a whole is fine, the failures are explained in its report).
 """
 
@@ -278,9 +278,9 @@ def test_each_reason_is_counted_in_report_and_stats(fault_crawl: FaultCrawl) -> 
     expected = Counter(c.dropped for c in CASES if c.dropped) + Counter({"status 404": 1})
     assert fault_crawl.run.report["dropped_by_reason"] == dict(expected)
     counted = {
-        key.removeprefix("parknews/dropped/"): int(value)
+        key.removeprefix("parkcrawl/dropped/"): int(value)
         for key, value in stats(fault_crawl.run).items()
-        if key.startswith("parknews/dropped/")
+        if key.startswith("parkcrawl/dropped/")
     }
     assert counted == {reason_key(reason): n for reason, n in expected.items()}
 

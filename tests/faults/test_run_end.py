@@ -34,8 +34,8 @@ def slow_crawl(tmp_path: Path, url: str, *extra: str) -> subprocess.Popen:
         [
             sys.executable, "-m", "scrapy", "crawl", "parknews",
             "-a", f"start_url={url}/index.html", "-o", str(tmp_path / "out.jsonl"),
-            "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}",
-            "-s", f"PARKNEWS_RUNS_DIR={tmp_path / 'runs'}",
+            "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
+            "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}",
             "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.2",
             "-s", "CONCURRENT_REQUESTS=1", *extra,
@@ -200,7 +200,7 @@ def test_scrapy_fetch_writes_no_crawl_output(tmp_path: Path, demo_server: FaultS
     fetched = subprocess.run(
         [sys.executable, "-m", "scrapy", "fetch", "--nolog", f"{demo_server.base_url}/index.html",
          "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
-         "-s", f"PARKNEWS_STATE_DIR={tmp_path / 'state'}"],
+         "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}"],
         cwd=ROOT, capture_output=True, timeout=120,
     )
     assert fetched.returncode == 0, fetched.stderr[-3000:]

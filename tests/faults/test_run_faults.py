@@ -82,7 +82,7 @@ def test_list_page_lost_after_retries_fails_the_run_naming_it(tmp_path: Path) ->
     assert run.report["lost_list_pages"] == [
         {"url": f"{base}{list_path(2)}", "reason": "status 503 after 3 retries"}
     ]
-    assert stats(run)["parknews/list_page_failed"] == 1
+    assert stats(run)["parkcrawl/list_page_failed"] == 1
 
 
 def test_every_article_failing_fails_the_run(tmp_path: Path) -> None:

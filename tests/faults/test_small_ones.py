@@ -61,7 +61,7 @@ def test_a_decompression_bomb_is_dropped_as_too_large(tmp_path: Path) -> None:
     assert dropped(run, server.base_url) == {article_path(2): "too large"}
     assert sorted(captured(run, server.base_url)) == [article_path(1), article_path(3)]
     counted = stats(run)
-    assert counted["parknews/dropped/too_large"] == 1
+    assert counted["parkcrawl/dropped/too_large"] == 1
     # a stats key per reason, never one per URL
     assert [key for key in counted if "127.0.0.1" in key or "http" in key] == []
 

@@ -181,7 +181,7 @@ def test_article_with_100000_attributes_is_dropped_as_too_complex(tmp_path: Path
     assert run.returncode == 0, run.stderr[-3000:]
     assert dropped(run, base) == {article_path(2): "too complex"}
     assert sorted(captured(run, base)) == [article_path(n) for n in (1, 3, 4)]
-    assert stats(run)["parknews/dropped/too_complex"] == 1
+    assert stats(run)["parkcrawl/dropped/too_complex"] == 1
     assert run.report["walk_complete"] is True
 
 

@@ -23,13 +23,13 @@ PROGRESS_LINE = re.compile(
     [
         # the start: nothing counted yet, Scrapy has not created the keys
         ({}, 0, 0, Snapshot(0, 0, 0, 0, 0)),
-        # dropped articles are the sum of every parknews/dropped/<reason> key
+        # dropped articles are the sum of every parkcrawl/dropped/<reason> key
         (
             {
                 "downloader/response_count": 36,
                 "item_scraped_count": 29,
-                "parknews/dropped/status_404": 1,
-                "parknews/dropped/no_body_found": 2,
+                "parkcrawl/dropped/status_404": 1,
+                "parkcrawl/dropped/no_body_found": 2,
                 "parkcrawl/clean/pinyin_annotations": 6,  # not a drop
             },
             3,

@@ -212,7 +212,7 @@ def _serve(command: str, root: Path, env: dict[str, str]) -> Result:
 def results(scratch_roots: Callable[[], Path], demo_site_url: str) -> dict[str, Result]:
     """Every tested README command, run once: each block in a scratch root of its own, its
     commands in README order, the blocks side by side (crawls mostly wait on the network)."""
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
 
     def run_block(commands: list[str]) -> dict[str, Result]:
@@ -323,7 +323,7 @@ def test_cron_line_crawls_quietly(scratch_roots: Callable[[], Path], demo_site_u
     command = (
         fields[5].replace(CHECKOUT, str(root)).replace(REAL_SITE, f"{demo_site_url}/index.html")
     )
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     proc = subprocess.run(
         ["bash", "-c", command],
         cwd="/",
@@ -347,6 +347,6 @@ def test_cron_line_crawls_quietly(scratch_roots: Callable[[], Path], demo_site_u
     (service,) = [b for b in readme.named(README, "systemd") if "ExecStart=" in b.text]
     (exec_start,) = [x for x in service.text.splitlines() if x.startswith("ExecStart=")]
     assert exec_start.removeprefix("ExecStart=") == fields[5].split(" && ", 1)[1].replace(
-        f"PARKNEWS_START_URL={REAL_SITE} .venv/", f"{CHECKOUT}/.venv/"
+        f"PARKCRAWL_START_URL={REAL_SITE} .venv/", f"{CHECKOUT}/.venv/"
     )
-    assert f"Environment=PARKNEWS_START_URL={REAL_SITE}" in service.text
+    assert f"Environment=PARKCRAWL_START_URL={REAL_SITE}" in service.text

@@ -137,7 +137,7 @@ def scrapyd(scrapyd_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     assert f"= {port}" in conf, "the README's scrapyd.conf no longer sets http_port = 6800"
     # poll the queue every half second rather than 5 s: the job starts sooner, nothing else changes
     (directory / "scrapyd.conf").write_text(conf + "\npoll_interval = 0.5\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     log = (directory / "scrapyd.out").open("w")
     process = subprocess.Popen(
         [str(scrapyd_venv / "bin" / "scrapyd")],
@@ -177,7 +177,7 @@ def deployment(scrapyd: Scrapyd, deploy_root: Path, demo_site_url: str) -> Deplo
     """The README's deploy-and-schedule commands, run in order, then the job waited for."""
     cfg = deploy_root / "scrapy.cfg"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace(SCRAPYD_ADDRESS, scrapyd.url), "utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PARKNEWS_START_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
     steps: dict[str, Step] = {}
     (block,) = readme.named(README, "scrapyd")
     for command in block.commands():
@@ -274,7 +274,7 @@ def test_schedule_arguments_reach_the_crawl(deployment: Deployment, demo_site_ur
     (started,) = [
         line for line in log.splitlines() if "Process started" in line and deployment.jobid in line
     ]
-    assert "'-s', 'PARKNEWS_MAX_EXTRACTION_FAILURE_SHARE=0.3'" in started
+    assert "'-s', 'PARKCRAWL_MAX_EXTRACTION_FAILURE_SHARE=0.3'" in started
     assert f"'-a', 'start_url={demo_site_url}/index.html'" in started
 
 
