@@ -40,6 +40,7 @@ from parkcrawl.devtools.evalscore import (
     Prediction,
     format_comparison,
     load_cases,
+    load_splits,
     score_page,
     summarize,
 )
@@ -50,6 +51,35 @@ PEERS = ("trafilatura", "gne")
 # The test suite's floor for our mean body F1: above trafilatura's 0.956 on this set.
 MIN_BODY_F1 = 0.96
 CRAWL_TIMEOUT = 600
+# Key of the peers' output that holds their extraction time, not a peer.
+TIMING_KEY = "__timing__"
+# Extraction ms per page of each peer in the last run_peers (fed the decode_html text).
+PEER_MS: dict[str, float] = {}
+
+
+def our_ms_per_page(pages: list[dict]) -> float:
+    """Our extraction (extract_article, as the spider calls it) in ms per page on ``pages``."""
+    from parkcrawl.extract.article import extract_article
+
+    started = time.perf_counter()
+    for page in pages:
+        extract_article(page["html"], page["url"])
+    return 1000 * (time.perf_counter() - started) / max(len(pages), 1)
+
+
+def split_lines(eval_dir: Path, columns: dict[str, list[PageScore]]) -> list[str]:
+    """One overall line per extractor and split (tune / heldout) when the set has splits."""
+    splits = load_splits(eval_dir)
+    lines = []
+    for split in sorted(set(splits.values())):
+        lines.append(f"split {split} ({sum(1 for v in splits.values() if v == split)} pages):")
+        for label, scores in columns.items():
+            part = summarize([s for s in scores if splits.get(s.name) == split])
+            lines.append(
+                f"  {label:28} body F1 {part['body_f1'] or 0.0:.3f}  title "
+                f"{_share(part, 'title')}  date {_share(part, 'date')}"
+            )
+    return lines
 SERVER_START_TIMEOUT = 30
 
 
@@ -266,9 +296,11 @@ def peer_inputs(base_url: str, routes: dict[str, str]) -> dict[str, list[dict]]:
 def run_peers_here(pages: list[dict]) -> dict[str, dict[str, dict]]:
     """In the peer interpreter: every peer on every page (a crash counts as no output)."""
     out: dict[str, dict[str, dict]] = {}
+    timing: dict[str, dict] = {}
     for peer in PEERS:
         extract = EXTRACTORS[peer]
         out[peer] = {}
+        started = time.perf_counter()
         for page in pages:
             try:
                 pred = extract(page["html"], page["url"])
@@ -280,6 +312,8 @@ def run_peers_here(pages: list[dict]) -> dict[str, dict[str, dict]]:
                 "body": pred.body,
                 "published_at": pred.published_at,
             }
+        timing[peer] = {"ms_per_page": 1000 * (time.perf_counter() - started) / max(len(pages), 1)}
+    out[TIMING_KEY] = timing
     return out
 
 
@@ -298,6 +332,7 @@ def run_peers(peer_python: str, pages: list[dict], work: Path) -> dict[str, dict
     if proc.returncode:
         raise RuntimeError(f"the peers failed (exit {proc.returncode}); see {log}")
     raw = json.loads(preds_out.read_text(encoding="utf-8"))
+    PEER_MS.update({peer: t["ms_per_page"] for peer, t in raw.pop(TIMING_KEY, {}).items()})
     return {
         peer: {name: Prediction(**fields) for name, fields in by_name.items()}
         for peer, by_name in raw.items()
@@ -436,6 +471,18 @@ def main(argv: list[str] | None = None) -> int:
                 }
     text, found = report(evaluation, peers)
     print(text)
+    columns = {"parkcrawl (crawl)": evaluation.scores}
+    if peers:
+        columns |= {_fed(p, "decode_html"): peers["decode_html"][p] for p in PEERS}
+    extra = split_lines(eval_dir, columns)
+    if peers:
+        mine = our_ms_per_page(inputs["decode_html"])
+        extra.append(
+            "extraction ms per page (decode_html text): parkcrawl "
+            f"{mine:.1f}, " + ", ".join(f"{p} {PEER_MS.get(p, 0.0):.1f}" for p in PEERS)
+        )
+    if extra:
+        print("\n" + "\n".join(extra))
     return 0 if all(v.met for v in found) else 1
 
 

@@ -74,14 +74,20 @@ def body_f1(pred: str | None, truth: str) -> float:
     return body_prf(pred, truth)[2]
 
 
+def _title_key(text: str) -> str:
+    # Simplified on both sides, as for bodies: a crawler that converts to Simplified
+    # (PARKCRAWL t2s) must not lose a Traditional page's title for it.
+    return _t2s()(_WS.sub("", text))
+
+
 def title_exact(pred: str | None, truth: str) -> bool:
-    """Exact match once all whitespace is removed."""
-    return pred is not None and _WS.sub("", pred) == _WS.sub("", truth)
+    """Exact match once all whitespace is removed (both sides converted with OpenCC t2s)."""
+    return pred is not None and _title_key(pred) == _title_key(truth)
 
 
 def title_contains(pred: str | None, truth: str) -> bool:
-    """The extracted title contains the truth (whitespace removed)."""
-    return pred is not None and _WS.sub("", truth) in _WS.sub("", pred)
+    """The extracted title contains the truth (whitespace removed, both sides t2s)."""
+    return pred is not None and _title_key(truth) in _title_key(pred)
 
 
 def date_exact(pred: str | None, truth: str) -> bool:
@@ -183,6 +189,16 @@ def summarize(scores: list[PageScore]) -> dict[str, float | int | None]:
         "with_found": _mean(withs),
         "without_absent": _mean(withouts),
     }
+
+
+def load_splits(eval_dir: Path) -> dict[str, str]:
+    """Page name -> its truth's ``split`` ("tune", "heldout"); pages without one are left out."""
+    out = {}
+    for truth_path in sorted((eval_dir / "truth").glob("*.json")):
+        split = json.loads(truth_path.read_text(encoding="utf-8")).get("split")
+        if split:
+            out[truth_path.stem] = split
+    return out
 
 
 def load_cases(eval_dir: Path) -> list[tuple[str, bytes, dict]]:
