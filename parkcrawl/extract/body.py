@@ -18,6 +18,7 @@ from parsel.csstranslator import HTMLTranslator
 from parkcrawl.extract.dates import find_dates
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
+    BODY_END_LINES,
     BODY_END_MARKERS,
     BODY_MAX_LINK_RATIO,
     BODY_MIN_CHARS,
@@ -25,6 +26,11 @@ from parkcrawl.extract.selectors import (
     BOILERPLATE_LINE_PATTERNS,
     BREADCRUMB_LINE,
     BREADCRUMB_MARKERS,
+    BYLINE_LEAD_LINES,
+    BYLINE_MAX_CHARS,
+    BYLINE_PARAGRAPH_CHARS,
+    BYLINE_REST_MAX_CHARS,
+    BYLINE_SENTENCE,
     CELL_TAGS,
     CONTENT_HINT,
     CONTENT_HINT_BONUS,
@@ -322,6 +328,18 @@ def is_dateline(line: str, *, lone_date: bool = True) -> bool:
     return bool(DATELINE_WORDS.search(line))
 
 
+def is_byline(line: str) -> bool:
+    """A short unlabelled byline: one date plus a few words and no sentence punctuation
+    ("某某晚报 2003-7-24", "新闻中心2020-03-05 10:21"); only trusted among a body's first lines."""
+    if len(line) > BYLINE_MAX_CHARS or BYLINE_SENTENCE.search(line):
+        return False
+    dates = find_dates(line)
+    if len(dates) != 1:
+        return False
+    rest = _squash(line[: dates[0].start] + line[dates[0].end :])
+    return len(rest) <= BYLINE_REST_MAX_CHARS
+
+
 def _squash(text: str) -> str:
     return _SPACES.sub("", text)
 
@@ -357,8 +375,10 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
     title_rest = title_key or ""
     kept: list[str] = []
     started = False
+    # Until a paragraph starts, a byline among the first lines is furniture (not text).
+    in_lead = True
     for index, line in enumerate(lines):
-        if BODY_END_MARKERS.match(line) and kept:
+        if kept and (BODY_END_MARKERS.match(line) or BODY_END_LINES.search(line)):
             result.removed.extend(lines[index:])
             break
         key = _squash(line)
@@ -375,10 +395,16 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
                 or bool(BREADCRUMB_MARKERS.match(line))
                 or bool(BREADCRUMB_LINE.match(line))
                 or bool(DISCLOSURE_META_LINE.match(key))
+                or (index < BYLINE_LEAD_LINES and is_byline(line))
             )
+        elif in_lead and index < BYLINE_LEAD_LINES and is_byline(line):
+            result.header.append(line)
+            continue
         if furniture:
             (result.removed if started else result.header).append(line)
             continue
+        if len(key) >= BYLINE_PARAGRAPH_CHARS or "。" in line:
+            in_lead = False
         started = True
         kept.append(line)
     # Datelines printed under the article (a lone date there is a notice's signature date).

@@ -25,6 +25,9 @@ DATE_PATTERN = re.compile(
     r"(?:(?:\s*|T|\s*日\s*)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)(?!\d)"
     r"(?:\s*[:：分]\s*(?P<S>[0-5]\d)(?!\d)(?:\.\d+)?)?"
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?)?"
+    # "7/5/2005 9:23:57 PM": month/day/year, as ASP and .NET pages print dates by default.
+    r"|(?<![\d/])(?P<m3>\d{1,2})/(?P<d3>\d{1,2})/(?P<y3>(?:19|20)\d{2})(?![\d/])"
+    r"(?:\s+(?P<H3>\d{1,2}):(?P<M3>[0-5]\d)(?::(?P<S3>[0-5]\d))?(?:\s*(?P<ampm>[AaPp][Mm]))?)?"
 )
 
 
@@ -39,6 +42,8 @@ class FoundDate:
 
 
 def _format(match: re.Match[str]) -> str | None:
+    if match["y3"]:
+        return _format_mdy(match)
     year = int(match["y"])
     month = int(match["m"] or match["m2"])
     day = int(match["d"] or match["d2"])
@@ -59,6 +64,26 @@ def _format(match: re.Match[str]) -> str | None:
     if second is None:
         return moment.strftime("%Y-%m-%dT%H:%M") + "+08:00"
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + "+08:00"
+
+
+def _format_mdy(match: re.Match[str]) -> str | None:
+    """A month/day/year date ("7/5/2005 9:23:57 PM"), with its 12-hour time made 24-hour."""
+    try:
+        day_value = date(int(match["y3"]), int(match["m3"]), int(match["d3"]))
+    except ValueError:
+        return None
+    if match["H3"] is None:
+        return day_value.isoformat()
+    hour = int(match["H3"])
+    ampm = (match["ampm"] or "").lower()
+    if hour > 23 or (ampm and not 1 <= hour <= 12):
+        return day_value.isoformat()
+    if ampm == "pm" and hour != 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    text = f"{day_value.isoformat()}T{hour:02d}:{match['M3']}"
+    return text + (f":{match['S3']}" if match["S3"] else "") + "+08:00"
 
 
 def _parse_offset(text: str) -> timezone:

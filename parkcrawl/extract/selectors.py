@@ -141,6 +141,13 @@ HEADLINE_MIN_CHARS = 4
 TITLE_STRONG_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s(?:-{1,2}|[–—－]{1,2})\s|\s::\s|\s·\s)\s*")
 # A bare dash ("标题-新华网") separates a suffix only when the tail looks like a site name.
 TITLE_DASH_SEPARATOR = re.compile(r"\s*[-–—－]\s*")
+# "标题-搜狐财经", "标题-报社新闻-查报纸网": a bare hyphen (no spaces) before a short tail of
+# words, after a headline at least BARE_SUFFIX_HEAD_RATIO times as long, ends in a site or
+# column name even when the tail names no site. Not "—": "——" sets off subtitles in headlines.
+TITLE_BARE_HYPHEN = re.compile(r"[-－](?=[^-－]*$)")
+BARE_SUFFIX_MAX_CHARS = 8
+BARE_SUFFIX_HEAD_RATIO = 2
+BARE_SUFFIX_WORD = re.compile(r"^[\w\u4e00-\u9fff.·]*[A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff.·]*$")
 # A trailing segment that names a site, channel or office rather than an article.
 SITE_NAME_TAIL = re.compile(
     r"(网|网站|门户|门户网站|政府|人民政府|园区|产业园|开发区|高新区|新区|管委会|委员会|办公室|"
@@ -341,6 +348,20 @@ BODY_END_MARKERS = re.compile(
     r"网友评论|发表评论|我要评论|相关附件)\s*[】\]]?\s*[:：]?$"
 )
 
+# Lines that close an article on news portals and self-media platforms: the platform's
+# disclaimer, the keyword line, the feedback/report menu, the forum invitation and the
+# responsible-editor line. The body is cut there (after some text was kept); what follows is
+# comments, recommendations and menus.
+BODY_END_LINES = re.compile(
+    r"^(特别声明|免责声明)\s*[:：]"
+    r"|^以上内容.{0,40}(上传并发布|信息存储服务|不代表本(站|网|平台)(观点|立场))"
+    r"|仅提供信息存储服务"
+    r"|^文章关键词\s*[:：]"
+    r"|^(我要反馈|举报|不喜欢|我要纠错)(\s|$)"
+    r"|^进入[【\[].{1,20}[】\]]讨论"
+    r"|^[（(【\[]?\s*(责任编辑|责编)\s*[:：]"
+)
+
 # -- dates ---------------------------------------------------------------------------------------
 
 # Publication-date meta tags, most authoritative first: the government portal standard, then
@@ -365,7 +386,7 @@ DATE_META_NAMES: tuple[str, ...] = (
 # was signed) is only used when a page gives no publication date at all.
 DATE_LABELS_PUBLISHED = re.compile(
     r"(发布时间|发布日期|发表时间|发表日期|发文日期|公开日期|公布日期|上线时间|刊发时间|"
-    r"更新时间|时间|日期)\s*[:：]?\s*$"
+    r"更新时间|时间|日期|(?:发表|发布|发贴|张贴|刊登|更新)于)\s*[:：]?\s*$"
 )
 DATE_LABELS_WRITTEN = re.compile(r"(成文日期|成文时间|印发日期|签发日期)\s*[:：]?\s*$")
 # Dates that are not the article's: the clock in a site header ("今天是2024年11月22日").
@@ -381,6 +402,16 @@ DATELINE_MAX_CHARS = 120
 DATELINE_WORDS = re.compile(
     r"(发布|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
 )
+
+# An unlabelled byline among the first lines of a body: a short line holding one date and a
+# few words (a column, paper, site or author names: "新闻中心 2020-03-05 10:21",
+# "2003-7-24 某某晚报"), no sentence punctuation. Searched in the first BYLINE_LEAD_LINES lines
+# until a paragraph (a line of BYLINE_PARAGRAPH_CHARS or with a full stop) has started.
+BYLINE_MAX_CHARS = 60
+BYLINE_REST_MAX_CHARS = 36
+BYLINE_LEAD_LINES = 6
+BYLINE_PARAGRAPH_CHARS = 60
+BYLINE_SENTENCE = re.compile(r"[，。；！？,;!?]")
 
 # Elements templates put the publication date in ("<span class="pubtime">", "id="paperdate"").
 # Used when no dateline is found around the headline; only short texts are read.

@@ -9,12 +9,16 @@ from lxml import etree
 
 from parkcrawl.extract.body import clean_line, tag_name
 from parkcrawl.extract.selectors import (
+    BARE_SUFFIX_HEAD_RATIO,
+    BARE_SUFFIX_MAX_CHARS,
+    BARE_SUFFIX_WORD,
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
     HEADLINE_XPATH,
     SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
     SITE_SEGMENT_MAX_CHARS,
+    TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
 )
@@ -53,7 +57,27 @@ def strip_site_suffix(title: str) -> str:
         if len(pieces) < 2 or len(tail) > SITE_NAME_MAX_CHARS or not SITE_NAME_TAIL.search(tail):
             break
         title = title[: len(title) - len(tail)].rstrip().rstrip("-–—－").rstrip()
-    return title
+    return _strip_bare_suffixes(title)
+
+
+def _strip_bare_suffixes(title: str) -> str:
+    """Peel "-栏目" / "-站点" tails joined by a bare hyphen ("标题-搜狐财经")."""
+    while True:
+        matches = list(TITLE_BARE_HYPHEN.finditer(title))
+        if not matches:
+            return title
+        match = matches[-1]
+        head, tail = title[: match.start()], title[match.end() :]
+        if (
+            tail != tail.strip()
+            or head != head.rstrip()
+            or not 2 <= len(tail) <= BARE_SUFFIX_MAX_CHARS
+            or not BARE_SUFFIX_WORD.match(tail)
+            or len(head) < BARE_SUFFIX_HEAD_RATIO * len(tail)
+            or len(head) < HEADLINE_MIN_CHARS
+        ):
+            return title
+        title = head
 
 
 def _bigrams(text: str) -> Counter[str]:
@@ -147,8 +171,49 @@ def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
     if meta_title:
         headline = best[0] if best else _headline_by_text(root, meta_title)
         return TitleResult(meta_title, headline)
+    if not stripped or _is_link_label(root, stripped):
+        # The <title> names only the site, or a column its navigation links to ("新闻动态_某市
+        # 人民政府"): the page's single <h1> is the headline.
+        lone = _lone_h1(root)
+        # An <h1> holding the stripped title ("标题[编辑]") confirms it instead.
+        if lone is not None and (not stripped or stripped.replace(" ", "") not in (
+            (lone.title or "").replace(" ", "")
+        )):
+            return lone
+    if best_rank is None or best_rank[0] < 1.0:
+        # No headline element carries the stripped <title> exactly: if the page prints it on
+        # its own anyway (old table layouts), it is the title.
+        shown = _segment_shown(root, stripped)
+        if shown is not None:
+            return shown
     if best is not None:
         return TitleResult(best[1], best[0])
     if not stripped:
         return TitleResult(None, None)
     return TitleResult(stripped, _headline_by_text(root, stripped))
+
+
+def _is_link_label(root: etree._Element, text: str) -> bool:
+    """A link of the page (navigation, breadcrumb) has exactly this text."""
+    key = text.replace(" ", "")
+    return any(clean_line(a.text_content()).replace(" ", "") == key for a in root.iter("a"))
+
+
+def _segment_shown(root: etree._Element, stripped: str) -> TitleResult | None:
+    """The stripped <title> when an element holds it as its whole text outside links (an exact
+    headline beats a heading that only resembles it, such as a numbered section heading)."""
+    if not HEADLINE_MIN_CHARS <= len(stripped) <= HEADLINE_MAX_CHARS:
+        return None
+    el = _headline_by_text(root, stripped)
+    return TitleResult(stripped, el) if el is not None else None
+
+
+def _lone_h1(root: etree._Element) -> TitleResult | None:
+    """The page's only <h1>, when its text has a headline's length."""
+    h1s = list(root.iter("h1"))
+    if len(h1s) != 1:
+        return None
+    text = clean_line(" ".join(h1s[0].itertext()))
+    if HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
+        return TitleResult(text, h1s[0])
+    return None
