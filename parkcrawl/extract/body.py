@@ -151,11 +151,17 @@ class NodeStats:
         return self.link_chars / self.chars if self.chars else 1.0
 
 
+# Characters that do not count as text (str.isspace() plus the zero-width space), and the
+# punctuation marks, as regular expressions: counted in C, not per character in Python.
+_NOT_COUNTED = re.compile("[\\s\u200b]+")
+_PUNCTUATION_CHARS = re.compile("[" + re.escape("".join(sorted(set(PUNCTUATION)))) + "]")
+
+
 def _count(text: str | None) -> tuple[int, int]:
     if not text:
         return 0, 0
-    chars = sum(1 for ch in text if not ch.isspace() and ch not in "\u3000\xa0\u200b")
-    return chars, sum(1 for ch in text if ch in PUNCTUATION)
+    chars = len(text) - sum(len(run) for run in _NOT_COUNTED.findall(text))
+    return chars, len(_PUNCTUATION_CHARS.findall(text))
 
 
 def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
@@ -168,15 +174,16 @@ def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
         own = NodeStats()
         chars, punct = _count(node.text)
         for child in node:
-            if not tag_name(child):
+            child_tag = tag_name(child)
+            if not child_tag:
                 continue
             sub = walk(child, is_link)
             own.chars += sub.chars
             own.link_chars += sub.link_chars
             own.punct += sub.punct
-            own.tags += sub.tags + (tag_name(child) not in INLINE_TAGS)
-            own.link_tags += sub.link_tags + (tag_name(child) == "a")
-            own.paragraphs += sub.paragraphs + (tag_name(child) in ("p", "br"))
+            own.tags += sub.tags + (child_tag not in INLINE_TAGS)
+            own.link_tags += sub.link_tags + (child_tag == "a")
+            own.paragraphs += sub.paragraphs + (child_tag in ("p", "br"))
             tail_chars, tail_punct = _count(child.tail)
             chars += tail_chars
             punct += tail_punct
@@ -257,6 +264,54 @@ def _best_match(
     return best
 
 
+# "tag.class", "#id", ".class", "tag", "[attr=value]": the selector shapes of the container
+# lists, answered from one pass over the page instead of one XPath walk per selector.
+_SIMPLE_SELECTOR = re.compile(
+    r"^(?P<tag>[a-z][a-z0-9]*)?(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)=(?P<val>[\w-]+)\])?$"
+)
+
+
+class SelectorIndex:
+    """Elements of one page by class token, id, tag and (attribute, value), in document order;
+    ``select`` answers the simple selectors of CONTENT_SELECTORS without walking the page again."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.by_class: dict[str, list[etree._Element]] = {}
+        self.by_id: dict[str, list[etree._Element]] = {}
+        self.by_tag: dict[str, list[etree._Element]] = {}
+        self.by_attr: dict[tuple[str, str], list[etree._Element]] = {}
+        for el in root.iter(etree.Element):
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            self.by_tag.setdefault(tag.lower(), []).append(el)
+            for name, value in el.attrib.items():
+                if name == "class":
+                    for token in value.split():
+                        self.by_class.setdefault(token, []).append(el)
+                elif name == "id":
+                    self.by_id.setdefault(value, []).append(el)
+                else:
+                    self.by_attr.setdefault((name, value), []).append(el)
+
+    def select(self, selector: str) -> list[etree._Element]:
+        """Elements matching ``selector`` (falls back to ``css`` for other shapes)."""
+        match = _SIMPLE_SELECTOR.match(selector)
+        if match is None:
+            return css(self.root, selector)
+        tag = match["tag"]
+        if match["cls"]:
+            found = self.by_class.get(match["cls"], [])
+        elif match["id"]:
+            found = self.by_id.get(match["id"], [])
+        elif match["attr"]:
+            found = self.by_attr.get((match["attr"], match["val"]), [])
+        else:
+            return list(self.by_tag.get(tag or "", []))
+        return [el for el in found if tag is None or el.tag.lower() == tag]
+
+
 def find_body_node(root: etree._Element) -> etree._Element | None:
     """The element holding the article text: a known container, else the densest block."""
     body = root.find("body")
@@ -264,10 +319,11 @@ def find_body_node(root: etree._Element) -> etree._Element | None:
         body = root
     stats = measure(body)
     dense = densest_node(body, stats)
+    index = SelectorIndex(body)
     # Known CMS containers: trusted when they hold text and do not sit beside a far larger text
     # block (then they are a sidebar or summary box that happens to use the name).
     for selector in CONTENT_SELECTORS:
-        match = _best_match(css(body, selector), stats)
+        match = _best_match(index.select(selector), stats)
         if match is None:
             continue
         if dense is None or _is_ancestor(match, dense) or _is_ancestor(dense, match):
@@ -277,7 +333,7 @@ def find_body_node(root: etree._Element) -> etree._Element | None:
     # Generic names: used only around the dense node, and only if that node fills most of it.
     if dense is not None:
         for selector in GENERIC_CONTENT_SELECTORS:
-            match = _best_match(css(body, selector), stats)
+            match = _best_match(index.select(selector), stats)
             if match is None or not _is_ancestor(match, dense):
                 continue
             if stats[dense].text_chars >= GENERIC_CONTAINER_MIN_SHARE * stats[match].text_chars:
