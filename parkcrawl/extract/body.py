@@ -32,6 +32,10 @@ from parkcrawl.extract.selectors import (
     BYLINE_REST_MAX_CHARS,
     BYLINE_SENTENCE,
     CELL_TAGS,
+    CLIMB_MAX_LEVELS,
+    CLIMB_MAX_LINK_RATIO,
+    CLIMB_MIN_GAIN,
+    CLIMB_MIN_SCORE_SHARE,
     CONTENT_HINT,
     CONTENT_HINT_BONUS,
     CONTENT_SELECTORS,
@@ -229,6 +233,29 @@ def densest_node(
         score = density_score(el, stats[el])
         if score > best_score:
             best, best_score = el, score
+    return _climb(best, best_score, body, stats) if best is not None else None
+
+
+def _climb(
+    node: etree._Element, score: float, body: etree._Element,
+    stats: dict[etree._Element, NodeStats],
+) -> etree._Element:
+    """From one dense paragraph up to the block holding the rest of the article: templates
+    that set paragraphs as <div>s or split an article over cells make one part the densest.
+    The widest ancestor (CLIMB_MAX_LEVELS up) with CLIMB_MIN_GAIN times the text, almost no
+    links and CLIMB_MIN_SCORE_SHARE of the score wins."""
+    mine = stats[node]
+    best = node
+    for level, parent in enumerate(node.iterancestors()):
+        if level >= CLIMB_MAX_LEVELS or parent is body or tag_name(parent) in DENSITY_SKIP_TAGS:
+            break
+        theirs = stats[parent]
+        if (
+            theirs.text_chars >= CLIMB_MIN_GAIN * mine.text_chars
+            and theirs.link_ratio <= CLIMB_MAX_LINK_RATIO
+            and density_score(parent, theirs) >= CLIMB_MIN_SCORE_SHARE * score
+        ):
+            best = parent
     return best
 
 

@@ -227,6 +227,15 @@ GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
 # be used as a whole (the rest being captions, attachments and a dateline the cleanup removes).
 GENERIC_CONTAINER_MIN_SHARE = 0.6
 
+# The density scorer's node is widened to the widest ancestor (at most CLIMB_MAX_LEVELS up)
+# that holds CLIMB_MIN_GAIN times its text, at most CLIMB_MAX_LINK_RATIO link text, and scores
+# at least CLIMB_MIN_SCORE_SHARE of it: paragraphs set as sibling <div>s, articles split over
+# table cells, where one dense part would otherwise stand for the whole.
+CLIMB_MIN_GAIN = 2.0
+CLIMB_MAX_LINK_RATIO = 0.1
+CLIMB_MIN_SCORE_SHARE = 0.2
+CLIMB_MAX_LEVELS = 6
+
 # A container (or density-chosen node) must hold at least this much non-link text.
 BODY_MIN_CHARS = 20
 # A container whose text is mostly link text is a list or a menu, not an article.

@@ -179,3 +179,33 @@ def test_titles_are_scored_in_simplified() -> None:
     # The crawler may convert to Simplified; a Traditional truth still matches.
     assert title_exact("义大利公开赛 兹韦列夫封王", "義大利公開賽 茲韋列夫封王")
     assert not title_exact("义大利公开赛", "義大利公開賽 茲韋列夫封王")
+
+
+def _para(i: int) -> str:
+    return f"<div class='p'>第{i}段：园区企业今年新增订单超过一百份，产值同比增长两成，用工需求旺盛。</div>"
+
+
+@pytest.mark.parametrize(
+    ("page_body", "expected_paragraphs"),
+    [
+        # paragraphs set as sibling <div>s, one of them longer: the whole article, not the one
+        (
+            "<div class='wrap'>"
+            + _para(1)
+            + "<div class='p'>第2段：" + "园区推进项目建设，加快新材料、智能制造和生物医药产业集聚，" * 3 + "成效明显。</div>"
+            + _para(3) + _para(4)
+            + "</div><ul class='nav'><li><a href='/a'>首页</a></li><li><a href='/b'>园区概况</a></li></ul>",
+            4,
+        ),
+        # a lone paragraph beside a link list: nothing to climb to (the parent is mostly links)
+        (
+            "<div class='wrap'>" + _para(1)
+            + "".join(f"<a href='/n{i}'>园区新闻标题第{i}条链接文字较长一些</a>" for i in range(12))
+            + "</div>",
+            1,
+        ),
+    ],
+)
+def test_dense_paragraph_widens_to_its_article(page_body: str, expected_paragraphs: int) -> None:
+    body = extract_article(page("园区订单增长", page_body), URL).body
+    assert body.count("段：") == expected_paragraphs
