@@ -43,6 +43,7 @@ from parkcrawl.extract.selectors import (
     DATE_META_NAMES,
     DATELINE_WINDOW_AFTER,
     DATELINE_WINDOW_BEFORE,
+    SOCIAL_TITLE_META_NAMES,
     SOURCE_END,
     SOURCE_LABEL,
     SOURCE_MAX_CHARS,
@@ -83,7 +84,9 @@ def extract_article(html: str, url: str) -> ArticleFields:
     metas = read_metas(root)
     breadcrumb = extract_breadcrumb(root)
     container = find_body_node(root)
-    titled = extract_title(root, first_meta(metas, TITLE_META_NAMES))
+    titled = extract_title(
+        root, first_meta(metas, TITLE_META_NAMES), first_meta(metas, SOCIAL_TITLE_META_NAMES)
+    )
     skip = [titled.headline] if titled.headline is not None else []
     body = extract_body(container, titled.title, skip)
     before, after = dateline_regions(root, titled.headline, container, body)

@@ -119,6 +119,8 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 # Government CMSs (TRS, Hanweb, the national standard for portal metadata) publish the headline
 # in these meta tags: the cleanest source there is, so they come first.
 TITLE_META_NAMES: tuple[str, ...] = ("ArticleTitle", "articletitle")
+# Titles given for sharing: used only when the <title> element is empty.
+SOCIAL_TITLE_META_NAMES: tuple[str, ...] = ("og:title", "twitter:title")
 
 # Headline elements, best first: an <h1> is the usual headline, <h2>/<h3> the headline on older
 # templates whose <h1> holds the logo; then class/id names CMS templates give the headline box.

@@ -153,10 +153,15 @@ def _is_inside(el: etree._Element, ancestor: etree._Element) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
+def extract_title(
+    root: etree._Element, meta_title: str | None, social_title: str | None = None
+) -> TitleResult:
     """Meta ArticleTitle, else the headline best matching <title>, else <title> minus suffixes."""
     page_title = _title_element_text(root)
     stripped = strip_site_suffix(page_title) if page_title else ""
+    if not stripped and social_title:
+        # An empty <title>: the og:title / twitter:title the page gives for sharing stands in.
+        stripped = strip_site_suffix(social_title)
     meta_title = clean_line(meta_title) if meta_title else None
     reference = meta_title or stripped
     best_rank: tuple[float, int, int] | None = None

@@ -209,3 +209,25 @@ def _para(i: int) -> str:
 def test_dense_paragraph_widens_to_its_article(page_body: str, expected_paragraphs: int) -> None:
     body = extract_article(page("园区订单增长", page_body), URL).body
     assert body.count("段：") == expected_paragraphs
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # an empty <title>: og:title stands in, its suffix stripped, and finds the headline box
+        ("<title></title><meta property='og:title' content='园区表彰退役军人_某某网'>", "园区表彰退役军人"),
+        # twitter:title when there is no og:title
+        ("<meta name='twitter:title' content='园区表彰退役军人'>", "园区表彰退役军人"),
+        # a <title> present: og:title is not consulted
+        (
+            "<title>园区表彰退役军人_某园区</title><meta property='og:title' content='别的标题'>",
+            "园区表彰退役军人",
+        ),
+    ],
+)
+def test_social_title_when_title_is_empty(head: str, expected: str) -> None:
+    html = (
+        f"<html><head>{head}</head><body><div class='tit'>园区表彰退役军人</div>"
+        f"<div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    assert extract_article(html, URL).title == expected
