@@ -119,6 +119,9 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 # Government CMSs (TRS, Hanweb, the national standard for portal metadata) publish the headline
 # in these meta tags: the cleanest source there is, so they come first.
 TITLE_META_NAMES: tuple[str, ...] = ("ArticleTitle", "articletitle")
+# A child element of a headline holding only a number (a comment, view or word count, "(241)",
+# "241条评论") is not part of the headline text.
+HEADLINE_COUNTER = re.compile(r"[(（\[]?\s*\d[\d,.万千kK+]*\s*[)）\]]?\s*(条?评论|阅读|浏览|次|人)?")
 # Titles given for sharing: used only when the <title> element is empty.
 SOCIAL_TITLE_META_NAMES: tuple[str, ...] = ("og:title", "twitter:title")
 

@@ -12,6 +12,7 @@ from parkcrawl.extract.selectors import (
     BARE_SUFFIX_HEAD_RATIO,
     BARE_SUFFIX_MAX_CHARS,
     BARE_SUFFIX_WORD,
+    HEADLINE_COUNTER,
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
     HEADLINE_XPATH,
@@ -118,10 +119,22 @@ def _candidates(root: etree._Element) -> list[tuple[etree._Element, str]]:
     for el in _HEADLINES(root):
         if tag_name(el) in ("title", "meta", "head", "body", "html"):
             continue
-        text = clean_line(" ".join(el.itertext()))
+        text = _headline_text(el)
         if HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
             found.append((el, text))
     return found
+
+
+def _headline_text(el: etree._Element) -> str:
+    """The element's text without the counters a headline may carry in child elements
+    ("标题<span class="count">241</span>": comment, view or word counts)."""
+    parts = [el.text or ""]
+    for child in el:
+        child_text = " ".join(child.itertext()) if tag_name(child) else ""
+        if not HEADLINE_COUNTER.fullmatch(child_text.strip()):
+            parts.append(child_text)
+        parts.append(child.tail or "")
+    return clean_line(" ".join(parts))
 
 
 def _title_element_text(root: etree._Element) -> str:

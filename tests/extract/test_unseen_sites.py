@@ -231,3 +231,22 @@ def test_social_title_when_title_is_empty(head: str, expected: str) -> None:
         f"<div class='content'><p>{PARA}</p></div></body></html>"
     )
     assert extract_article(html, URL).title == expected
+
+
+@pytest.mark.parametrize(
+    ("h1", "expected"),
+    [
+        # a comment count in a child of the headline is no part of it
+        ("第二章 园区的新起点<span class='count'>241</span>", "第二章 园区的新起点"),
+        ("第二章 园区的新起点<em>(1,024)</em>", "第二章 园区的新起点"),
+        ("第二章 园区的新起点<span>3万阅读</span>", "第二章 园区的新起点"),
+        # words in a child stay: a subtitle is headline text
+        ("第二章 园区的<span>新起点</span>", "第二章 园区的 新起点"),
+        # a number inside the headline's own text stays
+        ("园区签约12个项目", "园区签约12个项目"),
+    ],
+)
+def test_counters_leave_the_headline(h1: str, expected: str) -> None:
+    # The <title> carries the headline with a different spacing, so the <h1> text is what wins.
+    html = page(expected.replace(" ", "") + "_某某网", f"<h1>{h1}</h1><div class='content'><p>{PARA}</p></div>")
+    assert extract_article(html, URL).title.replace(" ", "") == expected.replace(" ", "")
