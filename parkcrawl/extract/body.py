@@ -247,8 +247,10 @@ def _climb(
     mine = stats[node]
     best = node
     for level, parent in enumerate(node.iterancestors()):
-        if level >= CLIMB_MAX_LEVELS or parent is body or tag_name(parent) in DENSITY_SKIP_TAGS:
+        if level >= CLIMB_MAX_LEVELS or parent is body:
             break
+        if tag_name(parent) in DENSITY_SKIP_TAGS:  # a table row or list: look further up
+            continue
         theirs = stats[parent]
         if (
             theirs.text_chars >= CLIMB_MIN_GAIN * mine.text_chars

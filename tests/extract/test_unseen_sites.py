@@ -197,6 +197,14 @@ def _para(i: int) -> str:
             + "</div><ul class='nav'><li><a href='/a'>首页</a></li><li><a href='/b'>园区概况</a></li></ul>",
             4,
         ),
+        # an article split over table rows: past the rows (never candidates) to the table
+        (
+            "<table class='art'>"
+            + "<tr><td>" + _para(1) + "第1段续：" + "园区推进项目建设，加快产业集聚，" * 4 + "成效明显。</td></tr>"
+            + "".join(f"<tr><td>{_para(i)}</td></tr>" for i in (2, 3, 4, 5))
+            + "</table>",
+            5,
+        ),
         # a lone paragraph beside a link list: nothing to climb to (the parent is mostly links)
         (
             "<div class='wrap'>" + _para(1)
