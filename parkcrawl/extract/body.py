@@ -48,6 +48,7 @@ from parkcrawl.extract.selectors import (
     GENERIC_CONTENT_SELECTORS,
     HIDDEN_STYLE,
     INLINE_TAGS,
+    KNOWN_INSIDE_MIN_SHARE,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
     PUNCTUATION,
@@ -355,7 +356,13 @@ def find_body_node(root: etree._Element) -> etree._Element | None:
         match = _best_match(index.select(selector), stats)
         if match is None:
             continue
-        if dense is None or _is_ancestor(match, dense) or _is_ancestor(dense, match):
+        if dense is not None and _is_ancestor(dense, match) and match is not dense:
+            # Inside the dense block, a known name must still hold a fair share of its text:
+            # a small "content" box in an article is a caption or a note, not the article.
+            if stats[match].text_chars < KNOWN_INSIDE_MIN_SHARE * stats[dense].text_chars:
+                continue
+            return match
+        if dense is None or _is_ancestor(match, dense):
             return match
         if stats[match].text_chars >= 0.5 * stats[dense].text_chars:
             return match

@@ -241,6 +241,10 @@ CLIMB_MAX_LINK_RATIO = 0.1
 CLIMB_MIN_SCORE_SHARE = 0.2
 CLIMB_MAX_LEVELS = 6
 
+# A known container inside the density scorer's node is used only when it holds at least this
+# share of that node's text (else it is a caption or note box that happens to use the name).
+KNOWN_INSIDE_MIN_SHARE = 0.3
+
 # A container (or density-chosen node) must hold at least this much non-link text.
 BODY_MIN_CHARS = 20
 # A container whose text is mostly link text is a list or a menu, not an article.

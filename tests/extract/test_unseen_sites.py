@@ -258,3 +258,22 @@ def test_counters_leave_the_headline(h1: str, expected: str) -> None:
     # The <title> carries the headline with a different spacing, so the <h1> text is what wins.
     html = page(expected.replace(" ", "") + "_某某网", f"<h1>{h1}</h1><div class='content'><p>{PARA}</p></div>")
     assert extract_article(html, URL).title.replace(" ", "") == expected.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("inner_chars", "expected_in_body"),
+    [
+        # a small box named like an article container inside the article: a note, not the text
+        (1, PARA),
+        # a named container holding most of the dense block's text is the article (and wins)
+        (6, "第1段"),
+    ],
+)
+def test_small_named_box_inside_the_article(inner_chars: int, expected_in_body: str) -> None:
+    inner = "".join(_para(i) for i in range(1, inner_chars + 1))
+    html = page(
+        "园区订单增长",
+        f"<div class='main'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>"
+        f"<div class='article-content'>{inner}</div></div>",
+    )
+    assert expected_in_body in extract_article(html, URL).body
