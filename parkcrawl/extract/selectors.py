@@ -343,6 +343,9 @@ BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^(?i:(pdf|word|doc|docx|wps|ofd)\s*下载\s*)+$",
         r"^(正在加载|加载中|自动播放|点击加载更多|加载更多|查看更多|展开全文|阅读全文|点击播放)",
         r"^【\s*(相关|延伸)阅读\s*】$",
+        # follow buttons and image-viewer chrome of self-media pages
+        r"^[+＋]\s*关注$",
+        r"^查看原图(\s*\d+(\.\d+)?\s*[KkMm]B?)?$",
     )
 )
 # Boilerplate lines are short; a long line that merely mentions "版权所有" is article text.
@@ -363,7 +366,10 @@ DISCLOSURE_META_LINE = re.compile(
 # Lines that end the article: what follows them is furniture (related lists, comments).
 BODY_END_MARKERS = re.compile(
     r"^[【\[]?\s*(相关(阅读|新闻|文章|链接|报道|稿件)|延伸阅读|推荐阅读|热点推荐|更多精彩|"
-    r"网友评论|发表评论|我要评论|相关附件)\s*[】\]]?\s*[:：]?$"
+    r"网友评论|发表评论|我要评论|相关附件|"
+    # closing headings of news portals, blogs and self-media pages (issue 19)
+    r"相关内容|相关推荐|文章评论|最新评论|热门评论|精彩评论|猜你喜欢|为您推荐|为你推荐|"
+    r"大家都在看|你可能还想看|其他人也在看|热门推荐|热门文章|编辑推荐)\s*[】\]]?\s*[:：]?$"
 )
 
 # Lines that close an article on news portals and self-media platforms: the platform's
@@ -378,6 +384,9 @@ BODY_END_LINES = re.compile(
     r"|^(我要反馈|举报|不喜欢|我要纠错)(\s|$)"
     r"|^进入[【\[].{1,20}[】\]]讨论"
     r"|^[（(【\[]?\s*(责任编辑|责编)\s*[:：]"
+    r"|^转载请注明"
+    r"|^郑\s*重\s*声\s*明"
+    r"|^本[贴帖]跟从标题"
 )
 
 # -- dates ---------------------------------------------------------------------------------------

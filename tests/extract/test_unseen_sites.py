@@ -164,6 +164,14 @@ def test_lone_h1_when_title_names_no_article(title: str, nav: str, expected: str
         "进入【财经股吧】讨论",
         # the responsible editor closes the article (authors are issue 17's field)
         "（责任编辑：张三）",
+        # closing headings of blogs and portals
+        "相关内容",
+        "猜你喜欢：",
+        "文章评论",
+        "你可能还想看",
+        # reprint notice and a forum's rules box
+        "转载请注明:原文链接 - http://127.0.0.1/a/1.html",
+        "郑 重 声 明",
     ],
 )
 def test_article_closing_lines_cut_the_body(closing: str) -> None:
@@ -277,3 +285,19 @@ def test_small_named_box_inside_the_article(inner_chars: int, expected_in_body: 
         f"<div class='article-content'>{inner}</div></div>",
     )
     assert expected_in_body in extract_article(html, URL).body
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        # follow buttons and image-viewer chrome
+        ("+关注", False),
+        ("查看原图 264K", False),
+        ("查看原图", False),
+        # a sentence about following or viewing stays
+        ("关注民生，园区新建两所学校。", True),
+    ],
+)
+def test_self_media_chrome_lines(line: str, kept: bool) -> None:
+    html = page("园区项目签约", f"<h1>园区项目签约</h1><div class='content'><p>{PARA}</p><p>{line}</p><p>{PARA}</p></div>")
+    assert (line in extract_article(html, URL).body) is kept
