@@ -35,6 +35,7 @@ from parkcrawl.extract.selectors import (
     CLIMB_MAX_LEVELS,
     CLIMB_MAX_LINK_RATIO,
     CLIMB_MIN_GAIN,
+    CLIMB_MIN_PUNCT_SHARE,
     CLIMB_MIN_SCORE_SHARE,
     CONTENT_HINT,
     CONTENT_HINT_BONUS,
@@ -256,7 +257,11 @@ def _climb(
         if (
             theirs.text_chars >= CLIMB_MIN_GAIN * mine.text_chars
             and theirs.link_ratio <= CLIMB_MAX_LINK_RATIO
-            and density_score(parent, theirs) >= CLIMB_MIN_SCORE_SHARE * score
+            and (
+                density_score(parent, theirs) >= CLIMB_MIN_SCORE_SHARE * score
+                or theirs.punct * mine.text_chars
+                >= CLIMB_MIN_PUNCT_SHARE * mine.punct * theirs.text_chars
+            )
         ):
             best = parent
     return best

@@ -240,6 +240,9 @@ CLIMB_MIN_GAIN = 2.0
 CLIMB_MAX_LINK_RATIO = 0.1
 CLIMB_MIN_SCORE_SHARE = 0.2
 CLIMB_MAX_LEVELS = 6
+# ... or whose text is as rich in punctuation (sentences) as the dense part's, to this share:
+# headings and paragraph <div>s lower a whole article's density score, not its sentences.
+CLIMB_MIN_PUNCT_SHARE = 0.8
 
 # A known container inside the density scorer's node is used only when it holds at least this
 # share of that node's text (else it is a caption or note box that happens to use the name).

@@ -213,6 +213,19 @@ def _para(i: int) -> str:
             + "</table>",
             5,
         ),
+        # an encyclopaedia-style article: headings between paragraph <div>s lower the whole
+        # article's density score, but its text is as full of sentences as the long paragraph
+        (
+            "<div class='lemma'>"
+            + "".join(
+                f"<div class='h'><h2>第{i}节</h2><span>编辑</span><span>播报</span><i></i><i></i>"
+                f"</div>{_para(i)}"
+                for i in (1, 2, 3, 4, 5)
+            )
+            + "<div class='p'>第6段：" + "园区以核心区为两翼，布局五大产业园区，围绕主导产业配套服务，" * 6 + "</div>"
+            + "</div>",
+            6,
+        ),
         # a lone paragraph beside a link list: nothing to climb to (the parent is mostly links)
         (
             "<div class='wrap'>" + _para(1)
