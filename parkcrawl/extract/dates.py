@@ -10,6 +10,7 @@ from parkcrawl.extract.selectors import (
     DATE_LABEL_WINDOW,
     DATE_LABELS_IGNORED,
     DATE_LABELS_PUBLISHED,
+    DATE_LABELS_PUBLISHED_AFTER,
     DATE_LABELS_WRITTEN,
     URL_DATE_PATTERNS,
 )
@@ -92,13 +93,15 @@ def _parse_offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5])))
 
 
-def _label(text: str, start: int) -> str | None:
+def _label(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - DATE_LABEL_WINDOW) : start]
     if DATE_LABELS_IGNORED.search(before):
         return "ignored"
     if DATE_LABELS_WRITTEN.search(before):
         return "written"
     if DATE_LABELS_PUBLISHED.search(before):
+        return "published"
+    if DATE_LABELS_PUBLISHED_AFTER.match(text, end, end + 2 * DATE_LABEL_WINDOW + 6):
         return "published"
     return None
 
@@ -109,7 +112,9 @@ def find_dates(text: str) -> list[FoundDate]:
     for match in DATE_PATTERN.finditer(text):
         value = _format(match)
         if value is not None:
-            found.append(FoundDate(value, match.start(), match.end(), _label(text, match.start())))
+            found.append(
+                FoundDate(value, match.start(), match.end(), _label(text, match.start(), match.end()))
+            )
     return found
 
 

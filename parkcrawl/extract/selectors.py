@@ -418,6 +418,9 @@ DATE_LABELS_PUBLISHED = re.compile(
     r"(发布时间|发布日期|发表时间|发表日期|发文日期|公开日期|公布日期|上线时间|刊发时间|"
     r"更新时间|时间|日期|(?:发表|发布|发贴|张贴|刊登|更新)于)\s*[:：]?\s*$"
 )
+# A label after the date: "于2005年8月12日16:12在〖某论坛〗发表" (forum and blog footers);
+# matched at the end of the date (re.match with a position: no "^").
+DATE_LABELS_PUBLISHED_AFTER = re.compile(r"\s*(?:在[^，。\n]{0,24}?)?(发表|发布|发帖|发贴)")
 DATE_LABELS_WRITTEN = re.compile(r"(成文日期|成文时间|印发日期|签发日期)\s*[:：]?\s*$")
 # Dates that are not the article's: the clock in a site header ("今天是2024年11月22日").
 DATE_LABELS_IGNORED = re.compile(r"(今天是|今天|今日|当前时间|现在时间|截止|截至)\s*[:：]?\s*$")
@@ -430,7 +433,7 @@ DATELINE_WINDOW_AFTER = 200
 # A body line this short that carries a date and a dateline word is a dateline, not text.
 DATELINE_MAX_CHARS = 120
 DATELINE_WORDS = re.compile(
-    r"(发布|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
+    r"(发布|发表|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
 )
 
 # An unlabelled byline among the first lines of a body: a short line holding one date and a

@@ -51,6 +51,11 @@ def test_month_day_year_dates(text: str, expected: str | None) -> None:
         ("本文张贴于 2006-01-02", "2006-01-02"),
         # an unlabelled date far from the title is still not trusted
         ("相关内容 2005-07-28", None),
+        # the label may follow the date: "于<date>在〖论坛〗发表"
+        ("本帖由某某于2005年8月12日16:12:21在〖园区论坛〗发表.", "2005-08-12T16:12:21+08:00"),
+        ("2006-01-02 10:00 发布", "2006-01-02T10:00+08:00"),
+        # a sentence after the date is no label
+        ("2006-01-02，园区发布了新规划", None),
     ],
 )
 def test_posted_on_labels(text: str, expected: str | None) -> None:
