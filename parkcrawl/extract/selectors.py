@@ -122,6 +122,13 @@ TITLE_META_NAMES: tuple[str, ...] = ("ArticleTitle", "articletitle")
 # A child element of a headline holding only a number (a comment, view or word count, "(241)",
 # "241条评论") is not part of the headline text.
 HEADLINE_COUNTER = re.compile(r"[(（\[]?\s*\d[\d,.万千kK+]*\s*[)）\]]?\s*(条?评论|阅读|浏览|次|人)?")
+# With no <title>, no title meta and no single <h1>: the first element named as a headline box
+# ("<div class="Heading">", "<a id="viewpost1_TitleUrl">") holds the headline.
+UNREFERENCED_HEADLINE_XPATH = (
+    "//*[re:test(@class, '(^|[\\s_-])(heading|headline|title|biaoti)([\\s_-]|\\d|$)', 'i')"
+    " or re:test(@id, '(^|[_-]|\\d)(title|heading|headline)', 'i')]"
+)
+UNREFERENCED_HEADLINE_MIN_CHARS = 6
 # Titles given for sharing: used only when the <title> element is empty.
 SOCIAL_TITLE_META_NAMES: tuple[str, ...] = ("og:title", "twitter:title")
 

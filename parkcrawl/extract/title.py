@@ -22,10 +22,13 @@ from parkcrawl.extract.selectors import (
     TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
+    UNREFERENCED_HEADLINE_MIN_CHARS,
+    UNREFERENCED_HEADLINE_XPATH,
 )
 
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
+_UNREFERENCED = etree.XPath(UNREFERENCED_HEADLINE_XPATH, namespaces=_REGEX_NS)
 # A headline candidate must match the reference title at least this well.
 MIN_SIMILARITY = 0.6
 # A candidate of at least this many characters at the start or end of the title scores this.
@@ -207,8 +210,21 @@ def extract_title(
     if best is not None:
         return TitleResult(best[1], best[0])
     if not stripped:
-        return TitleResult(None, None)
+        return _unreferenced_headline(root)
     return TitleResult(stripped, _headline_by_text(root, stripped))
+
+
+def _unreferenced_headline(root: etree._Element) -> TitleResult:
+    """No title to match against: the first element named as a headline box, if its text has a
+    headline's length."""
+    body = root.find("body")
+    if body is None:
+        return TitleResult(None, None)
+    for el in _UNREFERENCED(body):
+        text = _headline_text(el)
+        if UNREFERENCED_HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
+            return TitleResult(text, el)
+    return TitleResult(None, None)
 
 
 def _is_link_label(root: etree._Element, text: str) -> bool:

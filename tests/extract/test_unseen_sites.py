@@ -319,3 +319,24 @@ def test_small_named_box_inside_the_article(inner_chars: int, expected_in_body: 
 def test_self_media_chrome_lines(line: str, kept: bool) -> None:
     html = page("园区项目签约", f"<h1>园区项目签约</h1><div class='content'><p>{PARA}</p><p>{line}</p><p>{PARA}</p></div>")
     assert (line in extract_article(html, URL).body) is kept
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # no <title> at all: a div named as the heading box holds the headline
+        ("<div class='Heading'>园区企业新增订单超过一百份</div>", "园区企业新增订单超过一百份"),
+        # a blog engine's post title: a permalink whose id names it a title
+        (
+            "<div><a id='viewpost1_TitleUrl' href='/p/1.html'>园区企业新增订单超过一百份</a></div>",
+            "园区企业新增订单超过一百份",
+        ),
+        # a box named like a title but holding a two-character label: no title
+        ("<div class='title'>导读</div>", None),
+        # nothing named as a headline: still no title
+        ("<div class='box'>园区企业新增订单超过一百份</div>", None),
+    ],
+)
+def test_headline_box_when_nothing_names_the_title(body: str, expected: str | None) -> None:
+    html = f"<html><head></head><body>{body}<div class='content'><p>{PARA}</p></div></body></html>"
+    assert extract_article(html, URL).title == expected
