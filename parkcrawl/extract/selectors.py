@@ -463,6 +463,9 @@ DATE_ELEMENT_XPATH = (
 )
 DATE_ELEMENT_MAX_CHARS = 60
 
+# JSON-LD blocks longer than this are not parsed (a page's structured data is a few KB).
+JSON_LD_MAX_CHARS = 200_000
+
 # Dates in URLs (".../202411/t20241122_123.html", ".../2024-11/22/c_1.htm"), the last resort.
 URL_DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"/t?((?:19|20)\d{2})(\d{2})(\d{2})_"),

@@ -340,3 +340,35 @@ def test_self_media_chrome_lines(line: str, kept: bool) -> None:
 def test_headline_box_when_nothing_names_the_title(body: str, expected: str | None) -> None:
     html = f"<html><head></head><body>{body}<div class='content'><p>{PARA}</p></div></body></html>"
     assert extract_article(html, URL).title == expected
+
+
+def _ld(data: str) -> str:
+    return f"<script type='application/ld+json'>{data}</script>"
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected"),
+    [
+        # JSON-LD's datePublished, its UTC time moved to China time
+        (_ld('{"@type": "NewsArticle", "datePublished": "2024-05-20T06:33:26Z"}'), URL,
+         "2024-05-20T14:33:26+08:00"),
+        # inside an @graph list
+        (_ld('{"@graph": [{"@type": "WebPage"}, {"datePublished": "2024-05-09"}]}'), URL,
+         "2024-05-09"),
+        # a broken block is skipped, not fatal
+        (_ld('{"datePublished": "2024-05-09",,}'), URL, None),
+        # a publication meta tag still wins
+        ("<meta name='PubDate' content='2024-05-01 09:00'>"
+         + _ld('{"datePublished": "2024-05-09"}'), URL, "2024-05-01T09:00+08:00"),
+        # JSON-LD beats a date in the URL, the last resort
+        (_ld('{"datePublished": "2024-05-09"}'), "http://127.0.0.1/202401/t20240102_1.html",
+         "2024-05-09"),
+        ("", "http://127.0.0.1/202401/t20240102_1.html", "2024-01-02"),
+    ],
+)
+def test_json_ld_date(head: str, url: str, expected: str | None) -> None:
+    html = (
+        f"<html><head><title>园区项目签约</title>{head}</head><body><h1>园区项目签约</h1>"
+        f"<div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    assert extract_article(html, url).published_at == expected
