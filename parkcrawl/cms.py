@@ -383,13 +383,32 @@ def _unquote(arg: str) -> str | None:
     return None
 
 
+# `Pager({size:7, current:0, prefix:'index', suffix:'htm'})`: the same static pages, written
+# by another pager script (size = page count, current counted from 0).
+_PAGER = re.compile(r"(?<![\w$.])Pager\s*\(\s*\{([^{}]*)\}\s*\)")
+_PAGER_FIELD = re.compile(r"""["']?(\w+)["']?\s*:\s*("[^"]*"|'[^']*'|[\w$.]+)""")
+
+
+def _pager_object_call(script: str) -> PageCall | None:
+    for match in _PAGER.finditer(script):
+        fields = {key.lower(): value for key, value in _PAGER_FIELD.findall(match.group(1))}
+        count = _resolve_int(fields.get("size", ""), script) if "size" in fields else None
+        current = _resolve_int(fields.get("current", "0"), script)
+        if count is None or current is None:
+            continue
+        name = _unquote(fields.get("prefix", "")) or "index"
+        ext = (_unquote(fields.get("suffix", "")) or "html").lstrip(".")
+        return PageCall(count, current, name, ext)
+    return None
+
+
 def find_page_call(script: str) -> PageCall | None:
     """The first ``createPageHTML`` call of a script whose page count is known, or None.
 
     Skips the function's own definition. Accepts the classic four arguments
     ``(count, current, "index", "html")``, counts held in variables, and the newer form with a
     container id first and a record count last: ``('page_div', count, current, 'index',
-    'html', records)``.
+    'html', records)``. Else a ``Pager({size, current, prefix, suffix})`` call.
     """
     for match in _CALL.finditer(script):
         if match.group(1):  # `function createPageHTML(_nPageCount, …)`: the definition
@@ -406,7 +425,7 @@ def find_page_call(script: str) -> PageCall | None:
         name = _unquote(args[2]) if len(args) > 2 else None
         ext = _unquote(args[3]) if len(args) > 3 else None
         return PageCall(count, current, name or "index", (ext or "html").lstrip("."))
-    return None
+    return _pager_object_call(script)
 
 
 # -- what a list page's scripts add ----------------------------------------------------------------

@@ -36,6 +36,8 @@ CHROME_TAGS = frozenset({"nav", "header", "footer"})
 LIST_ITEM_TAGS = ("li", "tr", "dd", "dt", "p")
 DATE_IN_ITEM = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?|\d{1,2}-\d{1,2}")
 MIN_TITLE_CHARS = 5
+# Pager and home words: never an article row, whatever markup they share with the rows.
+PAGER_WORDS = NEXT_PAGE_TEXTS | LAST_PAGE_TEXTS | PREV_PAGE_TEXTS | FIRST_PAGE_TEXTS
 
 _NOT_TEXT = re.compile(r"[\s\u3000\xa0>»«<›‹·|/\\\-—_:：\[\]【】()（）.…]+")
 
@@ -179,16 +181,24 @@ def article_links(
     """
     host = urlsplit(base_url).hostname
     groups: dict[str, list[tuple[Link, bool]]] = {}
-    for anchor, link in page_links(sel, base_url):
+    # Rows with a short or number-like text ("显示", "1"): kept by position, joined to the
+    # winning group when they share its container (same row markup), never a group alone.
+    short: dict[str, list[tuple[int, Link]]] = {}
+    order: dict[str, int] = {}
+    for position, (anchor, link) in enumerate(page_links(sel, base_url)):
         if urlsplit(link.url).hostname != host:
             continue
-        if len(link.text) < MIN_TITLE_CHARS or _is_pagination_text(link.text):
-            continue
-        if _in_chrome(anchor):
+        pager_word = link.text in PAGER_WORDS
+        if not link.text or pager_word or _in_chrome(anchor):
             continue
         item, container = _item_and_container(anchor)
+        signature = _signature(container)
+        if len(link.text) < MIN_TITLE_CHARS or _is_pagination_text(link.text):
+            short.setdefault(signature, []).append((position, link))
+            continue
+        order.setdefault(link.url, position)
         dated = bool(DATE_IN_ITEM.search(item.xpath("string(.)").get() or ""))
-        groups.setdefault(_signature(container), []).append((link, dated))
+        groups.setdefault(signature, []).append((link, dated))
     if not groups:
         return ArticleList([], None)
     if prefer_signature in groups:
@@ -198,7 +208,9 @@ def article_links(
             groups,
             key=lambda s: (sum(d for _, d in groups[s]) * 2 + len(groups[s]), len(groups[s])),
         )
-    return ArticleList(_unique(link for link, _ in groups[signature]), signature)
+    rows = [(order[link.url], link) for link, _ in groups[signature]] + short.get(signature, [])
+    rows.sort(key=lambda row: row[0])
+    return ArticleList(_unique(link for _, link in rows), signature)
 
 
 def _unique(links: Iterable[Link]) -> list[Link]:

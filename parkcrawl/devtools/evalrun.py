@@ -40,6 +40,7 @@ from parkcrawl.devtools.evalscore import (
     Prediction,
     format_comparison,
     load_cases,
+    load_splits,
     score_page,
     summarize,
 )
@@ -50,6 +51,44 @@ PEERS = ("trafilatura", "gne")
 # The test suite's floor for our mean body F1: above trafilatura's 0.956 on this set.
 MIN_BODY_F1 = 0.96
 CRAWL_TIMEOUT = 600
+# The saved pages link their publishers' images, which the archive's media pipeline fetches:
+# through a proxy address where nothing listens, so the evaluation crawl sends nothing beyond
+# 127.0.0.1 (Scrapy's HttpProxyMiddleware reads these variables; no_proxy keeps the served
+# site direct).
+LOCAL_ONLY_PROXY_ENV = {
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "no_proxy": "127.0.0.1,localhost",
+}
+# Key of the peers' output that holds their extraction time, not a peer.
+TIMING_KEY = "__timing__"
+# Extraction ms per page of each peer in the last run_peers (fed the decode_html text).
+PEER_MS: dict[str, float] = {}
+
+
+def our_ms_per_page(pages: list[dict]) -> float:
+    """Our extraction (extract_article, as the spider calls it) in ms per page on ``pages``."""
+    from parkcrawl.extract.article import extract_article
+
+    started = time.perf_counter()
+    for page in pages:
+        extract_article(page["html"], page["url"])
+    return 1000 * (time.perf_counter() - started) / max(len(pages), 1)
+
+
+def split_lines(eval_dir: Path, columns: dict[str, list[PageScore]]) -> list[str]:
+    """One overall line per extractor and split (tune / heldout) when the set has splits."""
+    splits = load_splits(eval_dir)
+    lines = []
+    for split in sorted(set(splits.values())):
+        lines.append(f"split {split} ({sum(1 for v in splits.values() if v == split)} pages):")
+        for label, scores in columns.items():
+            part = summarize([s for s in scores if splits.get(s.name) == split])
+            lines.append(
+                f"  {label:28} body F1 {part['body_f1'] or 0.0:.3f}  title "
+                f"{_share(part, 'title')}  date {_share(part, 'date')}"
+            )
+    return lines
 SERVER_START_TIMEOUT = 30
 
 
@@ -144,7 +183,10 @@ def crawl(base_url: str, out_dir: Path, timeout: float = CRAWL_TIMEOUT) -> Crawl
         "-s", f"PARKCRAWL_STATE_DIR={state}",
         "-s", f"PARKCRAWL_WARC_DIR={out_dir / 'warc'}",
     ]
-    env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PARKCRAWL_START_URL", "PARKNEWS_START_URL")
+    }
+    env.update(LOCAL_ONLY_PROXY_ENV)
     with log.open("w", encoding="utf-8") as log_file:
         proc = subprocess.run(
             cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env, timeout=timeout
@@ -267,9 +309,11 @@ def peer_inputs(base_url: str, routes: dict[str, str]) -> dict[str, list[dict]]:
 def run_peers_here(pages: list[dict]) -> dict[str, dict[str, dict]]:
     """In the peer interpreter: every peer on every page (a crash counts as no output)."""
     out: dict[str, dict[str, dict]] = {}
+    timing: dict[str, dict] = {}
     for peer in PEERS:
         extract = EXTRACTORS[peer]
         out[peer] = {}
+        started = time.perf_counter()
         for page in pages:
             try:
                 pred = extract(page["html"], page["url"])
@@ -281,6 +325,8 @@ def run_peers_here(pages: list[dict]) -> dict[str, dict[str, dict]]:
                 "body": pred.body,
                 "published_at": pred.published_at,
             }
+        timing[peer] = {"ms_per_page": 1000 * (time.perf_counter() - started) / max(len(pages), 1)}
+    out[TIMING_KEY] = timing
     return out
 
 
@@ -299,6 +345,7 @@ def run_peers(peer_python: str, pages: list[dict], work: Path) -> dict[str, dict
     if proc.returncode:
         raise RuntimeError(f"the peers failed (exit {proc.returncode}); see {log}")
     raw = json.loads(preds_out.read_text(encoding="utf-8"))
+    PEER_MS.update({peer: t["ms_per_page"] for peer, t in raw.pop(TIMING_KEY, {}).items()})
     return {
         peer: {name: Prediction(**fields) for name, fields in by_name.items()}
         for peer, by_name in raw.items()
@@ -319,7 +366,7 @@ class Verdict:
 
 def verdicts(
     ours: list[PageScore], peers: dict[str, list[PageScore]], matched: Matched, pages: int,
-    crawl_status: int,
+    crawl_status: int, min_exact: float = 1.0,
 ) -> list[Verdict]:
     """The targets of `make eval`, each judged on this run's figures."""
     mine = summarize(ours)
@@ -342,8 +389,18 @@ def verdicts(
         )
     titles = [s.title_exact for s in ours if s.title_exact is not None]
     dates = [s.date_exact for s in ours if s.date_exact is not None]
-    out.append(Verdict("every title right", all(titles), f"{sum(titles)}/{len(titles)}"))
-    out.append(Verdict("every date right", all(dates), f"{sum(dates)}/{len(dates)}"))
+    if min_exact >= 1.0:
+        out.append(Verdict("every title right", all(titles), f"{sum(titles)}/{len(titles)}"))
+        out.append(Verdict("every date right", all(dates), f"{sum(dates)}/{len(dates)}"))
+        return out
+    for label, values in (("titles", titles), ("dates", dates)):
+        share = sum(values) / len(values) if values else 1.0
+        out.append(
+            Verdict(
+                f"{min_exact:.0%} of {label} right", share >= min_exact,
+                f"{sum(values)}/{len(values)} ({share:.1%})",
+            )
+        )
     return out
 
 
@@ -352,7 +409,8 @@ def _fed(peer: str, decoding: str) -> str:
 
 
 def report(
-    evaluation: Evaluation, peers: dict[str, dict[str, list[PageScore]]] | None
+    evaluation: Evaluation, peers: dict[str, dict[str, list[PageScore]]] | None,
+    min_exact: float = 1.0,
 ) -> tuple[str, list[Verdict]]:
     """The printed report (table, peer notes, targets) and the verdicts."""
     lines = [
@@ -391,7 +449,8 @@ def report(
             if fell:
                 lines.append(f"  {'':12} response.text costs it on: {'; '.join(fell)}")
     found = verdicts(
-        evaluation.scores, judged, evaluation.matched, evaluation.pages, evaluation.crawl.returncode
+        evaluation.scores, judged, evaluation.matched, evaluation.pages,
+        evaluation.crawl.returncode, min_exact,
     )
     lines += ["", "Targets:"]
     lines += [f"  [{'ok' if v.met else 'FAILED'}] {v.target}: {v.detail}" for v in found]
@@ -411,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
         "--peer-python", help="interpreter with trafilatura and gne (.venv-eval/bin/python)"
     )
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR, help="logs and output")
+    parser.add_argument(
+        "--min-exact", type=float, default=1.0,
+        help="share of titles and of dates that must be right (1.0: every one)",
+    )
     parser.add_argument("--peers-in", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--peers-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -435,8 +498,20 @@ def main(argv: list[str] | None = None) -> int:
                 peers[decoding] = {
                     peer: score_all(eval_dir, by_name) for peer, by_name in preds.items()
                 }
-    text, found = report(evaluation, peers)
+    text, found = report(evaluation, peers, args.min_exact)
     print(text)
+    columns = {"parkcrawl (crawl)": evaluation.scores}
+    if peers:
+        columns |= {_fed(p, "decode_html"): peers["decode_html"][p] for p in PEERS}
+    extra = split_lines(eval_dir, columns)
+    if peers:
+        mine = our_ms_per_page(inputs["decode_html"])
+        extra.append(
+            "extraction ms per page (decode_html text): parkcrawl "
+            f"{mine:.1f}, " + ", ".join(f"{p} {PEER_MS.get(p, 0.0):.1f}" for p in PEERS)
+        )
+    if extra:
+        print("\n" + "\n".join(extra))
     return 0 if all(v.met for v in found) else 1
 
 

@@ -74,14 +74,20 @@ def body_f1(pred: str | None, truth: str) -> float:
     return body_prf(pred, truth)[2]
 
 
+def _title_key(text: str) -> str:
+    # Simplified on both sides, as for bodies: a crawler that converts to Simplified
+    # (PARKCRAWL t2s) must not lose a Traditional page's title for it.
+    return _t2s()(_WS.sub("", text))
+
+
 def title_exact(pred: str | None, truth: str) -> bool:
-    """Exact match once all whitespace is removed."""
-    return pred is not None and _WS.sub("", pred) == _WS.sub("", truth)
+    """Exact match once all whitespace is removed (both sides converted with OpenCC t2s)."""
+    return pred is not None and _title_key(pred) == _title_key(truth)
 
 
 def title_contains(pred: str | None, truth: str) -> bool:
-    """The extracted title contains the truth (whitespace removed)."""
-    return pred is not None and _WS.sub("", truth) in _WS.sub("", pred)
+    """The extracted title contains the truth (whitespace removed, both sides t2s)."""
+    return pred is not None and _title_key(truth) in _title_key(pred)
 
 
 def date_exact(pred: str | None, truth: str) -> bool:
@@ -183,6 +189,16 @@ def summarize(scores: list[PageScore]) -> dict[str, float | int | None]:
         "with_found": _mean(withs),
         "without_absent": _mean(withouts),
     }
+
+
+def load_splits(eval_dir: Path) -> dict[str, str]:
+    """Page name -> its truth's ``split`` ("tune", "heldout"); pages without one are left out."""
+    out = {}
+    for truth_path in sorted((eval_dir / "truth").glob("*.json")):
+        split = json.loads(truth_path.read_text(encoding="utf-8")).get("split")
+        if split:
+            out[truth_path.stem] = split
+    return out
 
 
 def load_cases(eval_dir: Path) -> list[tuple[str, bytes, dict]]:
@@ -339,16 +355,92 @@ def format_comparison(columns: dict[str, list[PageScore]]) -> str:
     return "\n".join(lines)
 
 
+# -- the beautifulsoup4 question (issue 19) -----------------------------------------------------
+
+# Parsers measured by --parsers: how much of the truth's text each one's tree still holds.
+PARSERS = ("lxml", "bs4 (soupparser)", "html5lib")
+
+
+def _tree_text(html: str, parser: str) -> str:
+    """The visible text of the whole page as one parser's lxml tree holds it."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if parser == "lxml":
+        root = lxml_html.document_fromstring(html)
+    elif parser == "bs4 (soupparser)":
+        from lxml.html import soupparser  # needs beautifulsoup4
+
+        root = soupparser.fromstring(html)
+    else:
+        from lxml.html import html5parser  # needs html5lib
+
+        root = html5parser.document_fromstring(html)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.rsplit("}", 1)[-1] in ("script", "style"):
+            el.text = None
+    return " ".join(root.itertext())
+
+
+def parser_recovery(eval_dir: Path) -> list[dict]:
+    """Per page with body truth: the share of the truth's bigrams each parser's tree holds
+    (whole-page text, so 1.0 = nothing lost), and its parse time in ms."""
+    import time
+
+    rows = []
+    for name, raw, truth in load_cases(eval_dir):
+        if not truth.get("body"):
+            continue
+        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", decode_page(raw).lstrip("\ufeff"), count=1)
+        row: dict = {"page": name}
+        for parser in PARSERS:
+            started = time.perf_counter()
+            try:
+                text = _tree_text(html, parser)
+            except Exception:  # noqa: BLE001 - a parser that fails on a page recovers nothing
+                text = ""
+            row[f"{parser} ms"] = 1000 * (time.perf_counter() - started)
+            row[parser] = body_prf(text, truth["body"])[1]
+        rows.append(row)
+    return rows
+
+
+def format_parser_recovery(rows: list[dict]) -> str:
+    """Mean recall and ms per parser, and the pages where lxml holds less than another."""
+    lines = []
+    for parser in PARSERS:
+        recall = _mean([r[parser] for r in rows]) or 0.0
+        ms = _mean([r[f"{parser} ms"] for r in rows]) or 0.0
+        lines.append(f"{parser:18} truth text held {recall:.4f}  parse {ms:6.1f} ms/page")
+    for r in rows:
+        best = max(r[p] for p in PARSERS[1:])
+        if best - r["lxml"] > 0.005:
+            lines.append(
+                f"  lxml loses text on {r['page']}: "
+                + ", ".join(f"{p} {r[p]:.3f}" for p in PARSERS)
+            )
+    lines.append(f"({len(rows)} pages with body truth)")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--extractor", choices=sorted(EXTRACTORS), default="ours")
     parser.add_argument("--json", action="store_true", help="print per-page scores as JSON")
     parser.add_argument("--show", metavar="PAGE", help="print one page's prediction")
+    parser.add_argument(
+        "--parsers", action="store_true",
+        help="compare the text lxml, bs4 and html5lib trees keep (needs bs4 and html5lib)",
+    )
     args = parser.parse_args(argv)
     if not (args.eval_dir / "truth").is_dir():
         print(f"no evaluation set at {args.eval_dir}", file=sys.stderr)
         return 2
+    if args.parsers:
+        print(format_parser_recovery(parser_recovery(args.eval_dir)))
+        return 0
     scores = run(args.eval_dir, args.extractor)
     if args.show:
         for s in scores:

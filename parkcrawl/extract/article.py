@@ -5,6 +5,7 @@ Pure: ``extract_article(html, url)`` needs no Scrapy, network or clock.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ from parkcrawl.extract.selectors import (
     DATE_META_NAMES,
     DATELINE_WINDOW_AFTER,
     DATELINE_WINDOW_BEFORE,
+    JSON_LD_MAX_CHARS,
+    SOCIAL_TITLE_META_NAMES,
     SOURCE_END,
     SOURCE_LABEL,
     SOURCE_MAX_CHARS,
@@ -57,6 +60,9 @@ MIDNIGHT = "T00:00"
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _BREADCRUMB_ELEMENTS = etree.XPath(BREADCRUMB_ATTR_XPATH, namespaces=_REGEX_NS)
 _DATE_ELEMENTS = etree.XPath(DATE_ELEMENT_XPATH, namespaces=_REGEX_NS)
+_JSON_LD = re.compile(
+    r"<script[^>]*type\s*=\s*[\"']?application/ld\+json[^>]*>(.*?)</script\s*>", re.S | re.I
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,9 @@ def extract_article(html: str, url: str) -> ArticleFields:
     metas = read_metas(root)
     breadcrumb = extract_breadcrumb(root)
     container = find_body_node(root)
-    titled = extract_title(root, first_meta(metas, TITLE_META_NAMES))
+    titled = extract_title(
+        root, first_meta(metas, TITLE_META_NAMES), first_meta(metas, SOCIAL_TITLE_META_NAMES)
+    )
     skip = [titled.headline] if titled.headline is not None else []
     body = extract_body(container, titled.title, skip)
     before, after = dateline_regions(root, titled.headline, container, body)
@@ -91,7 +99,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
         title=titled.title,
         body=body.text,
         published_at=extract_published_at(
-            metas, before, after, date_element_text(root, container), url
+            metas, before, after, date_element_text(root, container), url, json_ld_date(html)
         ),
         source=extract_source(metas, before, after),
         breadcrumb=breadcrumb,
@@ -218,11 +226,36 @@ def date_element_text(root: etree._Element, container: etree._Element | None) ->
     return "\n".join(before + rest)
 
 
+def json_ld_date(html: str) -> str | None:
+    """The first ``datePublished`` of the page's JSON-LD blocks (``@graph`` and lists too)."""
+    for match in _JSON_LD.finditer(html):
+        text = match.group(1)
+        if len(text) > JSON_LD_MAX_CHARS or "datePublished" not in text:
+            continue
+        try:
+            data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                value = node.get("datePublished")
+                if isinstance(value, str) and parse_date(value):
+                    return parse_date(value)
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return None
+
+
 def extract_published_at(
-    metas: dict[str, str], before: str, after: str, boxes: str, url: str
+    metas: dict[str, str], before: str, after: str, boxes: str, url: str,
+    json_ld: str | None = None,
 ) -> str | None:
     """Meta publication date (precision taken from the dateline when it agrees), else the
-    dateline, else a labelled date near the body, else a date box, else a date in the URL."""
+    dateline, else a labelled date near the body, else a date box, else JSON-LD's
+    datePublished, else a date in the URL."""
     dateline = (
         pick_dateline_date(before)
         or pick_dateline_date(after, labelled_only=True)
@@ -238,7 +271,7 @@ def extract_published_at(
         meta = meta[:10]
     if meta and dateline:
         return more_precise(meta, dateline) if same_day(meta, dateline) else meta
-    return meta or dateline or date_from_url(url)
+    return meta or dateline or json_ld or date_from_url(url)
 
 
 # -- source ----------------------------------------------------------------------------------------

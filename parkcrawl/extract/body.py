@@ -18,6 +18,7 @@ from parsel.csstranslator import HTMLTranslator
 from parkcrawl.extract.dates import find_dates
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
+    BODY_END_LINES,
     BODY_END_MARKERS,
     BODY_MAX_LINK_RATIO,
     BODY_MIN_CHARS,
@@ -25,7 +26,17 @@ from parkcrawl.extract.selectors import (
     BOILERPLATE_LINE_PATTERNS,
     BREADCRUMB_LINE,
     BREADCRUMB_MARKERS,
+    BYLINE_LEAD_LINES,
+    BYLINE_MAX_CHARS,
+    BYLINE_PARAGRAPH_CHARS,
+    BYLINE_REST_MAX_CHARS,
+    BYLINE_SENTENCE,
     CELL_TAGS,
+    CLIMB_MAX_LEVELS,
+    CLIMB_MAX_LINK_RATIO,
+    CLIMB_MIN_GAIN,
+    CLIMB_MIN_PUNCT_SHARE,
+    CLIMB_MIN_SCORE_SHARE,
     CONTENT_HINT,
     CONTENT_HINT_BONUS,
     CONTENT_SELECTORS,
@@ -38,6 +49,7 @@ from parkcrawl.extract.selectors import (
     GENERIC_CONTENT_SELECTORS,
     HIDDEN_STYLE,
     INLINE_TAGS,
+    KNOWN_INSIDE_MIN_SHARE,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
     PUNCTUATION,
@@ -145,11 +157,17 @@ class NodeStats:
         return self.link_chars / self.chars if self.chars else 1.0
 
 
+# Characters that do not count as text (str.isspace() plus the zero-width space), and the
+# punctuation marks, as regular expressions: counted in C, not per character in Python.
+_NOT_COUNTED = re.compile("[\\s\u200b]+")
+_PUNCTUATION_CHARS = re.compile("[" + re.escape("".join(sorted(set(PUNCTUATION)))) + "]")
+
+
 def _count(text: str | None) -> tuple[int, int]:
     if not text:
         return 0, 0
-    chars = sum(1 for ch in text if not ch.isspace() and ch not in "\u3000\xa0\u200b")
-    return chars, sum(1 for ch in text if ch in PUNCTUATION)
+    chars = len(text) - sum(len(run) for run in _NOT_COUNTED.findall(text))
+    return chars, len(_PUNCTUATION_CHARS.findall(text))
 
 
 def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
@@ -162,15 +180,16 @@ def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
         own = NodeStats()
         chars, punct = _count(node.text)
         for child in node:
-            if not tag_name(child):
+            child_tag = tag_name(child)
+            if not child_tag:
                 continue
             sub = walk(child, is_link)
             own.chars += sub.chars
             own.link_chars += sub.link_chars
             own.punct += sub.punct
-            own.tags += sub.tags + (tag_name(child) not in INLINE_TAGS)
-            own.link_tags += sub.link_tags + (tag_name(child) == "a")
-            own.paragraphs += sub.paragraphs + (tag_name(child) in ("p", "br"))
+            own.tags += sub.tags + (child_tag not in INLINE_TAGS)
+            own.link_tags += sub.link_tags + (child_tag == "a")
+            own.paragraphs += sub.paragraphs + (child_tag in ("p", "br"))
             tail_chars, tail_punct = _count(child.tail)
             chars += tail_chars
             punct += tail_punct
@@ -216,6 +235,35 @@ def densest_node(
         score = density_score(el, stats[el])
         if score > best_score:
             best, best_score = el, score
+    return _climb(best, best_score, body, stats) if best is not None else None
+
+
+def _climb(
+    node: etree._Element, score: float, body: etree._Element,
+    stats: dict[etree._Element, NodeStats],
+) -> etree._Element:
+    """From one dense paragraph up to the block holding the rest of the article: templates
+    that set paragraphs as <div>s or split an article over cells make one part the densest.
+    The widest ancestor (CLIMB_MAX_LEVELS up) with CLIMB_MIN_GAIN times the text, almost no
+    links and CLIMB_MIN_SCORE_SHARE of the score wins."""
+    mine = stats[node]
+    best = node
+    for level, parent in enumerate(node.iterancestors()):
+        if level >= CLIMB_MAX_LEVELS or parent is body:
+            break
+        if tag_name(parent) in DENSITY_SKIP_TAGS:  # a table row or list: look further up
+            continue
+        theirs = stats[parent]
+        if (
+            theirs.text_chars >= CLIMB_MIN_GAIN * mine.text_chars
+            and theirs.link_ratio <= CLIMB_MAX_LINK_RATIO
+            and (
+                density_score(parent, theirs) >= CLIMB_MIN_SCORE_SHARE * score
+                or theirs.punct * mine.text_chars
+                >= CLIMB_MIN_PUNCT_SHARE * mine.punct * theirs.text_chars
+            )
+        ):
+            best = parent
     return best
 
 
@@ -251,6 +299,54 @@ def _best_match(
     return best
 
 
+# "tag.class", "#id", ".class", "tag", "[attr=value]": the selector shapes of the container
+# lists, answered from one pass over the page instead of one XPath walk per selector.
+_SIMPLE_SELECTOR = re.compile(
+    r"^(?P<tag>[a-z][a-z0-9]*)?(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)=(?P<val>[\w-]+)\])?$"
+)
+
+
+class SelectorIndex:
+    """Elements of one page by class token, id, tag and (attribute, value), in document order;
+    ``select`` answers the simple selectors of CONTENT_SELECTORS without walking the page again."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.by_class: dict[str, list[etree._Element]] = {}
+        self.by_id: dict[str, list[etree._Element]] = {}
+        self.by_tag: dict[str, list[etree._Element]] = {}
+        self.by_attr: dict[tuple[str, str], list[etree._Element]] = {}
+        for el in root.iter(etree.Element):
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            self.by_tag.setdefault(tag.lower(), []).append(el)
+            for name, value in el.attrib.items():
+                if name == "class":
+                    for token in value.split():
+                        self.by_class.setdefault(token, []).append(el)
+                elif name == "id":
+                    self.by_id.setdefault(value, []).append(el)
+                else:
+                    self.by_attr.setdefault((name, value), []).append(el)
+
+    def select(self, selector: str) -> list[etree._Element]:
+        """Elements matching ``selector`` (falls back to ``css`` for other shapes)."""
+        match = _SIMPLE_SELECTOR.match(selector)
+        if match is None:
+            return css(self.root, selector)
+        tag = match["tag"]
+        if match["cls"]:
+            found = self.by_class.get(match["cls"], [])
+        elif match["id"]:
+            found = self.by_id.get(match["id"], [])
+        elif match["attr"]:
+            found = self.by_attr.get((match["attr"], match["val"]), [])
+        else:
+            return list(self.by_tag.get(tag or "", []))
+        return [el for el in found if tag is None or el.tag.lower() == tag]
+
+
 def find_body_node(root: etree._Element) -> etree._Element | None:
     """The element holding the article text: a known container, else the densest block."""
     body = root.find("body")
@@ -258,20 +354,27 @@ def find_body_node(root: etree._Element) -> etree._Element | None:
         body = root
     stats = measure(body)
     dense = densest_node(body, stats)
+    index = SelectorIndex(body)
     # Known CMS containers: trusted when they hold text and do not sit beside a far larger text
     # block (then they are a sidebar or summary box that happens to use the name).
     for selector in CONTENT_SELECTORS:
-        match = _best_match(css(body, selector), stats)
+        match = _best_match(index.select(selector), stats)
         if match is None:
             continue
-        if dense is None or _is_ancestor(match, dense) or _is_ancestor(dense, match):
+        if dense is not None and _is_ancestor(dense, match) and match is not dense:
+            # Inside the dense block, a known name must still hold a fair share of its text:
+            # a small "content" box in an article is a caption or a note, not the article.
+            if stats[match].text_chars < KNOWN_INSIDE_MIN_SHARE * stats[dense].text_chars:
+                continue
+            return match
+        if dense is None or _is_ancestor(match, dense):
             return match
         if stats[match].text_chars >= 0.5 * stats[dense].text_chars:
             return match
     # Generic names: used only around the dense node, and only if that node fills most of it.
     if dense is not None:
         for selector in GENERIC_CONTENT_SELECTORS:
-            match = _best_match(css(body, selector), stats)
+            match = _best_match(index.select(selector), stats)
             if match is None or not _is_ancestor(match, dense):
                 continue
             if stats[dense].text_chars >= GENERIC_CONTAINER_MIN_SHARE * stats[match].text_chars:
@@ -322,6 +425,18 @@ def is_dateline(line: str, *, lone_date: bool = True) -> bool:
     return bool(DATELINE_WORDS.search(line))
 
 
+def is_byline(line: str) -> bool:
+    """A short unlabelled byline: one date plus a few words and no sentence punctuation
+    ("某某晚报 2003-7-24", "新闻中心2020-03-05 10:21"); only trusted among a body's first lines."""
+    if len(line) > BYLINE_MAX_CHARS or BYLINE_SENTENCE.search(line):
+        return False
+    dates = find_dates(line)
+    if len(dates) != 1:
+        return False
+    rest = _squash(line[: dates[0].start] + line[dates[0].end :])
+    return len(rest) <= BYLINE_REST_MAX_CHARS
+
+
 def _squash(text: str) -> str:
     return _SPACES.sub("", text)
 
@@ -357,8 +472,10 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
     title_rest = title_key or ""
     kept: list[str] = []
     started = False
+    # Until a paragraph starts, a byline among the first lines is furniture (not text).
+    in_lead = True
     for index, line in enumerate(lines):
-        if BODY_END_MARKERS.match(line) and kept:
+        if kept and (BODY_END_MARKERS.match(line) or BODY_END_LINES.search(line)):
             result.removed.extend(lines[index:])
             break
         key = _squash(line)
@@ -375,10 +492,16 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
                 or bool(BREADCRUMB_MARKERS.match(line))
                 or bool(BREADCRUMB_LINE.match(line))
                 or bool(DISCLOSURE_META_LINE.match(key))
+                or (index < BYLINE_LEAD_LINES and is_byline(line))
             )
+        elif in_lead and index < BYLINE_LEAD_LINES and is_byline(line):
+            result.header.append(line)
+            continue
         if furniture:
             (result.removed if started else result.header).append(line)
             continue
+        if len(key) >= BYLINE_PARAGRAPH_CHARS or "。" in line:
+            in_lead = False
         started = True
         kept.append(line)
     # Datelines printed under the article (a lone date there is a notice's signature date).

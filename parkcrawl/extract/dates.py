@@ -10,6 +10,7 @@ from parkcrawl.extract.selectors import (
     DATE_LABEL_WINDOW,
     DATE_LABELS_IGNORED,
     DATE_LABELS_PUBLISHED,
+    DATE_LABELS_PUBLISHED_AFTER,
     DATE_LABELS_WRITTEN,
     URL_DATE_PATTERNS,
 )
@@ -25,6 +26,9 @@ DATE_PATTERN = re.compile(
     r"(?:(?:\s*|T|\s*日\s*)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)(?!\d)"
     r"(?:\s*[:：分]\s*(?P<S>[0-5]\d)(?!\d)(?:\.\d+)?)?"
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?)?"
+    # "7/5/2005 9:23:57 PM": month/day/year, as ASP and .NET pages print dates by default.
+    r"|(?<![\d/])(?P<m3>\d{1,2})/(?P<d3>\d{1,2})/(?P<y3>(?:19|20)\d{2})(?![\d/])"
+    r"(?:\s+(?P<H3>\d{1,2}):(?P<M3>[0-5]\d)(?::(?P<S3>[0-5]\d))?(?:\s*(?P<ampm>[AaPp][Mm]))?)?"
 )
 
 
@@ -39,6 +43,8 @@ class FoundDate:
 
 
 def _format(match: re.Match[str]) -> str | None:
+    if match["y3"]:
+        return _format_mdy(match)
     year = int(match["y"])
     month = int(match["m"] or match["m2"])
     day = int(match["d"] or match["d2"])
@@ -61,19 +67,41 @@ def _format(match: re.Match[str]) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + "+08:00"
 
 
+def _format_mdy(match: re.Match[str]) -> str | None:
+    """A month/day/year date ("7/5/2005 9:23:57 PM"), with its 12-hour time made 24-hour."""
+    try:
+        day_value = date(int(match["y3"]), int(match["m3"]), int(match["d3"]))
+    except ValueError:
+        return None
+    if match["H3"] is None:
+        return day_value.isoformat()
+    hour = int(match["H3"])
+    ampm = (match["ampm"] or "").lower()
+    if hour > 23 or (ampm and not 1 <= hour <= 12):
+        return day_value.isoformat()
+    if ampm == "pm" and hour != 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    text = f"{day_value.isoformat()}T{hour:02d}:{match['M3']}"
+    return text + (f":{match['S3']}" if match["S3"] else "") + "+08:00"
+
+
 def _parse_offset(text: str) -> timezone:
     digits = text.replace(":", "")
     sign = -1 if digits[0] == "-" else 1
     return timezone(sign * timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5])))
 
 
-def _label(text: str, start: int) -> str | None:
+def _label(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - DATE_LABEL_WINDOW) : start]
     if DATE_LABELS_IGNORED.search(before):
         return "ignored"
     if DATE_LABELS_WRITTEN.search(before):
         return "written"
     if DATE_LABELS_PUBLISHED.search(before):
+        return "published"
+    if DATE_LABELS_PUBLISHED_AFTER.match(text, end, end + 2 * DATE_LABEL_WINDOW + 6):
         return "published"
     return None
 
@@ -84,7 +112,9 @@ def find_dates(text: str) -> list[FoundDate]:
     for match in DATE_PATTERN.finditer(text):
         value = _format(match)
         if value is not None:
-            found.append(FoundDate(value, match.start(), match.end(), _label(text, match.start())))
+            found.append(
+                FoundDate(value, match.start(), match.end(), _label(text, match.start(), match.end()))
+            )
     return found
 
 

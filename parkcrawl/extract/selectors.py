@@ -119,6 +119,18 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 # Government CMSs (TRS, Hanweb, the national standard for portal metadata) publish the headline
 # in these meta tags: the cleanest source there is, so they come first.
 TITLE_META_NAMES: tuple[str, ...] = ("ArticleTitle", "articletitle")
+# A child element of a headline holding only a number (a comment, view or word count, "(241)",
+# "241条评论") is not part of the headline text.
+HEADLINE_COUNTER = re.compile(r"[(（\[]?\s*\d[\d,.万千kK+]*\s*[)）\]]?\s*(条?评论|阅读|浏览|次|人)?")
+# With no <title>, no title meta and no single <h1>: the first element named as a headline box
+# ("<div class="Heading">", "<a id="viewpost1_TitleUrl">") holds the headline.
+UNREFERENCED_HEADLINE_XPATH = (
+    "//*[re:test(@class, '(^|[\\s_-])(heading|headline|title|biaoti)([\\s_-]|\\d|$)', 'i')"
+    " or re:test(@id, '(^|[_-]|\\d)(title|heading|headline)', 'i')]"
+)
+UNREFERENCED_HEADLINE_MIN_CHARS = 6
+# Titles given for sharing: used only when the <title> element is empty.
+SOCIAL_TITLE_META_NAMES: tuple[str, ...] = ("og:title", "twitter:title")
 
 # Headline elements, best first: an <h1> is the usual headline, <h2>/<h3> the headline on older
 # templates whose <h1> holds the logo; then class/id names CMS templates give the headline box.
@@ -141,6 +153,13 @@ HEADLINE_MIN_CHARS = 4
 TITLE_STRONG_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s(?:-{1,2}|[–—－]{1,2})\s|\s::\s|\s·\s)\s*")
 # A bare dash ("标题-新华网") separates a suffix only when the tail looks like a site name.
 TITLE_DASH_SEPARATOR = re.compile(r"\s*[-–—－]\s*")
+# "标题-搜狐财经", "标题-报社新闻-查报纸网": a bare hyphen (no spaces) before a short tail of
+# words, after a headline at least BARE_SUFFIX_HEAD_RATIO times as long, ends in a site or
+# column name even when the tail names no site. Not "—": "——" sets off subtitles in headlines.
+TITLE_BARE_HYPHEN = re.compile(r"[-－](?=[^-－]*$)")
+BARE_SUFFIX_MAX_CHARS = 8
+BARE_SUFFIX_HEAD_RATIO = 2
+BARE_SUFFIX_WORD = re.compile(r"^[\w\u4e00-\u9fff.·]*[A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff.·]*$")
 # A trailing segment that names a site, channel or office rather than an article.
 SITE_NAME_TAIL = re.compile(
     r"(网|网站|门户|门户网站|政府|人民政府|园区|产业园|开发区|高新区|新区|管委会|委员会|办公室|"
@@ -219,6 +238,22 @@ GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
 # Share of a generic container's text the density scorer's node must hold for the container to
 # be used as a whole (the rest being captions, attachments and a dateline the cleanup removes).
 GENERIC_CONTAINER_MIN_SHARE = 0.6
+
+# The density scorer's node is widened to the widest ancestor (at most CLIMB_MAX_LEVELS up)
+# that holds CLIMB_MIN_GAIN times its text, at most CLIMB_MAX_LINK_RATIO link text, and scores
+# at least CLIMB_MIN_SCORE_SHARE of it: paragraphs set as sibling <div>s, articles split over
+# table cells, where one dense part would otherwise stand for the whole.
+CLIMB_MIN_GAIN = 2.0
+CLIMB_MAX_LINK_RATIO = 0.1
+CLIMB_MIN_SCORE_SHARE = 0.2
+CLIMB_MAX_LEVELS = 6
+# ... or whose text is as rich in punctuation (sentences) as the dense part's, to this share:
+# headings and paragraph <div>s lower a whole article's density score, not its sentences.
+CLIMB_MIN_PUNCT_SHARE = 0.8
+
+# A known container inside the density scorer's node is used only when it holds at least this
+# share of that node's text (else it is a caption or note box that happens to use the name).
+KNOWN_INSIDE_MIN_SHARE = 0.3
 
 # A container (or density-chosen node) must hold at least this much non-link text.
 BODY_MIN_CHARS = 20
@@ -318,6 +353,9 @@ BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^(?i:(pdf|word|doc|docx|wps|ofd)\s*下载\s*)+$",
         r"^(正在加载|加载中|自动播放|点击加载更多|加载更多|查看更多|展开全文|阅读全文|点击播放)",
         r"^【\s*(相关|延伸)阅读\s*】$",
+        # follow buttons and image-viewer chrome of self-media pages
+        r"^[+＋]\s*关注$",
+        r"^查看原图(\s*\d+(\.\d+)?\s*[KkMm]B?)?$",
     )
 )
 # Boilerplate lines are short; a long line that merely mentions "版权所有" is article text.
@@ -338,7 +376,27 @@ DISCLOSURE_META_LINE = re.compile(
 # Lines that end the article: what follows them is furniture (related lists, comments).
 BODY_END_MARKERS = re.compile(
     r"^[【\[]?\s*(相关(阅读|新闻|文章|链接|报道|稿件)|延伸阅读|推荐阅读|热点推荐|更多精彩|"
-    r"网友评论|发表评论|我要评论|相关附件)\s*[】\]]?\s*[:：]?$"
+    r"网友评论|发表评论|我要评论|相关附件|"
+    # closing headings of news portals, blogs and self-media pages (issue 19)
+    r"相关内容|相关推荐|文章评论|最新评论|热门评论|精彩评论|猜你喜欢|为您推荐|为你推荐|"
+    r"大家都在看|你可能还想看|其他人也在看|热门推荐|热门文章|编辑推荐)\s*[】\]]?\s*[:：]?$"
+)
+
+# Lines that close an article on news portals and self-media platforms: the platform's
+# disclaimer, the keyword line, the feedback/report menu, the forum invitation and the
+# responsible-editor line. The body is cut there (after some text was kept); what follows is
+# comments, recommendations and menus.
+BODY_END_LINES = re.compile(
+    r"^(特别声明|免责声明)\s*[:：]"
+    r"|^以上内容.{0,40}(上传并发布|信息存储服务|不代表本(站|网|平台)(观点|立场))"
+    r"|仅提供信息存储服务"
+    r"|^文章关键词\s*[:：]"
+    r"|^(我要反馈|举报|不喜欢|我要纠错)(\s|$)"
+    r"|^进入[【\[].{1,20}[】\]]讨论"
+    r"|^[（(【\[]?\s*(责任编辑|责编)\s*[:：]"
+    r"|^转载请注明"
+    r"|^郑\s*重\s*声\s*明"
+    r"|^本[贴帖]跟从标题"
 )
 
 # -- dates ---------------------------------------------------------------------------------------
@@ -365,8 +423,11 @@ DATE_META_NAMES: tuple[str, ...] = (
 # was signed) is only used when a page gives no publication date at all.
 DATE_LABELS_PUBLISHED = re.compile(
     r"(发布时间|发布日期|发表时间|发表日期|发文日期|公开日期|公布日期|上线时间|刊发时间|"
-    r"更新时间|时间|日期)\s*[:：]?\s*$"
+    r"更新时间|时间|日期|(?:发表|发布|发贴|张贴|刊登|更新)于)\s*[:：]?\s*$"
 )
+# A label after the date: "于2005年8月12日16:12在〖某论坛〗发表" (forum and blog footers);
+# matched at the end of the date (re.match with a position: no "^").
+DATE_LABELS_PUBLISHED_AFTER = re.compile(r"\s*(?:在[^，。\n]{0,24}?)?(发表|发布|发帖|发贴)")
 DATE_LABELS_WRITTEN = re.compile(r"(成文日期|成文时间|印发日期|签发日期)\s*[:：]?\s*$")
 # Dates that are not the article's: the clock in a site header ("今天是2024年11月22日").
 DATE_LABELS_IGNORED = re.compile(r"(今天是|今天|今日|当前时间|现在时间|截止|截至)\s*[:：]?\s*$")
@@ -379,8 +440,18 @@ DATELINE_WINDOW_AFTER = 200
 # A body line this short that carries a date and a dateline word is a dateline, not text.
 DATELINE_MAX_CHARS = 120
 DATELINE_WORDS = re.compile(
-    r"(发布|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
+    r"(发布|发表|时间|日期|来源|作者|浏览|点击|阅读|编辑|字号|字体|打印|分享|记者|通讯员)"
 )
+
+# An unlabelled byline among the first lines of a body: a short line holding one date and a
+# few words (a column, paper, site or author names: "新闻中心 2020-03-05 10:21",
+# "2003-7-24 某某晚报"), no sentence punctuation. Searched in the first BYLINE_LEAD_LINES lines
+# until a paragraph (a line of BYLINE_PARAGRAPH_CHARS or with a full stop) has started.
+BYLINE_MAX_CHARS = 60
+BYLINE_REST_MAX_CHARS = 36
+BYLINE_LEAD_LINES = 6
+BYLINE_PARAGRAPH_CHARS = 60
+BYLINE_SENTENCE = re.compile(r"[，。；！？,;!?]")
 
 # Elements templates put the publication date in ("<span class="pubtime">", "id="paperdate"").
 # Used when no dateline is found around the headline; only short texts are read.
@@ -391,6 +462,9 @@ DATE_ELEMENT_XPATH = (
     "[-_]?(date|time|shijian|riqi)\\d*$', 'i')]"
 )
 DATE_ELEMENT_MAX_CHARS = 60
+
+# JSON-LD blocks longer than this are not parsed (a page's structured data is a few KB).
+JSON_LD_MAX_CHARS = 200_000
 
 # Dates in URLs (".../202411/t20241122_123.html", ".../2024-11/22/c_1.htm"), the last resort.
 URL_DATE_PATTERNS: tuple[re.Pattern[str], ...] = (

@@ -9,18 +9,26 @@ from lxml import etree
 
 from parkcrawl.extract.body import clean_line, tag_name
 from parkcrawl.extract.selectors import (
+    BARE_SUFFIX_HEAD_RATIO,
+    BARE_SUFFIX_MAX_CHARS,
+    BARE_SUFFIX_WORD,
+    HEADLINE_COUNTER,
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
     HEADLINE_XPATH,
     SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
     SITE_SEGMENT_MAX_CHARS,
+    TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
+    UNREFERENCED_HEADLINE_MIN_CHARS,
+    UNREFERENCED_HEADLINE_XPATH,
 )
 
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
+_UNREFERENCED = etree.XPath(UNREFERENCED_HEADLINE_XPATH, namespaces=_REGEX_NS)
 # A headline candidate must match the reference title at least this well.
 MIN_SIMILARITY = 0.6
 # A candidate of at least this many characters at the start or end of the title scores this.
@@ -53,7 +61,27 @@ def strip_site_suffix(title: str) -> str:
         if len(pieces) < 2 or len(tail) > SITE_NAME_MAX_CHARS or not SITE_NAME_TAIL.search(tail):
             break
         title = title[: len(title) - len(tail)].rstrip().rstrip("-–—－").rstrip()
-    return title
+    return _strip_bare_suffixes(title)
+
+
+def _strip_bare_suffixes(title: str) -> str:
+    """Peel "-栏目" / "-站点" tails joined by a bare hyphen ("标题-搜狐财经")."""
+    while True:
+        matches = list(TITLE_BARE_HYPHEN.finditer(title))
+        if not matches:
+            return title
+        match = matches[-1]
+        head, tail = title[: match.start()], title[match.end() :]
+        if (
+            tail != tail.strip()
+            or head != head.rstrip()
+            or not 2 <= len(tail) <= BARE_SUFFIX_MAX_CHARS
+            or not BARE_SUFFIX_WORD.match(tail)
+            or len(head) < BARE_SUFFIX_HEAD_RATIO * len(tail)
+            or len(head) < HEADLINE_MIN_CHARS
+        ):
+            return title
+        title = head
 
 
 def _bigrams(text: str) -> Counter[str]:
@@ -94,10 +122,22 @@ def _candidates(root: etree._Element) -> list[tuple[etree._Element, str]]:
     for el in _HEADLINES(root):
         if tag_name(el) in ("title", "meta", "head", "body", "html"):
             continue
-        text = clean_line(" ".join(el.itertext()))
+        text = _headline_text(el)
         if HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
             found.append((el, text))
     return found
+
+
+def _headline_text(el: etree._Element) -> str:
+    """The element's text without the counters a headline may carry in child elements
+    ("标题<span class="count">241</span>": comment, view or word counts)."""
+    parts = [el.text or ""]
+    for child in el:
+        child_text = " ".join(child.itertext()) if tag_name(child) else ""
+        if not HEADLINE_COUNTER.fullmatch(child_text.strip()):
+            parts.append(child_text)
+        parts.append(child.tail or "")
+    return clean_line(" ".join(parts))
 
 
 def _title_element_text(root: etree._Element) -> str:
@@ -129,10 +169,15 @@ def _is_inside(el: etree._Element, ancestor: etree._Element) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
+def extract_title(
+    root: etree._Element, meta_title: str | None, social_title: str | None = None
+) -> TitleResult:
     """Meta ArticleTitle, else the headline best matching <title>, else <title> minus suffixes."""
     page_title = _title_element_text(root)
     stripped = strip_site_suffix(page_title) if page_title else ""
+    if not stripped and social_title:
+        # An empty <title>: the og:title / twitter:title the page gives for sharing stands in.
+        stripped = strip_site_suffix(social_title)
     meta_title = clean_line(meta_title) if meta_title else None
     reference = meta_title or stripped
     best_rank: tuple[float, int, int] | None = None
@@ -147,8 +192,62 @@ def extract_title(root: etree._Element, meta_title: str | None) -> TitleResult:
     if meta_title:
         headline = best[0] if best else _headline_by_text(root, meta_title)
         return TitleResult(meta_title, headline)
+    if not stripped or _is_link_label(root, stripped):
+        # The <title> names only the site, or a column its navigation links to ("新闻动态_某市
+        # 人民政府"): the page's single <h1> is the headline.
+        lone = _lone_h1(root)
+        # An <h1> holding the stripped title ("标题[编辑]") confirms it instead.
+        if lone is not None and (not stripped or stripped.replace(" ", "") not in (
+            (lone.title or "").replace(" ", "")
+        )):
+            return lone
+    if best_rank is None or best_rank[0] < 1.0:
+        # No headline element carries the stripped <title> exactly: if the page prints it on
+        # its own anyway (old table layouts), it is the title.
+        shown = _segment_shown(root, stripped)
+        if shown is not None:
+            return shown
     if best is not None:
         return TitleResult(best[1], best[0])
     if not stripped:
-        return TitleResult(None, None)
+        return _unreferenced_headline(root)
     return TitleResult(stripped, _headline_by_text(root, stripped))
+
+
+def _unreferenced_headline(root: etree._Element) -> TitleResult:
+    """No title to match against: the first element named as a headline box, if its text has a
+    headline's length."""
+    body = root.find("body")
+    if body is None:
+        return TitleResult(None, None)
+    for el in _UNREFERENCED(body):
+        text = _headline_text(el)
+        if UNREFERENCED_HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
+            return TitleResult(text, el)
+    return TitleResult(None, None)
+
+
+def _is_link_label(root: etree._Element, text: str) -> bool:
+    """A link of the page (navigation, breadcrumb) has exactly this text."""
+    key = text.replace(" ", "")
+    return any(clean_line(a.text_content()).replace(" ", "") == key for a in root.iter("a"))
+
+
+def _segment_shown(root: etree._Element, stripped: str) -> TitleResult | None:
+    """The stripped <title> when an element holds it as its whole text outside links (an exact
+    headline beats a heading that only resembles it, such as a numbered section heading)."""
+    if not HEADLINE_MIN_CHARS <= len(stripped) <= HEADLINE_MAX_CHARS:
+        return None
+    el = _headline_by_text(root, stripped)
+    return TitleResult(stripped, el) if el is not None else None
+
+
+def _lone_h1(root: etree._Element) -> TitleResult | None:
+    """The page's only <h1>, when its text has a headline's length."""
+    h1s = list(root.iter("h1"))
+    if len(h1s) != 1:
+        return None
+    text = clean_line(" ".join(h1s[0].itertext()))
+    if HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
+        return TitleResult(text, h1s[0])
+    return None

@@ -114,6 +114,26 @@ def test_targets_need_a_higher_f1_than_every_peer_and_every_title_and_date() -> 
     assert not any(met.values())
 
 
+@pytest.mark.parametrize(
+    ("right", "met"),
+    [
+        # 97 of 100 titles and dates right meets a 97% target
+        (97, True),
+        # 96 does not
+        (96, False),
+    ],
+)
+def test_share_targets_for_the_second_set(right: int, met: bool) -> None:
+    ours = [_score(f"p{i}", 0.9, i < right, i < right) for i in range(100)]
+    complete = Matched({f"p{i}": {} for i in range(100)}, [], [])
+    found = {v.target: v.met for v in verdicts(ours, {}, complete, 100, 0, min_exact=0.97)}
+    assert found == {
+        "the crawl finds every page and exits 0": True,
+        "97% of titles right": met,
+        "97% of dates right": met,
+    }
+
+
 def test_comparison_table_puts_extractors_side_by_side() -> None:
     ours = [_score("page-a", 0.95, True, None), _score("page-b", 1.0, None, True)]
     peer = [_score("page-a", 0.5, False, None), _score("page-b", 0.0, None, False)]
