@@ -91,8 +91,10 @@ def warcinfo_fields(settings: Any, spider: Any) -> dict[str, str]:
         "software": (
             f"parkcrawl/{__version__} (Scrapy {_version('scrapy')}; warcio {_version('warcio')})"
         ),
-        "format": "WARC File Format 1.0",
-        "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
+        "format": "WARC File Format 1.1",
+        "conformsTo": (
+            "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+        ),
         "isPartOf": getattr(spider, "name", "parknews"),
         "hostname": socket.gethostname(),
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
