@@ -1,0 +1,156 @@
+"""WACZ files: written at the end of a run (PARKCRAWL_WACZ_ENABLED) and by `parkcrawl wacz`.
+
+Checked with py-wacz's `wacz validate`, and member by member against the WACZ 1.1.1 layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from parkcrawl.archive.wacz import Page, main_wacz, pages_from_lines
+from tests.archive.conftest import WaczCrawl
+from tests.archive.demo_articles import DEMO_ARTICLES
+
+BIN = Path(sys.executable).parent
+MEMBERS = {"indexes/index.cdxj", "pages/pages.jsonl", "datapackage.json",
+           "datapackage-digest.json"}
+
+
+def validate(wacz: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "wacz"), "validate", "-f", str(wacz)], check=False,
+                          capture_output=True, text=True, timeout=300)
+
+
+def pages_of(wacz: Path) -> tuple[dict, list[dict]]:
+    with zipfile.ZipFile(wacz) as package:
+        header, *pages = package.read("pages/pages.jsonl").decode("utf-8").splitlines()
+    return json.loads(header), [json.loads(line) for line in pages]
+
+
+def by_path(pages: list[dict]) -> dict[str, tuple[str, str]]:
+    return {urlsplit(p["url"]).path: (p["title"], p["published_at"]) for p in pages}
+
+
+def run_wacz(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    return main_wacz(list(argv), stderr=err), err.getvalue()
+
+
+def test_the_runs_wacz_is_valid_and_listed_in_the_report(wacz_crawl: WaczCrawl) -> None:
+    wacz = wacz_crawl.wacz
+    [warc] = sorted(wacz_crawl.warc_dir.glob("*.warc.gz"))
+    # named after the run's WARC files: parknews-<timestamp>.wacz
+    assert wacz.name == warc.name.replace("-00000.warc.gz", ".wacz")
+    proc = validate(wacz)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Validation succeeded, the passed WACZ is valid" in proc.stdout
+    assert wacz_crawl.run.report is not None
+    assert wacz_crawl.run.report["output_files"]["wacz"] == [str(wacz)]
+
+
+def test_the_runs_wacz_lists_every_article_with_title_and_date(wacz_crawl: WaczCrawl) -> None:
+    header, pages = pages_of(wacz_crawl.wacz)
+    assert header == {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
+    assert by_path(pages) == DEMO_ARTICLES
+    assert len(pages) == 29
+    # newest first; ts is the capture time, to the second, as the index's timestamps have it
+    assert [p["published_at"][:10] for p in pages][:2] == ["2024-12-20", "2024-12-18"]
+    assert all(len(p["ts"]) == 20 and p["ts"].endswith("Z") for p in pages)
+    assert len({p["id"] for p in pages}) == 29
+
+
+def test_the_zip_holds_the_warc_stored_and_hashes_that_match(wacz_crawl: WaczCrawl) -> None:
+    [warc] = sorted(wacz_crawl.warc_dir.glob("*.warc.gz"))
+    with zipfile.ZipFile(wacz_crawl.wacz) as package:
+        infos = {info.filename: info for info in package.infolist()}
+        assert set(infos) == MEMBERS | {f"archive/{warc.name}"}
+        # stored, so that a client reads WARC records by range inside the zip
+        assert infos[f"archive/{warc.name}"].compress_type == zipfile.ZIP_STORED
+        assert package.read(f"archive/{warc.name}") == warc.read_bytes()
+        datapackage = json.loads(package.read("datapackage.json"))
+        assert datapackage["wacz_version"] == "1.1.1"
+        assert datapackage["software"].startswith("parkcrawl ")
+        for resource in datapackage["resources"]:
+            data = package.read(resource["path"])
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+            assert resource["bytes"] == len(data)
+        assert {r["path"] for r in datapackage["resources"]} == set(infos) - {
+            "datapackage.json", "datapackage-digest.json"}
+        digest = json.loads(package.read("datapackage-digest.json"))
+        assert digest["hash"] == "sha256:" + hashlib.sha256(
+            package.read("datapackage.json")).hexdigest()
+        index = package.read("indexes/index.cdxj").decode("utf-8")
+    # the same lines as the CDXJ index written beside the WARC
+    assert index == warc.with_name(warc.name.replace(".warc.gz", ".cdxj")).read_text("utf-8")
+
+
+@pytest.mark.parametrize("with_feed", [True, False], ids=["feed", "pages"])
+def test_the_command_lists_every_article(
+    wacz_crawl: WaczCrawl, tmp_path: Path, with_feed: bool
+) -> None:
+    out = tmp_path / "demo.wacz"
+    feed = ["--feed", str(wacz_crawl.feed)] if with_feed else []
+    status, err = run_wacz(str(wacz_crawl.warc_dir), *feed, "--out", str(out))
+    assert status == 0, err
+    assert err == f"{out}: 1 WARC files, 44 index lines, 29 articles\n"
+    assert validate(out).returncode == 0
+    # without the feed, titles and dates are extracted from the archived pages as the crawl does
+    assert by_path(pages_of(out)[1]) == DEMO_ARTICLES
+
+
+def test_feed_articles_with_no_capture_are_reported(wacz_crawl: WaczCrawl, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    lines = wacz_crawl.feed.read_text("utf-8").splitlines()[:2]
+    extra = {"url": f"{wacz_crawl.base_url}/dtyw/yqxx/209901/t20990101_1.html", "title": "未抓取"}
+    feed.write_text("\n".join([*lines, json.dumps(extra, ensure_ascii=False)]) + "\n", "utf-8")
+    out = tmp_path / "two.wacz"
+    status, err = run_wacz(str(wacz_crawl.warc_dir), "--feed", str(feed), "--out", str(out))
+    assert status == 0
+    assert err.splitlines() == [
+        f"{out}: 1 WARC files, 44 index lines, 2 articles",
+        "parkcrawl wacz: 1 feed articles have no capture in these WARC files and are not listed "
+        f"(first: {extra['url']})",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["nowhere/"], "parkcrawl wacz: error: no such WARC file or folder: nowhere\n"),
+        (["."], "parkcrawl wacz: error: no .warc.gz files in .\n"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(
+    argv: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_wacz(*argv) == (2, message)
+    assert not (tmp_path / "parknews.wacz").exists()
+
+
+def test_the_last_feed_line_of_a_url_wins_and_uncaptured_are_missing() -> None:
+    lines = [
+        {"url": "http://park.example/a.html", "title": "旧标题", "published_at": "2024-12-01"},
+        {"url": "http://park.example/b.html", "title": "乙"},
+        {"url": "http://park.example/a.html", "title": "新标题", "published_at": "2024-12-01"},
+        {"title": "no url"},
+    ]
+    captures = {"http://park.example/a.html": "2024-12-13T09:00:00.123456Z"}
+    pages, missing = pages_from_lines(lines, captures)
+    assert pages == [Page("http://park.example/a.html", "2024-12-13T09:00:00Z", "新标题",
+                          "2024-12-01")]
+    assert missing == ["http://park.example/b.html"]
+
+
+def test_a_page_with_no_title_is_titled_by_its_url() -> None:
+    line = Page("http://park.example/a.html", "2024-12-13T09:00:00Z", None).line()
+    assert line["title"] == "http://park.example/a.html" and "published_at" not in line
