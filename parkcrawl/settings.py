@@ -161,8 +161,8 @@ PARKCRAWL_WARC_MAX_SIZE = 1_000_000_000
 PARKCRAWL_WARC_CDXJ = True
 # PARKCRAWL_WACZ_ENABLED: at the end of a run, package its WARC files, their CDXJ index and a
 # list of its articles (title, date) into <prefix>-<timestamp>.wacz beside them, the file
-# ReplayWeb.page opens (`parkcrawl wacz` makes one from any WARC files). Off by default: the
-# package holds a second copy of the run's WARC files.
+# ReplayWeb.page opens (`parkcrawl wacz` makes one from any WARC files). Needs
+# PARKCRAWL_WARC_ENABLED. Off by default: the package holds a second copy of the run's WARC files.
 PARKCRAWL_WACZ_ENABLED = False
 # PARKCRAWL_MIRROR_ENABLED: also save each page as a plain file under PARKCRAWL_MIRROR_DIR.
 PARKCRAWL_MIRROR_ENABLED = False

@@ -253,8 +253,7 @@ class WarcArchive:
             return None
         files = self.writer.files
         target = self.folder / f"{self.prefix}-{self.writer.timestamp}.wacz"
-        captures = {url: date for url, (date, _, _) in article_captures(files).items()}
-        pages, missing = pages_from_lines(self.articles, captures)
+        pages, missing = pages_from_lines(self.articles, article_captures(files))
         written = write_wacz(target, files, pages, title=f"{self.prefix} {self.writer.timestamp}")
         stats = self.crawler.stats
         stats.set_value("parkcrawl/wacz/path", str(written.path))

@@ -27,10 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+from warcio.archiveiterator import ArchiveIterator
+
 from parkcrawl import __version__
 from parkcrawl.archive.cdxj import cdxj_path, index_lines
 from parkcrawl.archive.records import iter_responses
-from parkcrawl.archive.warc import WARC_SUFFIX
+from parkcrawl.archive.warc import KIND_FIELD, WARC_SUFFIX
 
 WACZ_VERSION = "1.1.1"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
@@ -87,17 +89,22 @@ def warc_inputs(inputs: Iterable[Path]) -> list[Path]:
     return sorted(dict.fromkeys(found), key=lambda p: p.name)
 
 
-def article_captures(warcs: Sequence[Path]) -> dict[str, tuple[str, bytes, str | None]]:
-    """URL → (WARC-Date, body, Content-Type) of its latest 2xx article capture."""
-    captures: dict[str, tuple[str, bytes, str | None]] = {}
-    for response in iter_responses(warcs, kinds=[ARTICLE_KIND]):
-        if not 200 <= response.status < 300:
-            continue
-        latest = captures.get(response.url)
-        if latest is None or response.date >= latest[0]:
-            captures[response.url] = (
-                response.date, response.body, response.header("Content-Type")
-            )
+def article_captures(warcs: Sequence[Path]) -> dict[str, str]:
+    """URL → WARC-Date of its latest 2xx article capture (record headers only: no body read)."""
+    captures: dict[str, str] = {}
+    for warc in warcs:
+        with open(warc, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                headers = record.rec_headers
+                if (record.rec_type != "response"
+                        or headers.get_header(KIND_FIELD) != ARTICLE_KIND):
+                    continue
+                status = record.http_headers.get_statuscode() if record.http_headers else ""
+                if not status.startswith("2"):
+                    continue
+                url, date = headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date")
+                if date >= captures.get(url, ""):
+                    captures[url] = date
     return captures
 
 
@@ -106,12 +113,17 @@ def pages_from_warcs(warcs: Sequence[Path]) -> list[Page]:
     from parkcrawl.extract.article import extract_article
     from parkcrawl.text import clean_page
 
-    pages = []
-    for url, (date, body, content_type) in article_captures(warcs).items():
-        cleaned = clean_page(body, content_type)
-        fields = extract_article(cleaned.html, url)
-        pages.append(Page(url, wacz_ts(date), fields.title, fields.published_at))
-    return pages
+    captures = article_captures(warcs)
+    pages: dict[str, Page] = {}
+    # One page at a time: only the latest capture of each URL is extracted, none kept in memory.
+    for response in iter_responses(warcs, kinds=[ARTICLE_KIND]):
+        url = response.url
+        if captures.get(url) != response.date or url in pages:
+            continue
+        fields = extract_article(clean_page(response.body, response.header("Content-Type")).html,
+                                 url)
+        pages[url] = Page(url, wacz_ts(response.date), fields.title, fields.published_at)
+    return list(pages.values())
 
 
 def pages_from_lines(
@@ -136,8 +148,16 @@ def pages_from_lines(
 
 def read_feed(feed: Path) -> list[dict]:
     """The JSON lines of a feed file (blank lines skipped)."""
+    lines = []
     with open(feed, encoding="utf-8") as stream:
-        return [json.loads(text) for text in stream if text.strip()]
+        for number, text in enumerate(stream, 1):
+            if not text.strip():
+                continue
+            try:
+                lines.append(json.loads(text))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{feed}:{number}: not a JSON line ({exc.msg})") from None
+    return lines
 
 
 def ordered(pages: Iterable[Page]) -> list[Page]:
@@ -235,8 +255,7 @@ def build(
         raise FileNotFoundError("no .warc.gz files in " + ", ".join(map(str, inputs)))
     if feed is None:
         return write_wacz(out, warcs, pages_from_warcs(warcs), title=title)
-    captures = {url: date for url, (date, _, _) in article_captures(warcs).items()}
-    pages, missing = pages_from_lines(read_feed(feed), captures)
+    pages, missing = pages_from_lines(read_feed(feed), article_captures(warcs))
     return write_wacz(out, warcs, pages, title=title, missing=missing)
 
 
@@ -262,7 +281,7 @@ def main_wacz(argv: list[str], stderr: IO[str] | None = None) -> int:
     try:
         written = build(args.warcs, args.out, feed=args.feed, title=args.title)
     except (OSError, ValueError) as exc:
-        # json.JSONDecodeError is a ValueError: a broken feed line.
+        # ValueError: a feed line that is not JSON, a feed that is not UTF-8.
         print(f"parkcrawl wacz: error: {exc}", file=stderr)
         return 2
     print(f"{written.path}: {written.warcs} WARC files, {written.index_lines} index lines, "

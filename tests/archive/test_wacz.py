@@ -11,12 +11,14 @@ import json
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from parkcrawl.archive.wacz import Page, main_wacz, pages_from_lines
+from parkcrawl.archive.warc import Exchange, WarcWriter
 from tests.archive.conftest import WaczCrawl
 from tests.archive.demo_articles import DEMO_ARTICLES
 
@@ -120,6 +122,41 @@ def test_feed_articles_with_no_capture_are_reported(wacz_crawl: WaczCrawl, tmp_p
         "parkcrawl wacz: 1 feed articles have no capture in these WARC files and are not listed "
         f"(first: {extra['url']})",
     ]
+
+
+def test_a_broken_feed_line_is_one_line_and_status_2(wacz_crawl: WaczCrawl, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(wacz_crawl.feed.read_text("utf-8").splitlines()[0] + "\n{not json\n", "utf-8")
+    out = tmp_path / "x.wacz"
+    status, err = run_wacz(str(wacz_crawl.warc_dir), "--feed", str(feed), "--out", str(out))
+    assert (status, err) == (
+        2, f"parkcrawl wacz: error: {feed}:2: not a JSON line (Expecting property name enclosed "
+           "in double quotes)\n")
+    assert not out.exists() and not out.with_name("x.wacz.tmp").exists()
+
+
+def test_an_article_captured_twice_is_listed_once_at_its_latest_capture(tmp_path: Path) -> None:
+    def capture(title: str, when: datetime) -> Exchange:
+        html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>" \
+               f"<p>发布时间：2024-12-13 09:00</p><p>{'正文' * 40}</p></body></html>"
+        return Exchange(
+            url="http://park.example/a.html", method="GET", request_headers=[], request_body=b"",
+            status=200, response_headers=[(b"Content-Type", b"text/html; charset=utf-8")],
+            body=html.encode(), kind="article", fetched_at=when,
+        )
+
+    first = datetime(2024, 12, 13, 9, 0, 0, 500000, tzinfo=UTC)
+    writer = WarcWriter(tmp_path / "warc", started=first)
+    writer.write(capture("旧标题", first))
+    writer.write(capture("新标题", first + timedelta(days=1)))
+    writer.close()
+    out = tmp_path / "a.wacz"
+    status, err = run_wacz(str(tmp_path / "warc"), "--out", str(out))
+    assert status == 0, err
+    [page] = pages_of(out)[1]
+    assert (page["url"], page["ts"], page["title"]) == (
+        "http://park.example/a.html", "2024-12-14T09:00:00Z", "新标题")
+    assert validate(out).returncode == 0
 
 
 @pytest.mark.parametrize(
