@@ -5,6 +5,7 @@ Checked with py-wacz's `wacz validate`, and member by member against the WACZ 1.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -17,13 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from parkcrawl.archive.wacz import Page, main_wacz, pages_from_lines
+from parkcrawl.archive.wacz import Page, main_wacz, pages_from_lines, zipnum_index
 from parkcrawl.archive.warc import Exchange, WarcWriter
 from tests.archive.conftest import WaczCrawl
 from tests.archive.demo_articles import DEMO_ARTICLES
 
 BIN = Path(sys.executable).parent
-MEMBERS = {"indexes/index.cdxj", "pages/pages.jsonl", "datapackage.json",
+MEMBERS = {"indexes/index.cdx.gz", "indexes/index.idx", "pages/pages.jsonl", "datapackage.json",
            "datapackage-digest.json"}
 
 
@@ -90,9 +91,35 @@ def test_the_zip_holds_the_warc_stored_and_hashes_that_match(wacz_crawl: WaczCra
         digest = json.loads(package.read("datapackage-digest.json"))
         assert digest["hash"] == "sha256:" + hashlib.sha256(
             package.read("datapackage.json")).hexdigest()
-        index = package.read("indexes/index.cdxj").decode("utf-8")
-    # the same lines as the CDXJ index written beside the WARC
-    assert index == warc.with_name(warc.name.replace(".warc.gz", ".cdxj")).read_text("utf-8")
+        assert infos["indexes/index.cdx.gz"].compress_type == zipfile.ZIP_STORED
+        blocks = package.read("indexes/index.cdx.gz")
+        idx = package.read("indexes/index.idx").decode("utf-8").splitlines()
+    # the same lines as the CDXJ index written beside the WARC, in one gzip block (< 1024 lines)
+    own = warc.with_name(warc.name.replace(".warc.gz", ".cdxj")).read_text("utf-8")
+    assert gzip.decompress(blocks).decode("utf-8") == own
+    assert idx[0] == '!meta 0 {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}'
+    [block] = idx[1:]
+    key, stamp, entry = block.split(" ", 2)
+    assert f"{key} {stamp} " == own[: own.index("{")]  # the block's first line's key
+    assert json.loads(entry) == {"offset": 0, "length": len(blocks),
+                                 "digest": "sha256:" + hashlib.sha256(blocks).hexdigest()}
+
+
+def test_a_zipnum_index_of_many_blocks() -> None:
+    lines = [f"com,example)/{n:05d} 20241213090000 {{\"url\": \"http://example.com/{n:05d}\"}}"
+             for n in range(2049)]
+    data, idx = zipnum_index(lines)
+    header, *blocks = idx.decode("utf-8").splitlines()
+    # 1024 + 1024 + 1 lines; each .idx line: the block's first key, its offset and length
+    assert [line.split(" ", 1)[0] for line in blocks] == [
+        "com,example)/00000", "com,example)/01024", "com,example)/02048"]
+    offsets = [json.loads(line.split(" ", 2)[2]) for line in blocks]
+    assert [o["offset"] for o in offsets] == [0, offsets[0]["length"],
+                                              offsets[0]["length"] + offsets[1]["length"]]
+    assert sum(o["length"] for o in offsets) == len(data)
+    last = data[offsets[2]["offset"]:]
+    assert gzip.decompress(last).decode("utf-8") == lines[2048] + "\n"
+    assert gzip.decompress(data).decode("utf-8") == "".join(line + "\n" for line in lines)
 
 
 @pytest.mark.parametrize("with_feed", [True, False], ids=["feed", "pages"])

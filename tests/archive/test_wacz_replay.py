@@ -4,7 +4,8 @@ ReplayWeb.page (the npm package ``replaywebpage``, fetched with ``npm pack`` int
 ``.cache/replaywebpage``) is served on 127.0.0.1 with the WACZ: ``index.html`` embeds the
 ``<replay-web-page>`` component (``ui.js``); its service worker (``replay/sw.js``, the same origin:
 browsers allow service workers on 127.0.0.1 over plain HTTP) serves the replay iframe, which loads
-``replay/ui.js``. Debian's ``chromium`` runs headless, driven by Playwright through
+``replay/ui.js``. ``replay/index.html`` is the page the service worker serves as that iframe, for
+the first load, which may reach the server before the new worker controls the page. Debian's ``chromium`` runs headless, driven by Playwright through
 ``executable_path``. Skipped when chromium or npm is absent — except under ``CI=true``, where
 that is a failure.
 """
@@ -95,9 +96,20 @@ def replaywebpage() -> Path:
     return PACKAGE
 
 
+REPLAY_INDEX = (
+    '<!doctype html>\n<html><head><script src="./ui.js"></script></head>\n'
+    "<body><replay-app-main></replay-app-main></body></html>\n"
+)
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the client stops reading the WACZ once it has what it needs (a broken pipe)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +122,7 @@ def replay_site(
     shutil.copy(replaywebpage / "ui.js", root / "ui.js")
     shutil.copy(replaywebpage / "ui.js", root / "replay" / "ui.js")
     shutil.copy(replaywebpage / "sw.js", root / "replay" / "sw.js")
+    (root / "replay" / "index.html").write_text(REPLAY_INDEX, encoding="utf-8")
     shutil.copy(wacz_crawl.wacz, root / "demo.wacz")
     (root / "index.html").write_text(
         '<!doctype html>\n<html><head><meta charset="utf-8"><script src="/ui.js"></script>'
@@ -119,7 +132,7 @@ def replay_site(
         encoding="utf-8",
     )
     # http.server answers no Range requests: wabac then reads the whole (small) WACZ.
-    server = http.server.ThreadingHTTPServer(
+    server = QuietServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
