@@ -1,4 +1,4 @@
-"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats, state, reextract.
+"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats, state, reextract, wacz.
 
 Exit statuses: 0 success; 1 the crawl failed (reason on the last stderr line); 2 bad usage or input.
 """
@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                    add_help=False)
     sub.add_parser("stats", help="articles per month, top participants, pages with no date",
                    add_help=False)
+    sub.add_parser("wacz", help="package WARC files and their articles into a WACZ file "
+                   "(opens in ReplayWeb.page)", add_help=False)
     sub.add_parser("state", help="check the incremental state (parkcrawl state check [DIR])",
                    add_help=False)
 
@@ -129,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         from parkcrawl.archive.reextract import main_reextract
 
         return main_reextract(argv[1:])
+    if argv[:1] == ["wacz"]:
+        from parkcrawl.archive.wacz import main_wacz
+
+        return main_wacz(argv[1:])
     if argv[:1] == ["stats"]:
         from parkcrawl.stats_cli import main_stats
 

@@ -195,6 +195,7 @@ class RunReport:
             "output_files": {
                 "feeds": sorted(str(uri) for uri in self.crawler.settings.getdict("FEEDS")),
                 "warc": list(stats.get_value("parkcrawl/warc/paths") or []),
+                "wacz": [path] if (path := stats.get_value("parkcrawl/wacz/path")) else [],
             },
         }
 

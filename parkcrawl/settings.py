@@ -189,6 +189,11 @@ PARKCRAWL_WARC_DIR = "output/warc"
 PARKCRAWL_WARC_MAX_SIZE = 1_000_000_000
 # PARKCRAWL_WARC_CDXJ: write a CDXJ index (.cdxj) beside each finished WARC file.
 PARKCRAWL_WARC_CDXJ = True
+# PARKCRAWL_WACZ_ENABLED: at the end of a run, package its WARC files, their CDXJ index and a
+# list of its articles (title, date) into <prefix>-<timestamp>.wacz beside them, the file
+# ReplayWeb.page opens (`parkcrawl wacz` makes one from any WARC files). Needs
+# PARKCRAWL_WARC_ENABLED. Off by default: the package holds a second copy of the run's WARC files.
+PARKCRAWL_WACZ_ENABLED = False
 # PARKCRAWL_MIRROR_ENABLED: also save each page as a plain file under PARKCRAWL_MIRROR_DIR.
 PARKCRAWL_MIRROR_ENABLED = False
 PARKCRAWL_MIRROR_DIR = "output/mirror"

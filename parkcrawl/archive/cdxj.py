@@ -1,17 +1,21 @@
-"""The CDXJ index of a WARC file, in the form pywb reads (``<surt> <timestamp> {json}``).
+"""The CDXJ index of a WARC file (``<surt> <timestamp> {json}``), made by ``cdxj-indexer``.
 
 One line per response and revisit record (requests and warcinfo are not looked up by URL), sorted,
-written beside the WARC as ``<name>.cdxj``. Keys are SURTs made by the ``surt`` package, as pywb's
-own indexer makes them, so the index can be dropped into a pywb collection's ``indexes/`` folder.
+written beside the WARC as ``<name>.cdxj``. ``cdxj-indexer`` is Webrecorder's indexer, the one
+py-wacz puts into a WACZ and ReplayWeb.page reads; pywb reads its lines as they are, so the index
+can also be dropped into a pywb collection's ``indexes/`` folder.
+
+Its lines differ from pywb 2.10's own ``wb-manager add`` index in two fields only: ``digest`` keeps
+the ``sha1:`` prefix of WARC-Payload-Digest, and a revisit line carries the revisit's HTTP status.
+pywb and wabac read both forms (tests/archive/test_pywb_replay.py replays through this index).
 """
 
 from __future__ import annotations
 
-import json
+import io
 from pathlib import Path
 
-import surt
-from warcio.archiveiterator import ArchiveIterator
+from cdxj_indexer import CDXJIndexer
 
 from parkcrawl.archive.warc import WARC_SUFFIX
 
@@ -25,42 +29,16 @@ def cdxj_path(warc: Path) -> Path:
     return warc.with_name(stem + ".cdxj")
 
 
-def timestamp14(warc_date: str) -> str:
-    """``2024-12-13T09:00:00Z`` (or with fractions) → ``20241213090000``."""
-    digits = "".join(ch for ch in warc_date if ch.isdigit())
-    return digits[:14].ljust(14, "0")
-
-
 def index_lines(warc: Path) -> list[str]:
-    """The sorted CDXJ lines of one WARC file."""
-    lines = []
+    """The sorted CDXJ lines of one WARC file (``filename`` is the file's name, no folder)."""
+    out = io.StringIO()
     with open(warc, "rb") as stream:
-        records = ArchiveIterator(stream)
-        for record in records:
-            if record.rec_type not in INDEXED_TYPES:
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            date = record.rec_headers.get_header("WARC-Date")
-            entry: dict[str, str] = {"url": url}
-            if record.rec_type == "revisit":
-                entry["mime"] = "warc/revisit"
-            else:
-                http_headers = record.http_headers
-                content_type = http_headers.get_header("Content-Type") if http_headers else None
-                entry["mime"] = (content_type or "unk").split(";", 1)[0].strip() or "unk"
-                status = http_headers.get_statuscode() if http_headers else None
-                if status:
-                    entry["status"] = status
-            digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
-            if digest:
-                entry["digest"] = digest.removeprefix("sha1:")
-            records.read_to_end(record)
-            entry["length"] = str(records.get_record_length())
-            entry["offset"] = str(records.get_record_offset())
-            entry["filename"] = warc.name
-            key = surt.surt(url)
-            lines.append(f"{key} {timestamp14(date)} {json.dumps(entry, ensure_ascii=False)}")
-    return sorted(lines)
+        # A stream with a name: the indexer records basename(name) as the line's filename.
+        indexer = CDXJIndexer(
+            out, [stream], sort=True, records=",".join(INDEXED_TYPES), filename=warc.name
+        )
+        indexer.process_all()
+    return out.getvalue().splitlines()
 
 
 def write_index(warc: Path) -> Path:

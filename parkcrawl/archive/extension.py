@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from parkcrawl import __version__
 from parkcrawl.archive.cdxj import write_index
+from parkcrawl.archive.wacz import article_captures, pages_from_lines, write_wacz
 from parkcrawl.archive.warc import (
     ARCHIVE_KIND_KEY,
     DEFAULT_MAX_SIZE,
@@ -91,8 +93,10 @@ def warcinfo_fields(settings: Any, spider: Any) -> dict[str, str]:
         "software": (
             f"parkcrawl/{__version__} (Scrapy {_version('scrapy')}; warcio {_version('warcio')})"
         ),
-        "format": "WARC File Format 1.0",
-        "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
+        "format": "WARC File Format 1.1",
+        "conformsTo": (
+            "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+        ),
         "isPartOf": getattr(spider, "name", "parknews"),
         "hostname": socket.gethostname(),
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
@@ -109,9 +113,12 @@ class WarcArchive:
 
     def __init__(
         self, folder: Path, *, max_size: int = DEFAULT_MAX_SIZE, index: bool = True,
-        prefix: str = "parknews",
+        prefix: str = "parknews", wacz: bool = False,
     ):
         self.folder = Path(folder)
+        self.wacz = wacz
+        # url, title and published_at of each article scraped: the WACZ's pages list.
+        self.articles: list[dict[str, Any]] = []
         self.max_size = max_size
         self.index = index
         self.prefix = prefix
@@ -132,8 +139,11 @@ class WarcArchive:
             Path(settings.get("PARKCRAWL_WARC_DIR") or "output/warc"),
             max_size=settings.getint("PARKCRAWL_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
             index=settings.getbool("PARKCRAWL_WARC_CDXJ", True),
+            wacz=settings.getbool("PARKCRAWL_WACZ_ENABLED", False),
         )
         ext.crawler = crawler
+        if ext.wacz:
+            crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -230,6 +240,30 @@ class WarcArchive:
         self.crawler.stats.inc_value(f"parkcrawl/warc/{record_type}")
         self.crawler.stats.inc_value(f"parkcrawl/warc/kind/{kind}")
 
+    def item_scraped(self, item: Any) -> None:
+        """Keep the title and date of each article written (PARKCRAWL_WACZ_ENABLED)."""
+        fields = ItemAdapter(item)
+        self.articles.append(
+            {name: fields.get(name) for name in ("url", "title", "published_at")}
+        )
+
+    def write_wacz(self) -> Path | None:
+        """This run's WARC files and articles as ``<prefix>-<timestamp>.wacz`` beside them."""
+        if self.writer is None or not self.writer.files:
+            return None
+        files = self.writer.files
+        target = self.folder / f"{self.prefix}-{self.writer.timestamp}.wacz"
+        pages, missing = pages_from_lines(self.articles, article_captures(files))
+        written = write_wacz(target, files, pages, title=f"{self.prefix} {self.writer.timestamp}")
+        stats = self.crawler.stats
+        stats.set_value("parkcrawl/wacz/path", str(written.path))
+        stats.set_value("parkcrawl/wacz/pages", written.pages)
+        if missing:
+            # articles with no response in this run's WARC files (e.g. from Scrapy's HTTP cache)
+            stats.set_value("parkcrawl/wacz/uncaptured", len(missing))
+        logger.info("WACZ file written: %s (%d articles)", written.path, written.pages)
+        return written.path
+
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.writer is not None and not self.failed:
             started = time.perf_counter()
@@ -238,6 +272,14 @@ class WarcArchive:
             except OSError as exc:
                 self._failed("finish", exc)
             self.write_seconds += time.perf_counter() - started
+        if self.wacz and not self.failed:
+            try:
+                self.write_wacz()
+            except (OSError, ValueError) as exc:
+                # The WARC files are whole; `parkcrawl wacz` can package them again.
+                self.crawler.stats.inc_value("parkcrawl/wacz/write_failed")
+                fail_run(self.crawler, f"cannot write the WACZ file in {self.folder}: {exc}",
+                         ARCHIVE_FAILED)
         stats = self.crawler.stats
         stats.set_value("parkcrawl/warc/seconds", round(self.write_seconds, 3))
         stats.set_value("parkcrawl/warc/index_seconds", round(self.index_seconds, 3))

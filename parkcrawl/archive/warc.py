@@ -40,6 +40,9 @@ ROBOTS_KIND = "robots"
 OTHER_KIND = "other"
 
 DEFAULT_MAX_SIZE = 1_000_000_000
+# WARC/1.1 (ISO 28500:2017): WARC-Date may carry fractions of a second, so records written in
+# the same second keep their order; warcio then also names the 1.1 revisit profile.
+WARC_VERSION = "1.1"
 WARC_SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"
 
@@ -119,6 +122,11 @@ def http_payload(exchange: Exchange) -> bytes:
     return exchange.body
 
 
+def warc_date_of(when: datetime) -> str:
+    """WARC/1.1's WARC-Date: UTC with microseconds (``2024-12-13T09:00:00.123456Z``)."""
+    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+
+
 def walked_field(walked: Sequence[str]) -> str:
     """The walked path as an ASCII field value: levels %-encoded (UTF-8), joined by ``/``."""
     return "/".join(quote(level, safe="") for level in walked)
@@ -172,7 +180,7 @@ class WarcWriter:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
             break
         self._path = final
-        self._writer = WARCWriter(self._file, gzip=True)
+        self._writer = WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
         self._writer.write_record(self._writer.create_warcinfo_record(name, self.info))
         self._count("warcinfo")
 
@@ -220,7 +228,7 @@ class WarcWriter:
             self._open()
         assert self._writer is not None and self._file is not None
         writer = self._writer
-        warc_date = datetime_to_iso_date(exchange.fetched_at.astimezone(UTC).replace(tzinfo=None))
+        warc_date = warc_date_of(exchange.fetched_at)
         # WARC-Type and WARC-Record-ID first: warcio keeps the order of the fields given.
         fields = {
             "WARC-Type": "response",

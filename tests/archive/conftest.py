@@ -34,3 +34,30 @@ def archived_crawl(demo_site_url: str, tmp_path_factory: pytest.TempPathFactory)
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return ArchivedCrawl(run, demo_site_url, warc_dir, mirror_dir)
+
+
+@dataclass
+class WaczCrawl:
+    run: CrawlRun
+    base_url: str
+    warc_dir: Path
+    feed: Path
+
+    @property
+    def wacz(self) -> Path:
+        [path] = sorted(self.warc_dir.glob("*.wacz"))
+        return path
+
+
+@pytest.fixture(scope="session")
+def wacz_crawl(demo_site_url: str, tmp_path_factory: pytest.TempPathFactory) -> WaczCrawl:
+    """A demo crawl with PARKCRAWL_WACZ_ENABLED: a WACZ file beside its WARC files."""
+    tmp = tmp_path_factory.mktemp("wacz")
+    warc_dir = tmp / "warc"
+    run = run_crawl(
+        tmp, "-a", f"start_url={demo_site_url}/index.html",
+        "-s", f"PARKCRAWL_WARC_DIR={warc_dir}",
+        "-s", "PARKCRAWL_WACZ_ENABLED=True",
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return WaczCrawl(run, demo_site_url, warc_dir, tmp / "out.jsonl")

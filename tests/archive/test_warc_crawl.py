@@ -19,7 +19,7 @@ from tests.support import DEMO_SITE
 
 WARCIO = Path(sys.executable).parent / "warcio"
 FILE_NAME = re.compile(r"^parknews-\d{14}-00000\.warc\.gz$")
-REVISIT_PROFILE = "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 
 def records(warc: Path) -> list[dict]:
