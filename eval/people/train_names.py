@@ -1,0 +1,147 @@
+"""Train the person-name CRF that PARKCRAWL_PEOPLE_MODEL can name (none ships with parkcrawl).
+
+Training text (see eval/people/README.md for sources and licences): the People's Daily NER
+files of zjy-ucas/ChineseNER (``data/example.dev``, ``data/example.test``; BIO, space-separated),
+CLUENER2020 train minus every sentence the evaluation set draws from it, and any number of
+``{"text", "entity_list"}`` JSON-lines files (GuocaiL/nlp_corpus: BosonNLP, People's Daily
+sample, ResumeNER) given as ``--entities FILE=PERSON_TYPE``. Any training sentence sharing a
+15-character run with the evaluation set (dev or held-out) is left out.
+Usage: python eval/people/train_names.py PD_DEV PD_TEST CLUENER_TRAIN_JSON
+       [--entities boson.jsonl=person_name ...] [--out MODEL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import pycrfsuite
+
+from parkcrawl.extract.names_crf import char_features
+
+sys.path.insert(0, str(Path(__file__).parent))
+from build_set import CLUENER_TRAIN_SAMPLE, SEED, read_cluener  # noqa: E402
+
+
+def read_bio(path: Path) -> list[tuple[str, list[str]]]:
+    """(text, B/I/O labels for persons only) per sentence of a CoNLL-style BIO file."""
+    out: list[tuple[str, list[str]]] = []
+    chars: list[str] = []
+    labels: list[str] = []
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        parts = line.split()
+        if len(parts) != 2:
+            if chars:
+                out.append(("".join(chars), labels))
+            chars, labels = [], []
+            continue
+        chars.append(parts[0])
+        labels.append({"B-PER": "B", "I-PER": "I"}.get(parts[1], "O"))
+    return out
+
+
+def read_cluener_train(path: Path) -> list[tuple[str, list[str]]]:
+    """CLUENER train as person B/I/O, without the sentences the evaluation set uses."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    named = [r for r in read_cluener(path, "train") if r["people"]]
+    held = {r["id"] for r in random.Random(SEED).sample(named, CLUENER_TRAIN_SAMPLE)}
+    out = []
+    for idx, row in enumerate(rows):
+        if f"cluener-train-{idx}" in held:
+            continue
+        text = row["text"]
+        labels = ["O"] * len(text)
+        for mentions in row["label"].get("name", {}).values():
+            for s, e in mentions:
+                labels[s] = "B"
+                for k in range(s + 1, e + 1):
+                    labels[k] = "I"
+        out.append((text, labels))
+    return out
+
+
+def read_entities(spec: str) -> list[tuple[str, list[str]]]:
+    """Sentences of a {"text", "entity_list"} JSON-lines file, persons of the given type as B/I."""
+    path, kind = spec.rsplit("=", 1)
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        text = row["text"]
+        labels = ["O"] * len(text)
+        for ent in row["entity_list"]:
+            if ent["entity_type"] != kind:
+                continue
+            b, e = ent["entity_index"]["begin"], ent["entity_index"]["end"]
+            if text[b:e] != ent["entity"]:
+                continue  # an offset that does not match its text: skip the entity
+            labels[b] = "B"
+            for k in range(b + 1, e):
+                labels[k] = "I"
+        out.extend(_sentences(text, labels))
+    return out
+
+
+def _sentences(text: str, labels: list[str]) -> list[tuple[str, list[str]]]:
+    """Cut a long document after 。！？ or a line end, never inside a name."""
+    out = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "。！？\n" and (i + 1 >= len(text) or labels[i + 1] != "I"):
+            if text[start : i + 1].strip():
+                out.append((text[start : i + 1], labels[start : i + 1]))
+            start = i + 1
+    if text[start:].strip():
+        out.append((text[start:], labels[start:]))
+    return out
+
+
+RUN = 15
+
+
+def _eval_runs(data_dir: Path) -> set[str]:
+    runs: set[str] = set()
+    for part in ("dev", "heldout"):
+        for line in (data_dir / f"{part}.jsonl").read_text(encoding="utf-8").splitlines():
+            text = json.loads(line)["text"]
+            runs.update(text[i : i + RUN] for i in range(len(text) - RUN + 1))
+    return runs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pd_dev", type=Path)
+    ap.add_argument("pd_test", type=Path)
+    ap.add_argument("cluener_train", type=Path)
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).with_name("data") / "people_names.crfsuite")
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--c1", type=float, default=0.03, help="L1 weight (higher: smaller model)")
+    ap.add_argument("--c2", type=float, default=0.005, help="L2 weight")
+    ap.add_argument("--entities", action="append", default=[], metavar="FILE=TYPE")
+    ap.add_argument("--eval-data", type=Path, default=Path(__file__).with_name("data"))
+    args = ap.parse_args()
+    data = read_bio(args.pd_dev) + read_bio(args.pd_test) + read_cluener_train(args.cluener_train)
+    for spec in args.entities:
+        data += read_entities(spec)
+    runs = _eval_runs(args.eval_data)
+    before = len(data)
+    data = [(t, lab) for t, lab in data
+            if not any(t[i : i + RUN] in runs for i in range(len(t) - RUN + 1))]
+    print(f"left out {before - len(data)} sentences that overlap the evaluation set")
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for text, labels in data:
+        trainer.append(char_features(text), labels)
+    # L1 keeps the shipped model small (most character n-grams get weight zero).
+    trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
+                        "feature.possible_transitions": True})
+    trainer.train(str(args.out))
+    people = sum(labels.count("B") for _t, labels in data)
+    print(f"trained on {len(data)} sentences, {people} names -> {args.out} "
+          f"({args.out.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()

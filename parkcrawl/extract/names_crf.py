@@ -1,0 +1,182 @@
+"""Person-name spans from a character CRF (python-crfsuite), when a model is installed.
+
+No model ships with parkcrawl: the public NER corpora it is trained from state no licence that
+allows redistributing what is learnt from them (docs/participants.md). ``eval/people/
+train_names.py`` builds one from those corpora; ``PARKCRAWL_PEOPLE_MODEL`` (environment) names
+the file, and :mod:`parkcrawl.extract.participants` then uses it to correct where names end and
+to find names no title or verb announces. Without it the title grammar works alone. The features
+below are shared by training and tagging, so they must change together (retrain).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Tagged", "available", "char_features", "model_path", "name_spans"]
+
+_PAD = "\x02"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# The environment variable that names a trained model file.
+MODEL_ENV = "PARKCRAWL_PEOPLE_MODEL"
+
+
+def model_path() -> Path | None:
+    """The model file PARKCRAWL_PEOPLE_MODEL names, or None."""
+    value = os.environ.get(MODEL_ENV)
+    return Path(value) if value else None
+
+
+@lru_cache(maxsize=4)
+def _available(path: Path | None) -> bool:
+    if path is None:
+        return False
+    if not path.is_file():
+        raise FileNotFoundError(f"{MODEL_ENV} names {path}, which is not a file")
+    try:
+        import pycrfsuite  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            f"{MODEL_ENV} is set but python-crfsuite is not installed: "
+            "pip install 'parkcrawl[people-model]'"
+        ) from None
+    return True
+
+
+def available() -> bool:
+    """Is a name model installed (and usable)? A wrong path or a missing package is an error."""
+    return _available(model_path())
+
+
+def _kind(ch: str) -> str:
+    if "\u4e00" <= ch <= "\u9fff":
+        return "h"
+    if ch.isdigit():
+        return "d"
+    if ch.isascii() and ch.isalpha():
+        return "a"
+    if ch in "·•‧・":
+        return "."
+    return "p"
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """Surname initials, titles, verbs and particles from the participants lexicons."""
+    from parkcrawl.extract.participants import _sections
+
+    surnames = _sections("people_surnames.txt")
+    titles = _sections("people_titles.txt")
+    verbs = _sections("people_verbs.txt")
+    return (
+        frozenset(w[0] for w in surnames["compound"] + surnames["single"]),
+        frozenset(titles["titles"] + titles["byline"]),
+        frozenset(verbs["verbs"]),
+        frozenset(verbs["particles"]),
+    )
+
+
+def _marks(text: str, words: frozenset[str], *, at_end: bool) -> list[bool]:
+    """For each position, whether a word of ``words`` ends (at_end) or starts there."""
+    out = [False] * (len(text) + 2)
+    for n in {len(w) for w in words}:
+        for i in [i for i in range(len(text) - n + 1) if text[i : i + n] in words]:
+            out[i + n if at_end else i] = True
+    return out
+
+
+def char_features(text: str) -> list[list[str]]:
+    """One feature list per character: the characters around it, bigrams, surname and kind cues."""
+    s = _PAD * 2 + text + _PAD * 2
+    s3 = _PAD + s + _PAD
+    sur, titles, verbs, particles = _cues()
+    title_end = _marks(text, titles, at_end=True)  # title_end[i]: a title ends right before i
+    verb_at = _marks(text, verbs, at_end=False)
+    particle_at = _marks(text, particles, at_end=False)
+    kinds = [_kind(ch) for ch in s]
+    flags = ["1" if ch in sur else "0" for ch in s]
+    cues = [
+        ("t" if title_end[j] else "-") + ("v" if verb_at[j] else "-")
+        + ("V" if verb_at[j + 1] else "P" if particle_at[j + 1] else "-")
+        for j in range(len(text))
+    ]
+    return [
+        [
+            "c=" + c, "l=" + b, "r=" + d, "ll=" + a, "rr=" + e,
+            "lc=" + b + c, "cr=" + c + d, "lr=" + b + d, "llc=" + a + b + c, "crr=" + c + d + e,
+            "k=" + kb + kc + kd, "s=" + fc + fb + fa, "q=" + q,
+            "l3=" + z, "r3=" + y, "rrr=" + d + e + y, "lll=" + z + a + b,
+        ]
+        for a, b, c, d, e, kb, kc, kd, fa, fb, fc, q, z, y in zip(
+            s, s[1:], s[2:], s[3:], s[4:], kinds[1:], kinds[2:], kinds[3:],
+            flags, flags[1:], flags[2:], cues, s3, s3[6:],
+        )
+    ]
+
+
+def _tagger():  # type: ignore[no-untyped-def]
+    return _open_tagger(model_path())
+
+
+@lru_cache(maxsize=4)
+def _open_tagger(path: Path | None):  # type: ignore[no-untyped-def]
+    import pycrfsuite
+
+    if path is None:
+        raise RuntimeError(f"no name model: set {MODEL_ENV} to a trained model file")
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger
+
+
+class Tagged:
+    """The model's reading of one text: its name spans, and how sure it is of other ends."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._tagger = _tagger()
+        # the model's strings must encode as UTF-8: a lone surrogate becomes "?", one for one
+        safe = text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+        self.labels: list[str] = self._tagger.tag(char_features(safe)) if text else []
+        self._inside: dict[int, float] = {}
+
+    def inside(self, pos: int) -> float:
+        """Marginal probability that the character at ``pos`` continues a name."""
+        if pos >= len(self.labels):
+            return 0.0
+        if pos not in self._inside:
+            self._inside[pos] = self._tagger.marginal("I", pos)
+        return self._inside[pos]
+
+    def begin(self, pos: int) -> float:
+        """Marginal probability that a name starts at ``pos``."""
+        return self._tagger.marginal("B", pos) if pos < len(self.labels) else 0.0
+
+    def end_score(self, start: int, end: int) -> float:
+        """How well text[start:end] reads as one whole name (characters inside, none after)."""
+        score = 1.0 - self.inside(end)
+        for k in range(start + 1, end):
+            score *= self.inside(k)
+        return score
+
+    def spans(self) -> list[tuple[int, int]]:
+        return _spans(self.labels)
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each person name the model finds in ``text`` (one sentence or clause)."""
+    return Tagged(text).spans()
+
+
+def _spans(labels: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = -1
+    for i, lab in enumerate([*labels, "O"]):
+        if lab != "I" and start >= 0:
+            spans.append((start, i))
+            start = -1
+        if lab == "B":
+            start = i
+    return spans

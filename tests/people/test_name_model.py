@@ -1,0 +1,65 @@
+"""The name model's loading and tagging code, on a model this test trains from its own sentences.
+
+No model ships with parkcrawl (docs/participants.md); the real one is trained by
+eval/people/train_names.py from public corpora. This tiny one checks the plumbing: the model
+named by PARKCRAWL_PEOPLE_MODEL is found, opened, and its name spans reach extract_participants.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parkcrawl.extract import names_crf
+from parkcrawl.extract.participants import extract_participants
+
+NAMES = ["李明", "王芳", "赵刚", "陈静", "周涛", "吴敏", "郑洁", "孙伟"]
+CONTEXTS = ["{}来到园区。", "我们见到{}。", "{}说得好。", "大家欢迎{}。", "{}和同事一起。"]
+
+
+def train(path: Path) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for name in NAMES:
+        for context in CONTEXTS:
+            text = context.format(name)
+            start = text.index(name)
+            labels = ["O"] * len(text)
+            labels[start] = "B"
+            labels[start + 1 : start + len(name)] = ["I"] * (len(name) - 1)
+            trainer.append(names_crf.char_features(text), labels)
+    trainer.set_params({"c1": 0.0, "c2": 0.01, "max_iterations": 100})
+    trainer.train(str(path))
+
+
+@pytest.fixture
+def tiny_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "names.crfsuite"
+    train(path)
+    monkeypatch.setenv(names_crf.MODEL_ENV, str(path))
+    yield path
+    names_crf._available.cache_clear()
+    names_crf._open_tagger.cache_clear()
+
+
+def test_no_model_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(names_crf.MODEL_ENV, raising=False)
+    assert names_crf.model_path() is None and not names_crf.available()
+
+
+def test_a_model_that_is_not_there_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(names_crf.MODEL_ENV, str(tmp_path / "missing.crfsuite"))
+    with pytest.raises(FileNotFoundError, match="missing.crfsuite"):
+        names_crf.available()
+
+
+def test_the_model_named_is_used(tiny_model: Path) -> None:
+    assert names_crf.available()
+    # a name of its training set in a context it saw: the span is the name
+    assert names_crf.name_spans("我们见到李明。") == [(4, 6)]
+    # no title and no verb of the lexicons announce 赵刚 here: only the model finds him
+    assert [p.name for p in extract_participants("大家欢迎赵刚。")] == ["赵刚"]
