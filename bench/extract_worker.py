@@ -4,7 +4,7 @@
 
 EXTRACTOR is ``parkcrawl`` (clean_html + extract_article, as the crawl's pipelines run them on
 a decoded page), ``parkcrawl-extract`` (extract_article alone, on the same decoded page, no
-cleaning) or a peer of :data:`parkcrawl.devtools.evalscore.EXTRACTORS` (``trafilatura``,
+cleaning) or a peer of :data:`tools.evalscore.EXTRACTORS` (``trafilatura``,
 ``gne``); the peers run in ``.venv-bench``, so this file imports nothing from the project at
 module level. PAGES.json maps a set name to a list of ``{"name", "url", "html"}``. Commands,
 one per line on stdin, each answered by one JSON line on stdout:
@@ -34,7 +34,7 @@ def load_extractor(name: str) -> Callable[[str, str], Any]:
         from parkcrawl.extract.article import extract_article
 
         return extract_article
-    from parkcrawl.devtools.evalscore import EXTRACTORS
+    from tools.evalscore import EXTRACTORS
 
     return EXTRACTORS[name]
 

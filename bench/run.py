@@ -8,13 +8,13 @@ Sections (each writes ``output/bench/<section>.json``; all of them ``output/benc
 * ``extract``    ms per article page of parkcrawl (clean_html + extract_article), trafilatura and
                  gne on the same decoded pages, in rounds that alternate the extractors; their
                  accuracy on the demo site's hand-labelled articles (tests/golden/demo_parknews.jsonl),
-                 scored by parkcrawl.devtools.evalscore.
+                 scored by tools.evalscore.
 * ``clean``      MB/s of parkcrawl.text.clean_html against OpenCC t2s alone on the same ≥10 MB of
                  mixed pages (UTF-8, GBK, mirror), alternating.
 * ``people``     sentences per second of extract_participants.
 * ``throughput`` pages/s of `scrapy crawl parknews` (every pipeline and extension on) against
                  bench/bare_spider.py (same links, no work), alternating, on a generated site.
-* ``warc``       the WARC writer's overhead (parkcrawl.archive.bench.warc_overhead), if present.
+* ``warc``       the WARC writer's overhead (tools.warc_bench.warc_overhead), if present.
 * ``redis``      1 vs 2 distributed processes on one Redis, on a site that answers slowly, if the
                  distributed mode and a redis-server are there.
 * ``scale``      peak RSS of a first crawl at each N (requests wait on disk: JOBDIR), then the
@@ -25,8 +25,8 @@ Order: the sections above the crawls, then throughput, scale, profile, warc, red
 check before each crawl decides what still fits.
 
 Every crawl runs with AutoThrottle off, LOG_LEVEL=WARNING, a fresh PARKCRAWL_STATE_DIR, ``-O`` to
-a temporary file, against sites written by parkcrawl.devtools.sitegen (cached in
-output/bench/sites) and served by parkcrawl.devtools.fast_server. A time budget (15 min, quick
+a temporary file, against sites written by tools.sitegen (cached in
+output/bench/sites) and served by tools.fast_server. A time budget (15 min, quick
 2 min) skips what would not fit, and says so: "not measured: <why>".
 """
 
@@ -254,7 +254,7 @@ def _sitegen_key() -> str:
     A generated site is reused while the generator renders the same bytes, so an edit that does
     not change the output (a type hint, a comment) does not cost a new 50,000-article site.
     """
-    from parkcrawl.devtools import sitegen
+    from tools import sitegen
 
     digest = hashlib.sha256()
     for path, data in sorted(sitegen.build_pages(sitegen.bench_site(KEY_SITE_ARTICLES)).items()):
@@ -264,7 +264,7 @@ def _sitegen_key() -> str:
 
 def _sitegen(*args: str) -> None:
     """The sitegen command in a process of its own (a large site would swell this one)."""
-    cmd = [sys.executable, "-m", "parkcrawl.devtools.sitegen", *args]
+    cmd = [sys.executable, "-m", "tools.sitegen", *args]
     proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, check=False)
     if proc.returncode:
         raise RuntimeError(f"sitegen {' '.join(args)} failed: {proc.stderr[-1500:]}")
@@ -568,8 +568,8 @@ def worker(
 
 
 def bench_extract(mode: Mode, work: Path, site: Path, peer_python: str | None) -> dict[str, Any]:
-    from parkcrawl.devtools.evalscore import Prediction, score_page, summarize
     from parkcrawl.text import clean_html
+    from tools.evalscore import Prediction, score_page, summarize
 
     files = _article_files(site)
     step = max(len(files) // mode.extract_pages, 1)
@@ -766,6 +766,18 @@ def _profile_clean(texts: list[str]) -> list[dict[str, Any]]:
     return rows[:8]
 
 
+PEOPLE_SENTENCES = (
+    "园区党工委书记张志明出席活动并致辞，管委会副主任李红主持。",
+    "会上，经济发展局局长欧阳建国介绍了今年以来的招商情况。",
+    "各镇街道、各部门负责人参加会议。",
+    "王建国表示，要进一步优化营商环境，服务企业发展。",
+    "（记者 李明 通讯员 张华）",
+    "在南通市副市长陈晓东的陪同下，代表团一行参观了展厅。",
+    "园区将持续推进产业项目建设，力争早日投产达效。",
+    "刘波、赵敏等领导陪同调研。",
+)
+
+
 def bench_people(mode: Mode) -> dict[str, Any]:
     from parkcrawl.extract import participants
 
@@ -775,7 +787,7 @@ def bench_people(mode: Mode) -> dict[str, Any]:
             record = json.loads(line)
             for para in [record["title"], *record["body"].split("\n")]:
                 sentences += [s + "。" for s in para.split("。") if s.strip()]
-    sentences += list(getattr(participants, "_BENCH_SENTENCES", ()))
+    sentences += list(PEOPLE_SENTENCES)
     participants.extract_participants(sentences[0])  # lexicons load once
     found = sum(len(participants.extract_participants(s)) for s in sentences)
     repeat = 100 if mode.name == "full" else 20
@@ -797,7 +809,7 @@ def bench_people(mode: Mode) -> dict[str, Any]:
 
 
 def bench_throughput(mode: Mode, work: Path, site: Path) -> dict[str, Any]:
-    from parkcrawl.devtools import fast_server
+    from tools import fast_server
 
     runs: list[tuple[Run, Run]] = []
     with fast_server.serve(site) as base_url:
@@ -836,19 +848,19 @@ def bench_throughput(mode: Mode, work: Path, site: Path) -> dict[str, Any]:
 
 
 def bench_warc(mode: Mode, work: Path) -> dict[str, Any]:
-    if importlib.util.find_spec("parkcrawl.archive.bench") is None:
+    if importlib.util.find_spec("tools.warc_bench") is None:
         raise NotMeasured(
-            "parkcrawl/archive/bench.py (the WARC overhead function) is not there yet"
+            "tools/warc_bench.py (the WARC overhead function) is not there yet"
         )
     from parkcrawl.archive import bench as archive_bench
 
     if not hasattr(archive_bench, "warc_overhead"):
-        raise NotMeasured("parkcrawl.archive.bench has no warc_overhead() yet")
+        raise NotMeasured("tools.warc_bench has no warc_overhead() yet")
     work.mkdir(parents=True, exist_ok=True)
     result = archive_bench.warc_overhead(mode.warc_articles, mode.warc_repeats, workdir=work)
     summary = result.summary()
     summary["warc_overhead"] = rnd(summary["crawl_ratio"] - 1)
-    summary["measured_by"] = "parkcrawl.archive.bench.warc_overhead (alternating off/on runs)"
+    summary["measured_by"] = "tools.warc_bench.warc_overhead (alternating off/on runs)"
     return summary
 
 
@@ -929,7 +941,7 @@ def _redis_ready() -> None:
 def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
     """1 vs 2 distributed processes on one Redis, on a site that holds every answer a while.
 
-    Uses parkcrawl.distributed.bench.measure_processes (the distributed mode's own measurement:
+    Uses tools.distributed_bench.measure_processes (the distributed mode's own measurement:
     a plain process, one worker and two workers, articles/s over Scrapy's crawl window) when it
     is there, repeated with the modes' order reversed every other time; else the same crawls
     run here.
@@ -939,7 +951,7 @@ def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
         ["redis-server", "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     owner = None
-    if importlib.util.find_spec("parkcrawl.distributed.bench") is not None:
+    if importlib.util.find_spec("tools.distributed_bench") is not None:
         from parkcrawl.distributed import bench as distributed_bench
 
         owner = getattr(distributed_bench, "measure_processes", None)
@@ -982,9 +994,9 @@ def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
         return rnd(median(pairs), 2)
 
     return {
-        "measured_by": "parkcrawl.distributed.bench.measure_processes"
+        "measured_by": "tools.distributed_bench.measure_processes"
         if owner is not None
-        else "bench/run.py (parkcrawl.distributed.bench is not there)",
+        else "bench/run.py (tools.distributed_bench is not there)",
         "articles": mode.redis_articles,
         "delay_s": mode.redis_delay_s,
         "repeats": mode.redis_repeats,
@@ -1003,8 +1015,8 @@ def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
 
 
 def _redis_here(mode: Mode, work: Path, modes: tuple[str, ...]) -> dict[str, Any]:
-    """The distributed crawls without parkcrawl.distributed.bench: one and two workers."""
-    from parkcrawl.devtools import fast_server
+    """The distributed crawls without tools.distributed_bench: one and two workers."""
+    from tools import fast_server
 
     site, _ = ensure_site(mode.redis_articles)
     figures: dict[str, Any] = {}
@@ -1076,7 +1088,7 @@ def bench_profile(mode: Mode, work: Path, site: Path, top: int = 16) -> dict[str
     """
     import pstats
 
-    from parkcrawl.devtools import fast_server
+    from tools import fast_server
 
     run_dir = work / "profile"
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -1133,7 +1145,7 @@ def bench_scale(
     Each size's result is also kept in output/bench/scale-<N>.json; a size this run skips for
     its time budget is reported from there (marked as an earlier run) when it is present.
     """
-    from parkcrawl.devtools import fast_server
+    from tools import fast_server
 
     rate = rate or 10.0
     by_n: dict[str, Any] = {}
@@ -1493,7 +1505,7 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
     if tp:
         lines += [
             f"A site of {tp['articles']:,} articles (`sitegen --bench {tp['articles']}`), served by "
-            "`parkcrawl.devtools.fast_server`; {} alternating repeats of each. ".format(
+            "`tools.fast_server`; {} alternating repeats of each. ".format(
                 tp["repeats"]
             )
             + "pages/s = responses / Scrapy's `elapsed_time_seconds`.",
@@ -1528,7 +1540,7 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
                 f"`decode_html`, the same text for everyone), {ex['rounds']} rounds alternating the "
                 "extractors, each in its own process; accuracy on the demo site's "
                 f"{ex['labelled_pages']} hand-labelled articles (`tests/golden/demo_parknews.jsonl`), "
-                "scored by `parkcrawl.devtools.evalscore` (title exact, body bigram F1, date)."
+                "scored by `tools.evalscore` (title exact, body bigram F1, date)."
             ),
             "",
             "| extractor | ms/page (median) | title exact | body F1 | date exact |",
@@ -1751,10 +1763,10 @@ def markdown(summary: dict[str, Any], sections: dict[str, Any], command: str) ->
         "## How the crawls run",
         "",
         (
-            "- Sites: `python -m parkcrawl.devtools.sitegen --bench N` (the demo site's articles recombined, "
+            "- Sites: `python -m tools.sitegen --bench N` (the demo site's articles recombined, "
             "with its mirror, GBK, undeclared-encoding pages and a duplicate link; a pager that shows a "
             "window of page numbers), cached in `output/bench/sites/`, served on 127.0.0.1 by "
-            "`python -m parkcrawl.devtools.fast_server` (asyncio, HTTP/1.1 keep-alive, a process of its own)."
+            "`python -m tools.fast_server` (asyncio, HTTP/1.1 keep-alive, a process of its own)."
         ),
         (
             "- Every parknews crawl: `scrapy crawl parknews -a start_url=… -s FEEDS={} -O <temp>.jsonl "

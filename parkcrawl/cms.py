@@ -18,7 +18,6 @@ without entity expansion, DTDs or network access, and only up to a size limit.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -524,39 +523,12 @@ def dataproxy_reply(
 
 # -- government-site meta tags ---------------------------------------------------------------------
 
-# The standard's names (国办发〔2017〕47号 and GB/T 42147-2022), matched case-insensitively.
-GOVERNMENT_META = (
-    "SiteName",
-    "SiteDomain",
-    "SiteIDCode",
-    "ColumnName",
-    "ColumnType",
-    "ArticleTitle",
-    "PubDate",
-    "ContentSource",
-    "Keywords",
-    "Author",
-    "Description",
-    "Image",
-    "Url",
-)
 SITE_NAME_META = ("SiteName",)
 COLUMN_META = ("ColumnName",)
 # A template placeholder the CMS failed to fill (<$[栏目名称]>, {$ColumnName}, ${...}) or a
 # value too long to be a name: not believed.
 _PLACEHOLDER = re.compile(r"[<>{}$\[\]]|^(?:null|undefined|none)$", re.I)
 MAX_NAME_CHARS = 60
-
-
-def government_meta(metas: Mapping[str, str]) -> dict[str, str]:
-    """The standard government meta tags among a page's metas, by their standard names."""
-    lowered = {key.lower(): value for key, value in metas.items()}
-    out = {}
-    for name in GOVERNMENT_META:
-        value = metas.get(name) or lowered.get(name.lower())
-        if value and value.strip():
-            out[name] = value.strip()
-    return out
 
 
 def plausible_name(value: str | None) -> str | None:

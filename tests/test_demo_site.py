@@ -177,7 +177,7 @@ def test_site_is_regenerable():
     """The committed fixture is exactly what sitegen renders from the TOML."""
     pytest.importorskip("opencc")
     pytest.importorskip("pypinyin")
-    from parkcrawl.devtools import sitegen
+    from tools import sitegen
 
     files = sitegen.build_pages(sitegen.load_site())
     on_disk = {"/" + p.relative_to(SITE).as_posix() for p in SITE.rglob("*") if p.is_file()}

@@ -9,5 +9,5 @@ from the archive without the network, and an optional plain-file mirror.
 - :mod:`parkcrawl.archive.pipelines`  MediaListPipeline, MediaDownloadPipeline
 - :mod:`parkcrawl.archive.reextract`  ``parkcrawl reextract``: the pipelines over archived pages
 - :mod:`parkcrawl.archive.mirror`     mirror_path and the MirrorWriter extension
-- :mod:`parkcrawl.archive.bench`      the WARC writer's overhead on a generated site
+(The WARC writer's overhead benchmark is ``tools/warc_bench.py``, outside the package.)
 """

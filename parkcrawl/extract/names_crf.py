@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from parkcrawl.extract.lexicons import read_sections
+
 __all__ = ["Tagged", "available", "char_features", "model_path", "name_spans"]
 
 _PAD = "\x02"
@@ -65,11 +67,9 @@ def _kind(ch: str) -> str:
 @lru_cache(maxsize=1)
 def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """Surname initials, titles, verbs and particles from the participants lexicons."""
-    from parkcrawl.extract.participants import _sections
-
-    surnames = _sections("people_surnames.txt")
-    titles = _sections("people_titles.txt")
-    verbs = _sections("people_verbs.txt")
+    surnames = read_sections("people_surnames.txt")
+    titles = read_sections("people_titles.txt")
+    verbs = read_sections("people_verbs.txt")
     return (
         frozenset(w[0] for w in surnames["compound"] + surnames["single"]),
         frozenset(titles["titles"] + titles["byline"]),

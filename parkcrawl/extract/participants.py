@@ -15,15 +15,14 @@ name, organisation included ("园区党工委委员、管委会副主任"), or a
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 from parkcrawl.extract import names_crf
+from parkcrawl.extract.lexicons import read_sections
 
-__all__ = ["Participant", "bench_people", "extract_participants"]
+__all__ = ["Participant", "extract_participants"]
 
 
 @dataclass(frozen=True)
@@ -59,23 +58,6 @@ class _Lexicon:
     given_words: frozenset[str]
 
 
-def _sections(name: str) -> dict[str, list[str]]:
-    """Read a whitespace-separated lexicon with ``[section]`` headers from parkcrawl/data."""
-    text = (files("parkcrawl") / "data" / name).read_text(encoding="utf-8")
-    out: dict[str, list[str]] = {}
-    current = ""
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-            out.setdefault(current, [])
-            continue
-        out.setdefault(current, []).extend(line.split())
-    return out
-
-
 class _Words:
     """A word set looked up by slice length, longest first (fast prefix/suffix tests)."""
 
@@ -95,10 +77,10 @@ def _longest_first(words: Iterable[str]) -> _Words:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    surnames = _sections("people_surnames.txt")
-    titles = _sections("people_titles.txt")
-    verbs = _sections("people_verbs.txt")
-    not_names = _sections("people_not_names.txt")
+    surnames = read_sections("people_surnames.txt")
+    titles = read_sections("people_titles.txt")
+    verbs = read_sections("people_verbs.txt")
+    not_names = read_sections("people_not_names.txt")
     all_titles = set(titles["titles"]) | set(titles["byline"])
     return _Lexicon(
         compound_surnames=frozenset(surnames["compound"]),
@@ -554,27 +536,3 @@ def extract_participants(text: str) -> list[Participant]:
         elif roles[mention.name] is None and mention.role:
             roles[mention.name] = mention.role  # a later title fills a missing role
     return [Participant(name, roles[name]) for name in order]
-
-
-_BENCH_SENTENCES = (
-    "园区党工委书记张志明出席活动并致辞，管委会副主任李红主持。",
-    "会上，经济发展局局长欧阳建国介绍了今年以来的招商情况。",
-    "各镇街道、各部门负责人参加会议。",
-    "王建国表示，要进一步优化营商环境，服务企业发展。",
-    "（记者 李明 通讯员 张华）",
-    "在南通市副市长陈晓东的陪同下，代表团一行参观了展厅。",
-    "园区将持续推进产业项目建设，力争早日投产达效。",
-    "刘波、赵敏等领导陪同调研。",
-)
-
-
-def bench_people(sentences: Iterable[str] | None = None, rounds: int = 500) -> float:
-    """Sentences per second of :func:`extract_participants` (a quick figure, not a test)."""
-    sample = list(sentences) if sentences is not None else list(_BENCH_SENTENCES)
-    _lexicon()  # loading the lexicons is a one-off cost, not part of the figure
-    begin = time.perf_counter()
-    for _ in range(rounds):
-        for s in sample:
-            extract_participants(s)
-    elapsed = time.perf_counter() - begin
-    return len(sample) * rounds / elapsed if elapsed > 0 else float("inf")

@@ -98,12 +98,3 @@ def script_of(original: str, converted: str) -> str:
         return "Hans"
     hant, hans = script_counts(original)
     return "Hant" if hant > hans else "Hans"
-
-
-def detect_script(text: str) -> str:
-    """"Hans" or "Hant": Traditional when annotations show the mirror artifact or many characters change."""
-    from parkcrawl.text.pinyin import strip_annotations
-
-    if strip_annotations(text).stripped:
-        return "Hant"
-    return script_of(text, to_simplified(text))

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from parkcrawl.devtools.cms_server import RunningSite, serve
 from tests.support import ROOT
+from tools.cms_server import RunningSite, serve
 
 HANWEB_SITE = ROOT / "fixtures" / "hanweb" / "site"
 TRS_SITE = ROOT / "fixtures" / "trs" / "site"

@@ -8,8 +8,8 @@ import json
 import jsonschema
 import pytest
 
-from parkcrawl.devtools.cms_server import Hit, RunningSite
 from tests.support import ROOT, CrawlRun, run_crawl
+from tools.cms_server import Hit, RunningSite
 
 COMPARED_FIELDS = [
     "url",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from parkcrawl.cms import government_meta, plausible_name
+from parkcrawl.cms import plausible_name
 from parkcrawl.extract.article import extract_article
 from parkcrawl.text import clean_page
 from tests.support import DEMO_SITE, ROOT
@@ -69,20 +69,6 @@ def test_site_name_and_column_from_meta(
 )
 def test_plausible_name(value: str | None, expected: str | None) -> None:
     assert plausible_name(value) == expected
-
-
-def test_government_meta_picks_the_standard_names() -> None:
-    metas = {
-        "sitename": "园区",
-        "ColumnName": "园区信息",
-        "PubDate": "2024-12-20 16:45",
-        "viewport": "w",
-    }
-    assert government_meta(metas) == {
-        "SiteName": "园区",
-        "ColumnName": "园区信息",
-        "PubDate": "2024-12-20 16:45",
-    }
 
 
 def test_demo_golden_site_name_and_column_match_the_pages() -> None:

@@ -9,8 +9,8 @@ import urllib.request
 import pytest
 
 from parkcrawl.cms import parse_datastore
-from parkcrawl.devtools.cms_server import RunningSite, dataproxy_xml
 from tests.cms.conftest import HANWEB_SITE
+from tools.cms_server import RunningSite, dataproxy_xml
 
 DATA = HANWEB_SITE.parent / "dataproxy"
 FORM = {

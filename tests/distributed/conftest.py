@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools.cms_server import RunningSite
-from parkcrawl.devtools.cms_server import serve as serve_cms
 from tests.support import ROOT, validate_lines
+from tools.cms_server import RunningSite
+from tools.cms_server import serve as serve_cms
 
 HANWEB_SITE = ROOT / "fixtures" / "hanweb" / "site"
 REDIS_ENV = "PARKCRAWL_TEST_REDIS_URL"

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from parkcrawl.devtools.cms_server import CmsHandler, CmsServer, default_data_dir
 from parkcrawl.devtools.demo_server import QuietHandler, SiteServer
 from parkcrawl.state import WALK_COMPLETE
 from tests.distributed.conftest import (
@@ -30,6 +29,7 @@ from tests.distributed.conftest import (
     write_sites,
 )
 from tests.support import DEMO_SITE, run_crawl
+from tools.cms_server import CmsHandler, CmsServer, default_data_dir
 
 GATE_TIMEOUT = 120  # seconds a request may wait for the second worker (start-up is ~5 s)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools.cms_server import RunningSite
 from parkcrawl.devtools.demo_server import serve
 from tests.distributed.conftest import article_keys, write_sites
 from tests.support import ROOT, CrawlRun, run_crawl
+from tools.cms_server import RunningSite
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools.fault_server import FaultServer, Hold
 from tests.distributed.conftest import (
     RedisProcess,
     WorkerResult,
@@ -23,6 +22,7 @@ from tests.distributed.conftest import (
 )
 from tests.faults.conftest import QUICK
 from tests.faults.site import HOME, TITLES, write_site
+from tools.fault_server import FaultServer, Hold
 
 # Quick to notice (heartbeat, idle poll) and quick to give up; the outage test raises the timeout.
 OUTAGE_ARGS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parkcrawl.devtools.evalrun import Matched, match_items, verdicts
-from parkcrawl.devtools.evalscore import (
+from tools.evalrun import Matched, match_items, verdicts
+from tools.evalscore import (
     PageScore,
     Prediction,
     body_f1,

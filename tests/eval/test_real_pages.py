@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools import evalrun
-from parkcrawl.devtools.evalscore import format_comparison
 from tests.support import ROOT
+from tools import evalrun
+from tools.evalscore import format_comparison
 
 EVAL_DIR = ROOT.parent / "shared" / "eval" / "real"
 

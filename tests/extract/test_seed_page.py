@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from parkcrawl.extract.participants import Participant, extract_participants
-from parkcrawl.extract.text_article import extract_text_article
 from parkcrawl.text import clean_text
+from tests.seed_layout import extract_text_article
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from parkcrawl.devtools.evalscore import title_exact
 from parkcrawl.extract.article import extract_article
 from parkcrawl.extract.body import is_byline
 from parkcrawl.extract.dates import parse_date, pick_dateline_date
 from parkcrawl.extract.title import strip_site_suffix
+from tools.evalscore import title_exact
 
 URL = "http://127.0.0.1/news/show.asp?id=7"
 PARA = "园区今天举行项目签约仪式，十二个项目集中落地，总投资超过五十亿元，涵盖新材料和智能制造。"

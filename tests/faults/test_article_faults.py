@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from parkcrawl.devtools.fault_server import (
+from parkcrawl.extensions import reason_key
+from tests.faults.conftest import BACKOFF, captured, crawl, dropped, stats
+from tests.faults.site import SECTION, TITLES, article_html, article_path, write_site
+from tests.support import CrawlRun
+from tools.fault_server import (
     Body,
     ContentType,
     Fault,
@@ -29,11 +33,7 @@ from parkcrawl.devtools.fault_server import (
     Truncate,
     robots_disallow,
 )
-from parkcrawl.devtools.sitegen import tiny_png
-from parkcrawl.extensions import reason_key
-from tests.faults.conftest import BACKOFF, captured, crawl, dropped, stats
-from tests.faults.site import SECTION, TITLES, article_html, article_path, write_site
-from tests.support import CrawlRun
+from tools.sitegen import tiny_png
 
 S = SECTION
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools.fault_server import FaultServer
 from tests.faults.site import article_html, write_site
 from tests.support import DEMO_SITE, ROOT, CrawlRun, run_crawl
+from tools.fault_server import FaultServer
 
 ARTICLES = 29  # the demo's 园区信息 articles (tests/golden/demo_parknews.jsonl)
 QUICK = ("-s", "AUTOTHROTTLE_ENABLED=False")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools.fault_server import (
+from tools.fault_server import (
     FLAKY_FAULTS,
     Body,
     ContentType,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import http.client
 from pathlib import Path
 
-from parkcrawl.devtools.fault_server import Body, FaultServer, Generate
+from tools.fault_server import Body, FaultServer, Generate
 
 
 def get(server: FaultServer, target: str) -> tuple[int, bytes, str | None]:

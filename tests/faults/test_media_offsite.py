@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from parkcrawl.devtools.fault_server import FaultServer, Redirect
 from tests.faults.conftest import captured, crawl, stats
 from tests.faults.site import PAGE, article_path, write_site
+from tools.fault_server import FaultServer, Redirect
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

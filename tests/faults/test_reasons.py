@@ -20,9 +20,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from parkcrawl.devtools.sitegen import PDF_BYTES, tiny_png
 from parkcrawl.failures import RETRIES_EXHAUSTED, PageRejected, failed_url, failure_reason
 from parkcrawl.middlewares import backoff_delay, retry_after_seconds, sniff_html
+from tools.sitegen import PDF_BYTES, tiny_png
 
 HTML = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>园区信息</title></head><body><p>正文</p></body></html>'
 

@@ -17,9 +17,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from parkcrawl.archive.warc import Exchange, WarcWriter, complete_length, finish_abandoned
-from parkcrawl.devtools.fault_server import FaultServer
 from tests.faults.test_durability import ARTICLES, crawl, fill, last_line, tmpfs
 from tests.support import DEMO_SITE, ROOT
+from tools.fault_server import FaultServer
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.devtools.fault_server import Body, Fault, FaultServer, Status, robots_disallow
-from parkcrawl.devtools.sitegen import tiny_png
 from tests.faults.conftest import captured, crawl, dropped, last_line, stats
 from tests.faults.site import HOME, LANDING, TITLES, article_path, list_path, write_site
 from tests.support import CrawlRun
+from tools.fault_server import Body, Fault, FaultServer, Status, robots_disallow
+from tools.sitegen import tiny_png
 
 NO_BODY = "<html><head><title>{t}</title></head><body><h1>{t}</h1></body></html>"
 

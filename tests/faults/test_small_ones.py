@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from parkcrawl.devtools.fault_server import Body, FaultServer, GzipBomb
 from tests.faults.conftest import captured, crawl, dropped, stats
 from tests.faults.site import PAGE, TITLES, article_html, article_path, write_site
 from tests.support import CrawlRun, run_crawl
+from tools.fault_server import Body, FaultServer, GzipBomb
 
 _LOG_LEVEL = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[[^\]]+\] (\w+): ", re.MULTILINE)
 

@@ -15,10 +15,10 @@ import time
 
 import pytest
 
-from parkcrawl.devtools import sitegen
-from parkcrawl.devtools.fault_server import FaultServer
 from tests.faults.conftest import crawl, stats
 from tests.support import CrawlRun
+from tools import sitegen
+from tools.fault_server import FaultServer
 
 ARTICLES = 2000
 FLAKY = 0.1

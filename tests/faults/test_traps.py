@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from parkcrawl import settings
-from parkcrawl.devtools.fault_server import Body, Fault, FaultServer
 from tests.faults import traps
 from tests.faults.conftest import captured, crawl, dropped, last_line, stats
 from tests.faults.site import SECTION, TITLES, article_path, list_path, write_site
 from tests.support import CrawlRun
+from tools.fault_server import Body, Fault, FaultServer
 
 LIST_1 = list_path(1)
 

@@ -12,8 +12,8 @@ import re
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from parkcrawl.devtools.fault_server import Body, Fault, Generate
 from tests.faults.site import PAGE, SECTION, ArticlePage, article_html, list_path
+from tools.fault_server import Body, Fault, Generate
 
 # Session ids and sort keys as a server invents them: a new one on every answer.
 _serial = itertools.count(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parkcrawl.extract import names_crf
-from parkcrawl.extract.participants import Participant, bench_people, extract_participants
+from parkcrawl.extract.participants import Participant, extract_participants
 
 P = Participant
 
@@ -209,9 +209,6 @@ def test_participant_is_frozen() -> None:
     with pytest.raises(AttributeError):
         P("王强", None).name = "李明"  # type: ignore[misc]
 
-
-def test_bench_people_gives_a_rate() -> None:
-    assert bench_people(rounds=2) > 0
 
 
 @pytest.mark.parametrize(

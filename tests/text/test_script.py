@@ -10,7 +10,7 @@ import opencc
 import pytest
 
 from parkcrawl.text.pinyin import strip_annotations
-from parkcrawl.text.script import OPENCC_CONFIG, detect_script, to_simplified
+from parkcrawl.text.script import OPENCC_CONFIG, to_simplified
 
 _GENERATOR = Path(__file__).resolve().parent / "make_annotation_cases.py"
 
@@ -43,25 +43,6 @@ def _authored_sentences() -> list[str]:
 def test_to_simplified(text: str, expected: str) -> None:
     assert to_simplified(text) == expected
 
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("苏锡通园区召开工作会议，部署明年重点任务。", "Hans"),
-        ("蘇錫通園區召開工作會議，部署明年重點任務。", "Hant"),
-        # the annotation artifact marks the mirror's Traditional
-        ("園(yuán)區(qū)會(huì)議(yì)", "Hant"),
-        # Simplified text with a Taiwan-usage 著 stays Hans (one variant is not a script)
-        ("园区各部门从三个方面著手推进重点项目建设，确保年底前全面完成任务。", "Hans"),
-        # a Simplified text quoting a Traditional name
-        ("园区与台湾“資策會”开展合作交流，签署合作协议，共同推进数字化转型工作。", "Hans"),
-        # no CJK at all
-        ("Annual report 2024", "Hans"),
-        ("", "Hans"),
-    ],
-)
-def test_detect_script(text: str, expected: str) -> None:
-    assert detect_script(text) == expected
 
 
 def _errors(config: str, pairs: list[tuple[str, str]]) -> int:

@@ -11,7 +11,7 @@ machine run-to-run noise can exceed the overhead, so the extension's own clock i
 the seconds it spent on the reactor thread (``parkcrawl/warc/seconds``, indexing included) as a
 share of the crawl it ran in.
 
-    python -m parkcrawl.archive.bench --articles 1000 --repeats 3
+    python -m tools.warc_bench --articles 1000 --repeats 3
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 
 from parkcrawl.devtools.demo_server import serve
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _crawl(base_url: str, work: Path, *, warc: bool, python: str) -> tuple[float
         "-s", "PARKCRAWL_STATE_ENABLED=False", "-s", f"PARKCRAWL_STATE_DIR={work / 'state'}",
         "-s", f"PARKCRAWL_RUNS_DIR={work / 'runs'}", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "LOG_LEVEL=WARNING", "-s", "PARKCRAWL_PROGRESS_ENABLED=False",
-        "-s", "STATS_CLASS=parkcrawl.archive.bench.JsonStatsCollector",
+        "-s", "STATS_CLASS=tools.warc_bench.JsonStatsCollector",
         "-s", f"PARKCRAWL_BENCH_STATS_FILE={stats_file}",
     ]
     env = {k: v for k, v in os.environ.items() if k != "PARKCRAWL_START_URL"}
@@ -125,7 +125,7 @@ def warc_overhead(
         tmp_path = Path(tmp)
         site = tmp_path / "site"
         subprocess.run(
-            [python, "-m", "parkcrawl.devtools.sitegen",
+            [python, "-m", "tools.sitegen",
              "--bench", str(articles), "--out", str(site)],
             cwd=ROOT, check=True, capture_output=True,
         )

@@ -4,7 +4,7 @@ The stdlib server of :mod:`parkcrawl.devtools.demo_server` opens a thread and a 
 request (HTTP/1.0), which is what caps a crawl of a generated site on a small machine; this one
 answers on kept-alive connections from one event loop, in a process of its own::
 
-    python -m parkcrawl.devtools.fast_server [OVERLAY_DIR…] SITE_DIR [--port 0] [--delay 0.05]
+    python -m tools.fast_server [OVERLAY_DIR…] SITE_DIR [--port 0] [--delay 0.05]
 
 It serves what demo_server serves: files as they are, ``text/html`` with no charset (a page's
 own ``<meta>`` decides), ``index.html`` for a directory URL, ETag and Last-Modified with 304
@@ -186,7 +186,7 @@ async def _serve_forever(roots: list[Path], port: int, delay: float) -> None:
 @contextlib.contextmanager
 def serve(*roots: Path, delay: float = 0.0) -> Iterator[str]:
     """Serve ``roots`` (first match wins) from a child process on a free port; yields the base URL."""
-    cmd = [sys.executable, "-m", "parkcrawl.devtools.fast_server", *map(str, roots), "--port", "0"]
+    cmd = [sys.executable, "-m", "tools.fast_server", *map(str, roots), "--port", "0"]
     if delay:
         cmd += ["--delay", str(delay)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)

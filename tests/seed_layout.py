@@ -1,4 +1,7 @@
-"""Article fields from plain page text (a page copied as text, as the seed was): pure.
+"""The seed's text layout, for the tests that read ../shared/seed (test scaffolding, not product).
+
+The seed is a page copied as text. The product extracts from HTML; these tests split the text
+into title, body and breadcrumb to check the product's cleaning and participants on it.
 
 For text users already hold there is no markup to lean on, so the layout of such copies is used:
 an optional breadcrumb line (当前位置 …), then the title line, then the body paragraphs.

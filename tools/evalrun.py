@@ -1,6 +1,6 @@
 """`make eval`: crawl the real-page wrapper site with `scrapy crawl parknews`, score it, run peers.
 
-    python -m parkcrawl.devtools.evalrun [--eval-dir ../shared/eval/real] [--peer-python PY]
+    python -m tools.evalrun [--eval-dir ../shared/eval/real] [--peer-python PY]
 
 Starts the evaluation set's ``serve_site.py`` on a free port of 127.0.0.1, runs the real
 ``scrapy crawl parknews -a start_url=…`` in a subprocess, matches each output line to its page by
@@ -33,7 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urljoin, urlsplit
 
-from parkcrawl.devtools.evalscore import (
+from tools.evalscore import (
     DEFAULT_EVAL_DIR,
     EXTRACTORS,
     PageScore,
@@ -45,7 +45,7 @@ from parkcrawl.devtools.evalscore import (
     summarize,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT_DIR = ROOT / "output" / "eval"
 PEERS = ("trafilatura", "gne")
 # The test suite's floor for our mean body F1: above trafilatura's 0.956 on this set.
@@ -338,7 +338,7 @@ def run_peers(peer_python: str, pages: list[dict], work: Path) -> dict[str, dict
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with log.open("w", encoding="utf-8") as log_file:
         proc = subprocess.run(
-            [peer_python, "-m", "parkcrawl.devtools.evalrun",
+            [peer_python, "-m", "tools.evalrun",
              "--peers-in", str(pages_in), "--peers-out", str(preds_out)],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, timeout=CRAWL_TIMEOUT,
         )

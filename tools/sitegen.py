@@ -3,9 +3,9 @@
 The bundled demo (``fixtures/site/``) is rendered from the hand-authored
 ``fixtures/demo/articles.toml``::
 
-    python -m parkcrawl.devtools.sitegen --demo
-    python -m parkcrawl.devtools.sitegen --bench 5000 --out /tmp/bench-site
-    python -m parkcrawl.devtools.sitegen --bench 5000 --new 10 --update --out /tmp/bench-site
+    python -m tools.sitegen --demo
+    python -m tools.sitegen --bench 5000 --out /tmp/bench-site
+    python -m tools.sitegen --bench 5000 --new 10 --update --out /tmp/bench-site
 
 The markup imitates a TRS/Hanweb style CMS (top bar, header, nav menu with a
 dropdown, banners, left sub-nav, "热点新闻" box, footer) and carries the traps
@@ -40,7 +40,7 @@ from pathlib import Path
 
 # ----------------------------------------------------------------- constants
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_TOML = REPO_ROOT / "fixtures" / "demo" / "articles.toml"
 DEMO_OUT = REPO_ROOT / "fixtures" / "site"
 

@@ -1,7 +1,7 @@
 """Score extracted article fields against the real-page evaluation set (see its README.md).
 
 Pure scoring functions (``body_f1``, ``title_exact``, ``date_exact``, ``snippet_scores``) plus a
-small runner: ``python -m parkcrawl.devtools.evalscore [--eval-dir DIR] [--extractor NAME]``.
+small runner: ``python -m tools.evalscore [--eval-dir DIR] [--extractor NAME]``.
 The runner needs only the standard library and OpenCC for the scoring itself; ``trafilatura``
 and ``gne`` are imported only when asked for (they live in a separate venv, never in ours).
 """

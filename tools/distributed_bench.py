@@ -1,7 +1,7 @@
 """Throughput of one process against two distributed workers on an I/O-bound site (for `make bench`).
 
 :func:`measure_processes` generates a site of ``n_articles`` 园区信息 articles
-(:mod:`parkcrawl.devtools.sitegen`), serves it on 127.0.0.1 with a fixed delay before every
+(:mod:`tools.sitegen`), serves it on 127.0.0.1 with a fixed delay before every
 response (so the crawl waits on the network, as on a real government site), and crawls it with
 `scrapy crawl parknews`, each time from an empty state: one plain process (SQLite state), two
 distributed workers sharing a Redis, and (``modes``) one distributed worker alone. Throughput is
@@ -15,7 +15,7 @@ Project settings apply as shipped (AutoThrottle on, 8 requests per domain): each
 on its own, so two workers put up to twice the load on the site. That is the speed-up distributed
 mode buys on one site, and the reason to divide per-site concurrency by the worker count there.
 
-    python -m parkcrawl.distributed.bench --articles 200 --delay 1.0 [--one-worker] [--json]
+    python -m tools.distributed_bench --articles 200 --delay 1.0 [--one-worker] [--json]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 
 from parkcrawl.devtools.demo_server import QuietHandler, SiteServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STATS_FILE_SETTING = "PARKCRAWL_BENCH_STATS_FILE"
 
 
@@ -134,7 +134,7 @@ def redis_for_bench(redis_url: str | None, workdir: Path) -> Iterator[str]:
 
 
 def generate_site(n_articles: int, out: Path) -> None:
-    from parkcrawl.devtools.sitegen import bench_site, build_pages, load_site, write_site
+    from tools.sitegen import bench_site, build_pages, load_site, write_site
 
     write_site(build_pages(bench_site(n_articles, load_site())), out)
 
@@ -152,7 +152,7 @@ def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> d
             "PARKCRAWL_WARC_ENABLED": False,
             "PARKCRAWL_PROGRESS_ENABLED": False,
             "LOG_LEVEL": "WARNING",
-            "STATS_CLASS": "parkcrawl.distributed.bench.TimingStats",
+            "STATS_CLASS": "tools.distributed_bench.TimingStats",
             STATS_FILE_SETTING: home / "stats.json",
         }
         cmd = [sys.executable, "-m", "scrapy", "crawl", "parknews", "-a", f"start_url={start_url}",
