@@ -68,7 +68,12 @@ $(EVAL_STAMP):
 
 eval-install: $(EVAL_STAMP)
 
-eval: $(STAMP) $(EVAL_STAMP)
+# Checked before anything is installed: a fresh clone without ../shared gets one line, not a trace.
+.PHONY: eval-set
+eval-set:
+	@test -d $(EVAL_DIR)/pages || { echo "make eval: no evaluation set at $(EVAL_DIR) (../shared/eval/real beside the checkout); point at one with make eval EVAL_DIR=PATH" >&2; exit 2; }
+
+eval: eval-set $(STAMP) $(EVAL_STAMP)
 	status=0; \
 	$(PY) -m tools.evalrun --eval-dir $(EVAL_DIR) --peer-python $(EVAL_VENV)/bin/python || status=1; \
 	$(PY) -m tools.evalrun --eval-dir $(EVAL2_DIR) --peer-python $(EVAL_VENV)/bin/python --out-dir output/eval2 --min-exact 0.97 || status=1; \

@@ -81,3 +81,14 @@ def test_the_product_never_imports_the_tools() -> None:
 def test_only_the_demo_server_ships_among_the_dev_tools() -> None:
     shipped = sorted(p.name for p in (PACKAGE / "devtools").glob("*.py"))
     assert shipped == ["__init__.py", "demo_server.py"]
+
+
+def test_the_readme_shows_the_shipped_sites_file() -> None:
+    import tomllib
+
+    from tests.ops.readme import blocks
+
+    (shown,) = [b for b in blocks(ROOT / "README.md") if b.language == "toml"
+                and "[sites.demo]" in b.text]
+    shipped = tomllib.loads((ROOT / "sites.toml").read_text(encoding="utf-8"))
+    assert tomllib.loads(shown.text) == shipped
