@@ -253,7 +253,9 @@ def _climb(
             break
         if tag_name(parent) in DENSITY_SKIP_TAGS:  # a table row or list: look further up
             continue
-        theirs = stats[parent]
+        theirs = stats.get(parent)
+        if theirs is None:  # above the measured subtree (a page whose <body> lxml made up)
+            break
         if (
             theirs.text_chars >= CLIMB_MIN_GAIN * mine.text_chars
             and theirs.link_ratio <= CLIMB_MAX_LINK_RATIO
