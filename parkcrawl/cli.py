@@ -1,4 +1,4 @@
-"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats, state, reextract, wacz.
+"""`parkcrawl`: the common jobs for people — crawl, demo, serve-demo, clean, people, stats, state, report, reextract, wacz.
 
 Exit statuses: 0 success; 1 the crawl failed (reason on the last stderr line); 2 bad usage or input.
 """
@@ -117,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                    "(opens in ReplayWeb.page)", add_help=False)
     sub.add_parser("state", help="check the incremental state (parkcrawl state check [DIR])",
                    add_help=False)
+    sub.add_parser("report", help="a run report as one HTML page (parkcrawl report [RUN.json])",
+                   add_help=False)
 
     # clean and people parse their own arguments.
     if argv[:1] == ["clean"]:
@@ -139,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         from parkcrawl.stats_cli import main_stats
 
         return main_stats(argv[1:])
+    if argv[:1] == ["report"]:
+        from parkcrawl.report_html import main_report
+
+        return main_report(argv[1:])
     if argv[:1] == ["state"]:
         from parkcrawl.state_cli import main_state
 

@@ -6,18 +6,22 @@ and logs a short summary; the ``crawl`` command turns a failed run into a non-ze
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import signal
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy import __version__ as scrapy_version
 from scrapy import signals as scrapy_signals
 
-from parkcrawl import signals
+from parkcrawl import __version__, signals
 from parkcrawl.outcomes import DEDUP_OUTCOMES, EXTRACTION_FAILURES, Drop, reason_key
+from parkcrawl.report_html import render_report
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +30,30 @@ FAILURE_STAT = "parkcrawl/failure"
 # with 128 + it, as shells do for a process a signal stopped.
 INTERRUPTED_STAT = "parkcrawl/interrupted_by"
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# How many of the slowest downloads and of the most named people the report lists.
+SLOWEST_KEPT = 10
+TOP_PEOPLE = 10
+# The spider's attributes that say what was crawled (its validated arguments).
+SPIDER_ARGUMENTS = ("start_url", "path", "full", "recheck_days")
+
+
+def spider_arguments(spider: Any) -> dict[str, Any]:
+    """What the run was asked to crawl: the spider's validated arguments and its sites."""
+    arguments = {name: getattr(spider, name) for name in SPIDER_ARGUMENTS if hasattr(spider, name)}
+    sites = getattr(spider, "sites", None)
+    if sites and any(name for name in sites):
+        arguments["sites"] = sorted(name for name in sites if name)
+    return arguments
 class RunReport:
     """Collect the run's outcome and write the run report; PARKCRAWL_RUNS_DIR."""
 
-    def __init__(self, crawler: Any, runs_dir: str | None, max_failure_share: float):
+    def __init__(
+        self, crawler: Any, runs_dir: str | None, max_failure_share: float, html: bool = True
+    ):
         self.crawler = crawler
         self.runs_dir = Path(runs_dir) if runs_dir else None
         self.max_failure_share = max_failure_share
+        self.html = html
         self.dropped: list[dict[str, str]] = []
         self.deduplicated: dict[str, int] = {}
         self.written = 0
@@ -41,6 +62,11 @@ class RunReport:
         self.started_at = datetime.now(UTC)
         self.output_failed = False
         self.interrupted_by: int | None = None
+        # What the HTML report charts: articles written per month, per site, the people named.
+        self.months: Counter[str] = Counter()
+        self.sites: Counter[str] = Counter()
+        self.people: Counter[tuple[str, str]] = Counter()
+        self.slowest: list[tuple[float, str]] = []  # (seconds, url), the SLOWEST_KEPT slowest
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunReport:
@@ -48,6 +74,7 @@ class RunReport:
             crawler,
             crawler.settings.get("PARKCRAWL_RUNS_DIR"),
             crawler.settings.getfloat("PARKCRAWL_MAX_EXTRACTION_FAILURE_SHARE", 0.2),
+            crawler.settings.getbool("PARKCRAWL_HTML_REPORT_ENABLED", True),
         )
         crawler.signals.connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
         crawler.signals.connect(ext.item_dropped, signal=scrapy_signals.item_dropped)
@@ -85,6 +112,14 @@ class RunReport:
         self.output_failed = True
 
     def response_received(self, response: Any, request: Any) -> None:
+        latency = request.meta.get("download_latency")
+        if latency is not None:
+            heapq.heappush(self.slowest, (round(float(latency), 3), response.url))
+            if len(self.slowest) > SLOWEST_KEPT:
+                heapq.heappop(self.slowest)
+        self._count_kind(request)
+
+    def _count_kind(self, request: Any) -> None:
         kind = request.meta.get("parknews_kind") or (
             "robots" if request.url.endswith("/robots.txt") else "other"
         )
@@ -94,6 +129,11 @@ class RunReport:
         if self.output_failed:
             return
         self.written += 1
+        published = getattr(item, "published_at", None)
+        self.months[published[:7] if published else "no date"] += 1
+        self.sites[getattr(item, "site", None) or "-"] += 1
+        for person in getattr(item, "participants", None) or []:
+            self.people[(person.get("name") or "", person.get("role") or "")] += 1
         if getattr(item, "revision", 1) > 1:
             self.changed += 1
 
@@ -197,10 +237,27 @@ class RunReport:
                 "warc": list(stats.get_value("parkcrawl/warc/paths") or []),
                 "wacz": [path] if (path := stats.get_value("parkcrawl/wacz/path")) else [],
             },
+            "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "spider_arguments": spider_arguments(spider),
+            "versions": {"parkcrawl": __version__, "scrapy": scrapy_version},
+            "articles_per_month": dict(sorted(self.months.items())),
+            "articles_per_site": dict(sorted(self.sites.items())),
+            "top_participants": [
+                {"name": name, "role": role or None, "articles": n}
+                for (name, role), n in self.people.most_common(TOP_PEOPLE)
+            ],
+            "slowest_pages": [
+                {"url": url, "seconds": seconds}
+                for seconds, url in sorted(self.slowest, reverse=True)
+            ],
         }
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         report = self.report(spider, reason)
+        # The status the crawl command will exit with (commands/crawl.py decides it the same way).
+        report["exit_status"] = (
+            128 + self.interrupted_by if self.interrupted_by else 1 if report["failure"] else 0
+        )
         if report["failure"]:
             self.crawler.stats.set_value(FAILURE_STAT, report["failure"])
         for line in summary_lines(report):
@@ -214,6 +271,10 @@ class RunReport:
                 json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
             self.crawler.stats.set_value("parkcrawl/report_file", str(self.runs_dir / name))
+            if self.html:
+                (self.runs_dir / name).with_suffix(".html").write_text(
+                    render_report(report), encoding="utf-8"
+                )
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:

@@ -174,6 +174,9 @@ PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT = 120.0
 PARKCRAWL_REDIS_DOWN_TIMEOUT = 30.0
 # PARKCRAWL_RUNS_DIR: where each run's report is written as JSON (empty: not written).
 PARKCRAWL_RUNS_DIR = "output/runs"
+# PARKCRAWL_HTML_REPORT_ENABLED: also write the run report as one self-contained HTML page beside
+#   the JSON (articles per month, drops with examples, sites, participants, slowest pages).
+PARKCRAWL_HTML_REPORT_ENABLED = True
 # PARKCRAWL_PROGRESS_ENABLED / _INTERVAL: a progress line (pages fetched, articles written,
 #   dropped, queue size, rate) every INTERVAL seconds; _TO_STDERR also prints it to stderr.
 PARKCRAWL_PROGRESS_ENABLED = True

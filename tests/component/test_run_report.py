@@ -146,3 +146,14 @@ def test_the_report_is_written_as_json(tmp_path: Any) -> None:
     (written,) = tmp_path.glob("*.json")
     text = written.read_text("utf-8")
     assert '"changed": 2' in text and '"failure": null' in text
+    assert '"exit_status": 0' in text and '"articles_per_month": {\n    "no date": 2' in text
+    # the same report as a page beside it (PARKCRAWL_HTML_REPORT_ENABLED, on by default)
+    assert written.with_suffix(".html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_failed_runs_report_says_exit_1(tmp_path: Any) -> None:
+    crawler, _, spider = run_report(tmp_path)
+    spider.articles_listed = 0
+    close(crawler, spider)
+    (written,) = tmp_path.glob("*.json")
+    assert '"exit_status": 1' in written.read_text("utf-8")
