@@ -17,6 +17,9 @@ from typing import Any
 
 NO_DATE = "no date"
 
+# Characters of the busiest month's bar in the terminal summary.
+BAR_WIDTH = 30
+
 
 class InputError(ValueError):
     """A file or line that is not a parkcrawl output line; the message is one line."""
@@ -128,8 +131,12 @@ def render(stats: FeedStats, files: list[str]) -> list[str]:
     lines.append("articles per month:")
     if not stats.per_month:
         lines.append("  (none dated)")
+    top = max(stats.per_month.values(), default=1)
+    width = max((len(str(count)) for count in stats.per_month.values()), default=1)
     for month, count in stats.per_month.items():
-        lines.append(f"  {month}  {count}")
+        # A text bar per month, BAR_WIDTH characters for the busiest (at least one for any).
+        bar = "█" * max(1, round(BAR_WIDTH * count / top))
+        lines.append(f"  {month}  {count:<{width}}  {bar}")
     lines.append("top participants:")
     if not stats.participants:
         lines.append("  (none)")

@@ -87,9 +87,10 @@ def test_on_the_demo_crawl(demo_output: DemoOutput, capsys: pytest.CaptureFixtur
     assert lines[:8] == [
         f"articles: 29 in {path}",
         "articles per month:",
-        "  2024-10  7",
-        "  2024-11  13",
-        "  2024-12  9",
+        # a text bar per month, 30 characters for the busiest: 7/13 and 9/13 of it, rounded
+        "  2024-10  7   " + "█" * 16,
+        "  2024-11  13  " + "█" * 30,
+        "  2024-12  9   " + "█" * 21,
         "top participants:",
         "    7  周文博 (园区党工委书记)",
         "    5  陈立群 (党工委副书记、管委会主任)",
