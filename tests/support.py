@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,16 @@ def run_crawl(
     reports = sorted(runs.glob("*.json")) if runs.exists() else []
     report = json.loads(reports[-1].read_text(encoding="utf-8")) if reports else None
     return CrawlRun(proc.returncode, proc.stdout, proc.stderr, items, report)
+
+
+def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, limit: float = 60) -> bool:
+    """Wait until ``path`` holds ``count`` lines while ``proc`` runs; whether it got there."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 class SchemaViolation(AssertionError):

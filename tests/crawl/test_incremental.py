@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from parkcrawl.devtools.demo_server import serve
-from tests.support import DEMO_SITE, ROOT, run_crawl, validate_lines
+from tests.support import DEMO_SITE, ROOT, run_crawl, validate_lines, wait_for_lines
 
 LIST_PAGE_1 = Path("dtyw/yqxx/index.html")
 # A UTF-8 article of the demo site, used as the template of the added one and as the edited one.
@@ -145,14 +145,6 @@ def slow_crawl_cmd(tmp_path: Path, url: str, *extra: str) -> list[str]:
         "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
         "-s", "DOWNLOAD_DELAY=0.15", "-s", "CONCURRENT_REQUESTS=1", *extra,
     ]
-
-
-def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and proc.poll() is None:
-        if path.exists() and path.read_bytes().count(b"\n") >= count:
-            return
-        time.sleep(0.02)
 
 
 def read_lines(path: Path) -> list[dict]:

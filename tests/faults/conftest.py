@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support import CrawlRun, run_crawl
+import pytest
+
+from tests.support import DEMO_SITE, CrawlRun, run_crawl
+from tools.fault_server import FaultServer
 
 # Faults are injected on purpose, so the crawl is made quick, not polite: no AutoThrottle, a short
 # download timeout and short backoff (0.1 s, 0.2 s, 0.4 s). The retry policy itself is the default
@@ -21,6 +25,13 @@ QUICK = (
 BACKOFF = (0.1, 0.2, 0.4)
 
 _STAT = re.compile(r"^\s*[{ ]'([^']+)': (\d+(?:\.\d+)?)[,}]", re.MULTILINE)
+
+
+@pytest.fixture
+def demo_server() -> Iterator[FaultServer]:
+    """The demo site served by the fault server (no faults): the requests it was asked for."""
+    with FaultServer(DEMO_SITE) as server:
+        yield server
 
 
 def crawl(tmp_path: Path, base_url: str, *args: str, timeout: float = 240) -> CrawlRun:

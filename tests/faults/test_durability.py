@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.site import article_html, write_site
-from tests.support import DEMO_SITE, ROOT, CrawlRun, run_crawl
+from tests.support import ROOT, CrawlRun, run_crawl
 from tools.fault_server import FaultServer
 
 ARTICLES = 29  # the demo's 园区信息 articles (tests/golden/demo_parknews.jsonl)
@@ -74,13 +74,6 @@ def fill(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-@pytest.fixture
-def demo_server() -> Iterator[FaultServer]:
-    """The demo site, with the requests it was asked for (no faults)."""
-    with FaultServer(DEMO_SITE) as server:
-        yield server
 
 
 # --- the feed cannot be written --------------------------------------------------------------

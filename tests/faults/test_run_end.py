@@ -9,8 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from parkcrawl.archive.warc import Exchange, WarcWriter, complete_length, finish_abandoned
 from tests.faults.test_durability import ARTICLES, crawl, fill, last_line, tmpfs
-from tests.support import DEMO_SITE, ROOT
+from tests.support import DEMO_SITE, ROOT, wait_for_lines
 from tools.fault_server import FaultServer
-
-
-@pytest.fixture
-def demo_server() -> Iterator[FaultServer]:
-    with FaultServer(DEMO_SITE) as server:
-        yield server
 
 
 def slow_crawl(tmp_path: Path, url: str, *extra: str) -> subprocess.Popen:
@@ -44,15 +36,6 @@ def slow_crawl(tmp_path: Path, url: str, *extra: str) -> subprocess.Popen:
     )
 
 
-def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and proc.poll() is None:
-        if path.exists() and path.read_bytes().count(b"\n") >= count:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"no {count} lines in {path} within {limit} s")
-
-
 def report_of(tmp_path: Path) -> dict:
     reports = sorted((tmp_path / "runs").glob("*.json"))
     return json.loads(reports[-1].read_text("utf-8"))
@@ -66,7 +49,7 @@ def test_interrupted_run_exits_non_zero_and_the_next_run_resumes(
     tmp_path: Path, demo_server: FaultServer, signum: int, status: int
 ) -> None:
     proc = slow_crawl(tmp_path, demo_server.base_url)
-    wait_for_lines(tmp_path / "out.jsonl", 3, proc)
+    assert wait_for_lines(tmp_path / "out.jsonl", 3, proc)
     proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == status, stderr[-3000:]
@@ -164,7 +147,7 @@ def test_finish_abandoned_leaves_a_live_writers_file_alone(tmp_path: Path) -> No
 def test_reextract_reads_a_file_a_killed_run_left_open(tmp_path: Path) -> None:
     with FaultServer(DEMO_SITE) as server:
         crawler = slow_crawl(tmp_path, server.base_url)
-        wait_for_lines(tmp_path / "out.jsonl", 6, crawler)
+        assert wait_for_lines(tmp_path / "out.jsonl", 6, crawler)
         crawler.send_signal(signal.SIGKILL)
         crawler.communicate()
     left_open = list((tmp_path / "warc").glob("*.warc.gz.open"))
