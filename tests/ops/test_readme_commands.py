@@ -281,8 +281,10 @@ def test_duckdb_block_on_demo_output(demo_output: DemoOutput, tmp_path: Path) ->
     def row(*cells: str) -> re.Pattern[str]:
         return re.compile(r"│\s*" + r"\s*│\s*".join(map(re.escape, cells)) + r"\s*│")
 
+    assert "19 columns" in proc.stdout  # every output field, typed
     for month, count in (("2024-10", "7"), ("2024-11", "13"), ("2024-12", "9")):
         assert row(month, count).search(proc.stdout), f"{month} {count} not in\n{proc.stdout}"
+    assert "█" * 30 in proc.stdout  # the busiest month's bar
     for name, count in (("周文博", "7"), ("陈立群", "5"), ("许静", "3"), ("顾海峰", "3")):
         assert row(name, count).search(proc.stdout), f"{name} {count} not in\n{proc.stdout}"
 
