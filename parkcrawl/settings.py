@@ -80,6 +80,14 @@ ITEM_PIPELINES = {
     "parkcrawl.pipelines.ReleaseRawPagePipeline": 900,
 }
 
+# `scrapy check parknews`: @page (a path on the crawl's start URL's site), @follows, @filled
+# (parkcrawl/contracts.py; README "Checking the spider").
+SPIDER_CONTRACTS = {
+    "parkcrawl.contracts.PageContract": 10,
+    "parkcrawl.contracts.FollowsContract": 20,
+    "parkcrawl.contracts.FilledContract": 30,
+}
+
 EXTENSIONS = {
     # After the feed exporter (0): an article is recorded once its line is written.
     "parkcrawl.state.CrawlState": 100,

@@ -38,6 +38,7 @@ RUNNERS = {
     "duckdb": "tests/ops/test_readme_commands.py::test_duckdb_block_on_demo_output",
     "systemd": "tests/ops/test_readme_commands.py::test_systemd_units_verify",
     "cron": "tests/ops/test_readme_commands.py::test_cron_line_crawls_quietly",
+    "check": "tests/ops/test_contracts_and_parse.py",
 }
 REAL_SITE = "https://park.example.gov.cn/"
 CHECKOUT = "/srv/parkcrawl"
