@@ -65,6 +65,8 @@ ADDONS = {
     # The PARKNEWS_* names of earlier releases, read with a deprecation warning (parkcrawl/renamed.py).
     "parkcrawl.renamed.RenamedSettings": -10,
     "parkcrawl.distributed.DistributedCrawl": 0,
+    # Scrapy's LogStats line off while parkcrawl's progress line or bar is on (never both).
+    "parkcrawl.progress.ProgressAddon": 10,
 }
 
 ITEM_PIPELINES = {
@@ -93,8 +95,9 @@ EXTENSIONS = {
     "parkcrawl.state.CrawlState": 100,
     "parkcrawl.archive.extension.WarcArchive": 200,
     "parkcrawl.archive.mirror.MirrorWriter": 210,
+    # Before the run report: the bar is closed before the summary is logged below it.
+    "parkcrawl.progress.Progress": 490,
     "parkcrawl.extensions.RunReport": 500,
-    "parkcrawl.progress.Progress": 510,
 }
 
 # JSONL through Scrapy's feed exports. FEEDS stays empty here: Scrapy merges `-o`/`-O` into a
@@ -190,6 +193,9 @@ PARKCRAWL_HTML_REPORT_ENABLED = True
 PARKCRAWL_PROGRESS_ENABLED = True
 PARKCRAWL_PROGRESS_INTERVAL = 10.0
 PARKCRAWL_PROGRESS_TO_STDERR = False
+# PARKCRAWL_PROGRESS_BAR: "auto" draws a progress bar (tqdm) instead of the line when stderr is a
+#   terminal; True always, False never. Scrapy's LogStats line is off while either is on.
+PARKCRAWL_PROGRESS_BAR = "auto"
 
 # --- the archive (parkcrawl/archive; README "Archive and replay") ---------------------------
 # PARKCRAWL_WARC_ENABLED: write every downloaded response with its request to WARC files.
