@@ -82,12 +82,13 @@ ITEM_PIPELINES = {
     "parkcrawl.pipelines.ReleaseRawPagePipeline": 900,
 }
 
-# `scrapy check parknews`: @page (a path on the crawl's start URL's site), @follows, @filled
-# (parkcrawl/contracts.py; README "Checking the spider").
+# `scrapy check parknews`: @page (a sample page of PARKCRAWL_CHECK_PAGES), @follows, @requests,
+# @filled (parkcrawl/contracts.py; README "Checking the spider on a page").
 SPIDER_CONTRACTS = {
     "parkcrawl.contracts.PageContract": 10,
     "parkcrawl.contracts.FollowsContract": 20,
-    "parkcrawl.contracts.FilledContract": 30,
+    "parkcrawl.contracts.RequestsContract": 30,
+    "parkcrawl.contracts.FilledContract": 40,
 }
 
 EXTENSIONS = {
@@ -196,6 +197,15 @@ PARKCRAWL_PROGRESS_TO_STDERR = False
 # PARKCRAWL_PROGRESS_BAR: "auto" draws a progress bar (tqdm) instead of the line when stderr is a
 #   terminal; True always, False never. Scrapy's LogStats line is off while either is on.
 PARKCRAWL_PROGRESS_BAR = "auto"
+# PARKCRAWL_CHECK_PAGES: the sample pages `scrapy check parknews` runs the callbacks' contracts on,
+#   by name, each resolved against the start URL ("home" missing: the start page itself). The
+#   defaults are pages of the demo site (fixtures/site); for a real site pass its own, e.g.
+#   -s 'PARKCRAWL_CHECK_PAGES={"listing": "/news/list.html", "article": "/news/1.html"}'.
+PARKCRAWL_CHECK_PAGES = {
+    "home": "",
+    "listing": "/dtyw/yqxx/index.html",
+    "article": "/dtyw/yqxx/202410/t20241016_10220.html",
+}
 
 # --- the archive (parkcrawl/archive; README "Archive and replay") ---------------------------
 # PARKCRAWL_WARC_ENABLED: write every downloaded response with its request to WARC files.

@@ -198,10 +198,10 @@ class ParknewsSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         """On the home page or a section landing page: follow the link named path[level].
 
-        @page index.html
+        @page home
         @returns requests 1 1
         @returns items 0 0
-        @follows parse_section
+        @follows parse_section parse_listing
         """
         sel = self._cleaned(response)
         path = self.site_of(response).path
@@ -236,10 +236,10 @@ class ParknewsSpider(scrapy.Spider):
         but only when the previous run finished its walk, so a killed run is always completed.
         Further list pages go through the section's ListWalk (its caps; see ``walk_cut``).
 
-        @page dtyw/yqxx/index.html
+        @page listing
         @returns items 0 0
-        @returns requests 14 14
         @follows parse_article parse_listing
+        @requests parse_article 1
         """
         walked = self._walked(response, walked)
         self.list_pages += 1
@@ -376,7 +376,7 @@ class ParknewsSpider(scrapy.Spider):
     def parse_article(self, response: Response, walked: list[str] | None = None) -> Iterator[Article]:
         """Hand the raw page on; the pipelines clean and extract it.
 
-        @page dtyw/yqxx/202410/t20241016_10220.html
+        @page article
         @returns items 1 1
         @returns requests 0 0
         @filled url fetched_at raw_body content_type walked_path

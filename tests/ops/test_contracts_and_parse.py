@@ -6,14 +6,12 @@ from __future__ import annotations
 import ast
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from parkcrawl.devtools.demo_server import serve
 from tests.ops import readme
-from tests.support import DEMO_SITE, ROOT
+from tests.support import ROOT
 
 README = ROOT / "README.md"
 DEMO_ADDRESS = "http://127.0.0.1:8000"
@@ -68,21 +66,38 @@ def test_check_passes_on_the_demo_site(demo_site_url: str) -> None:
     assert proc.stderr.rstrip().endswith("OK")
 
 
-def test_check_fails_when_a_list_page_loses_an_article(tmp_path: Path) -> None:
-    # The demo's first 园区信息 list page lists 12 articles and 2 further list pages: one article
-    # fewer must fail parse_listing's "@returns requests 14 14".
-    site = tmp_path / "site"
-    shutil.copytree(DEMO_SITE, site)
-    listing = site / "dtyw" / "yqxx" / "index.html"
-    html = listing.read_text(encoding="utf-8")
-    line = next(li for li in html.splitlines() if "t20241220_10248.html" in li)
-    listing.write_text(html.replace(line + "\n", ""), encoding="utf-8")
-    with serve(site) as base_url:
-        proc = scrapy("check", "parknews", "-a", f"start_url={base_url}/index.html")
+def test_check_runs_on_the_pages_an_operator_names(demo_site_url: str) -> None:
+    # Another section's list and article, as an operator would name a real site's pages.
+    pages = '{"listing": "/dtyw/bmdt/index.html", "article": "/dtyw/bmdt/202412/t20241212_30112.html"}'
+    proc = scrapy(
+        "check", "parknews", "-a", f"start_url={demo_site_url}/index.html",
+        "-s", f"PARKCRAWL_CHECK_PAGES={pages}",
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Ran 9 contracts" in proc.stderr
+
+
+def test_check_fails_on_a_page_that_lists_no_article(demo_site_url: str) -> None:
+    # 园区概况 is a page of text with no list of articles: as a list page it breaks
+    # parse_listing's "@requests parse_article 1".
+    pages = '{"listing": "/yqgk/index.html", "article": "/dtyw/bmdt/202412/t20241212_30112.html"}'
+    proc = scrapy(
+        "check", "parknews", "-a", f"start_url={demo_site_url}/index.html",
+        "-s", f"PARKCRAWL_CHECK_PAGES={pages}",
+    )
     assert proc.returncode == 1, proc.stderr[-3000:]
-    assert "FAIL: [parknews] parse_listing (@returns post-hook)" in proc.stderr
-    assert "Returned 13 requests, expected 14" in proc.stderr
+    assert "FAIL: [parknews] parse_listing (@requests post-hook)" in proc.stderr
+    assert "ContractFail: 0 requests to parse_article, expected 1.." in proc.stderr
     assert "FAILED (failures=1)" in proc.stderr
+
+
+def test_check_refuses_a_page_name_it_does_not_know(demo_site_url: str) -> None:
+    proc = scrapy(
+        "check", "parknews", "-a", f"start_url={demo_site_url}/index.html",
+        "-s", 'PARKCRAWL_CHECK_PAGES={"listing": "/dtyw/yqxx/index.html"}',
+    )
+    assert proc.returncode == 1
+    assert "no sample page 'article' in PARKCRAWL_CHECK_PAGES" in proc.stderr
 
 
 def test_check_writes_nothing_of_a_crawl(demo_site_url: str, tmp_path: Path) -> None:
