@@ -1,5 +1,5 @@
 """Settings for the commands that look at a page rather than run the crawl (shell, fetch, parse,
-view): they must not write WARC files, touch the incremental state or leave run reports, which
+view, check): they must not write WARC files, touch the incremental state or leave run reports, which
 belong to a real crawl's output. ``-s`` on the command line still wins."""
 
 from __future__ import annotations
