@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
+from tqdm import tqdm
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,6 @@ class AboveTheBar:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        from tqdm import tqdm
-
         # Without this a log line lands on the bar's line, in the middle of the bar.
         with tqdm.external_write_mode(file=self.stream):
             return self.stream.write(text)
@@ -112,8 +111,6 @@ class Bar:
     """The tqdm bar on a terminal: pages fetched of pages known so far, articles, drops."""
 
     def __init__(self, file: TextIO):
-        from tqdm import tqdm
-
         self.file = file
         self.tqdm = tqdm(
             file=file, desc="parknews", unit=" pages", total=1, dynamic_ncols=True,
@@ -126,10 +123,8 @@ class Bar:
     def redirect_log(self) -> bool:
         """Send the log lines bound for the bar's terminal above the bar; whether there were any."""
         for handler in logging.root.handlers:
-            if (
-                type(handler) is logging.StreamHandler
-                and handler.stream is self.file
-            ):
+            # Not a FileHandler (a subclass): a log file keeps its lines as they are.
+            if type(handler) is logging.StreamHandler and handler.stream is self.file:
                 self.redirected.append((handler, handler.setStream(AboveTheBar(self.file))))
         return bool(self.redirected)
 
