@@ -16,9 +16,14 @@ from parkcrawl.extract.selectors import (
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
     HEADLINE_XPATH,
+    SENTENCE_END,
     SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
     SITE_SEGMENT_MAX_CHARS,
+    STYLED_HEADLINE_FOLLOWING_TEXTS,
+    STYLED_HEADLINE_MAX_CHARS,
+    STYLED_HEADLINE_PARAGRAPH_CHARS,
+    STYLED_HEADLINE_XPATH,
     TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
@@ -29,6 +34,10 @@ from parkcrawl.extract.selectors import (
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
 _UNREFERENCED = etree.XPath(UNREFERENCED_HEADLINE_XPATH, namespaces=_REGEX_NS)
+_STYLED = etree.XPath(STYLED_HEADLINE_XPATH, namespaces=_REGEX_NS)
+_FOLLOWING_TEXTS = etree.XPath(
+    f"following::text()[normalize-space()][position() <= {STYLED_HEADLINE_FOLLOWING_TEXTS}]"
+)
 # A headline candidate must match the reference title at least this well.
 MIN_SIMILARITY = 0.6
 # A candidate of at least this many characters at the start or end of the title scores this.
@@ -223,6 +232,24 @@ def _unreferenced_headline(root: etree._Element) -> TitleResult:
     for el in _UNREFERENCED(body):
         text = _headline_text(el)
         if UNREFERENCED_HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
+            return TitleResult(text, el)
+    return _styled_headline(body)
+
+
+def _styled_headline(body: etree._Element) -> TitleResult:
+    """The first bold, big or centred line standing right above a paragraph (see
+    STYLED_HEADLINE_XPATH): an old table layout's headline, with nothing else to name it."""
+    for el in _STYLED(body):
+        if any(tag_name(a) == "a" for a in el.iterancestors()) or el.find(".//a") is not None:
+            continue  # a link (menu, related list) is never the headline
+        text = clean_line(" ".join(el.itertext()))
+        if not HEADLINE_MIN_CHARS <= len(text) <= STYLED_HEADLINE_MAX_CHARS or SENTENCE_END.search(
+            text
+        ):
+            continue
+        # following:: skips the element's own texts
+        following = [clean_line(t) for t in _FOLLOWING_TEXTS(el)]
+        if any(len(t) >= STYLED_HEADLINE_PARAGRAPH_CHARS for t in following):
             return TitleResult(text, el)
     return TitleResult(None, None)
 

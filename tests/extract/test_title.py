@@ -87,3 +87,34 @@ def test_box_with_title_and_dateline_is_not_the_headline() -> None:
         "<div><p>会议听取了项目推进情况汇报，协调解决了难点问题。</p></div></body></html>"
     )
     assert _title(html) == "园区召开重大项目建设月度调度会"
+
+
+PARAGRAPH = "园区管委会今天召开全体干部大会，总结上一年度的招商引资工作并部署新一年的重点任务。"
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        # no <title>, no headline box: the bold centred line above the first paragraph (issue 19)
+        ("<p align='center'><b><big>园区召开年度工作会议</big></b></p>", "园区召开年度工作会议"),
+        ("<center><font size='5'>园区召开年度工作会议</font></center>", "园区召开年度工作会议"),
+        # a bold link (a menu entry, a related headline) is never the headline
+        ("<b><a href='/x.html'>园区召开年度工作会议</a></b>", None),
+        # a bold line ending a sentence is a lead-in, not a headline
+        ("<b>会议指出：</b>", None),
+    ],
+)
+def test_styled_headline_when_nothing_names_one(headline: str, expected: str | None) -> None:
+    html = (
+        "<html><body><table><tr><td><font color='blue'>当前位置：<a href='/'>首页</a></font>"
+        f"{headline}<p>{PARAGRAPH}</p></td></tr></table></body></html>"
+    )
+    assert _title(html) == expected
+
+
+def test_styled_line_far_from_any_paragraph_is_no_headline() -> None:
+    html = (
+        "<html><body><b>园区召开年度工作会议</b><div>一</div><div>二</div><div>三</div>"
+        f"<p>{PARAGRAPH}</p></body></html>"
+    )
+    assert _title(html) is None
