@@ -151,7 +151,7 @@ def _signature(node: Selector | None, depth: int = 4) -> str:
     return "/".join(reversed(parts))
 
 
-def _is_pagination_text(text: str) -> bool:
+def is_pagination_text(text: str) -> bool:
     return (
         text in NEXT_PAGE_TEXTS
         or text in LAST_PAGE_TEXTS
@@ -193,7 +193,7 @@ def article_links(
             continue
         item, container = _item_and_container(anchor)
         signature = _signature(container)
-        if len(link.text) < MIN_TITLE_CHARS or _is_pagination_text(link.text):
+        if len(link.text) < MIN_TITLE_CHARS or is_pagination_text(link.text):
             short.setdefault(signature, []).append((position, link))
             continue
         order.setdefault(link.url, position)
