@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parkcrawl.extract.body import clean_line, tag_name
+from parkcrawl.extract.body import clean_line, find_body_node, tag_name
 from parkcrawl.extract.selectors import (
     BARE_SUFFIX_HEAD_RATIO,
     BARE_SUFFIX_MAX_CHARS,
@@ -212,8 +212,10 @@ def extract_title(
             return lone
     if best_rank is None or best_rank[0] < 1.0:
         # No headline element carries the stripped <title> exactly: if the page prints it on
-        # its own anyway (old table layouts), it is the title.
-        shown = _segment_shown(root, stripped)
+        # its own anyway (old table layouts), it is the title; if it prints several segments of
+        # the <title> ("站名 - 标题", the site name in the banner), the one nearest above the
+        # article text.
+        shown = _segment_nearest_body(root, page_title, stripped) or _segment_shown(root, stripped)
         if shown is not None:
             return shown
     if best is not None:
@@ -267,6 +269,41 @@ def _segment_shown(root: etree._Element, stripped: str) -> TitleResult | None:
         return None
     el = _headline_by_text(root, stripped)
     return TitleResult(stripped, el) if el is not None else None
+
+
+def _segment_nearest_body(
+    root: etree._Element, page_title: str, stripped: str
+) -> TitleResult | None:
+    """Of the <title> segments the page prints on their own (outside links), the last one
+    before the article text, when there are several and the stripped title is one of them."""
+    segments = [clean_line(part) for part in TITLE_STRONG_SEPARATORS.split(page_title)]
+    shown = [
+        (segment, el)
+        for segment in dict.fromkeys(segments)
+        if HEADLINE_MIN_CHARS <= len(segment) <= HEADLINE_MAX_CHARS
+        and not _is_link_label(root, segment)
+        and (el := _headline_by_text(root, segment)) is not None
+    ]
+    if len(shown) < 2 or stripped not in (segment for segment, _ in shown):
+        return None
+    container = find_body_node(root)
+    if container is None:
+        return None
+    position = {el: index for index, el in enumerate(root.iter())}
+    start = position.get(container)
+    if start is None:
+        return None
+    # The article box may open with the headline: the first segment inside it wins; else the
+    # last one above it.
+    inside = [(position[el], seg, el) for seg, el in shown if _is_inside(el, container)]
+    before = [(position[el], seg, el) for seg, el in shown if position.get(el, start) < start]
+    if inside:
+        _, segment, el = min(inside, key=lambda item: item[0])
+    elif before:
+        _, segment, el = max(before, key=lambda item: item[0])
+    else:
+        return None
+    return TitleResult(segment, el)
 
 
 def _lone_h1(root: etree._Element) -> TitleResult | None:

@@ -118,3 +118,25 @@ def test_styled_line_far_from_any_paragraph_is_no_headline() -> None:
         f"<p>{PARAGRAPH}</p></body></html>"
     )
     assert _title(html) is None
+
+
+def test_site_first_title_takes_the_segment_printed_above_the_article() -> None:
+    # "站名 - 标题": both segments are printed on their own (the site name in the banner), the
+    # headline right above the article text; the short headline must not be peeled as a suffix.
+    html = (
+        "<html><head><title>园区之窗 - 园区召开年度会议</title></head><body>"
+        "<table><tr><td><font size='5'>园区之窗</font> 欢迎访问</td></tr>"
+        "<tr><td><p><strong>园区召开年度会议</strong></p>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></td></tr></table></body></html>"
+    )
+    assert _title(html) == "园区召开年度会议"
+
+
+def test_segment_printed_only_as_a_link_is_not_the_headline() -> None:
+    # The column name is printed as a navigation link: only the headline is printed on its own.
+    html = (
+        "<html><head><title>园区召开年度会议_新闻动态</title></head><body>"
+        "<div><a href='/xwdt/'>新闻动态</a></div><h2>园区召开年度会议</h2>"
+        f"<div class='content'><p>{PARAGRAPH}</p></div></body></html>"
+    )
+    assert _title(html) == "园区召开年度会议"
