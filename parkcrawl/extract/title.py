@@ -215,9 +215,9 @@ def extract_title(
         # its own anyway (old table layouts), it is the title; if it prints several segments of
         # the <title> ("站名 - 标题", the site name in the banner), the one nearest above the
         # article text.
-        shown = _segment_nearest_body(root, page_title, stripped) or _segment_shown(root, stripped)
+        shown = _segment_shown(root, stripped)
         if shown is not None:
-            return shown
+            return _segment_nearest_body(root, page_title, shown) or shown
     if best is not None:
         return TitleResult(best[1], best[0])
     if not stripped:
@@ -272,19 +272,23 @@ def _segment_shown(root: etree._Element, stripped: str) -> TitleResult | None:
 
 
 def _segment_nearest_body(
-    root: etree._Element, page_title: str, stripped: str
+    root: etree._Element, page_title: str, stripped: TitleResult
 ) -> TitleResult | None:
-    """Of the <title> segments the page prints on their own (outside links), the last one
-    before the article text, when there are several and the stripped title is one of them."""
-    segments = [clean_line(part) for part in TITLE_STRONG_SEPARATORS.split(page_title)]
-    shown = [
-        (segment, el)
-        for segment in dict.fromkeys(segments)
-        if HEADLINE_MIN_CHARS <= len(segment) <= HEADLINE_MAX_CHARS
-        and not _is_link_label(root, segment)
-        and (el := _headline_by_text(root, segment)) is not None
-    ]
-    if len(shown) < 2 or stripped not in (segment for segment, _ in shown):
+    """The stripped title is printed on its own; if other segments of the <title> are too
+    (outside links), the one opening or nearest above the article text, else None."""
+    shown = [(stripped.title, stripped.headline)]
+    for part in TITLE_STRONG_SEPARATORS.split(page_title):
+        segment = clean_line(part)
+        if (
+            segment == stripped.title
+            or not HEADLINE_MIN_CHARS <= len(segment) <= HEADLINE_MAX_CHARS
+            or segment in (seg for seg, _ in shown)
+        ):
+            continue
+        el = _headline_by_text(root, segment)
+        if el is not None and not _is_link_label(root, segment):
+            shown.append((segment, el))
+    if len(shown) < 2:
         return None
     container = find_body_node(root)
     if container is None:
