@@ -43,6 +43,43 @@ def test_short_rows_join_the_list(texts: tuple[str, ...], expected: list[str]) -
     assert [link.url.rsplit("/", 1)[-1].removesuffix(".html") for link in found.links] == expected
 
 
+def boxed_rows(first_box: str, between: str = "") -> str:
+    def row(i: int, text: str) -> str:
+        return f"<tr><td><a class='t' href='/xwdt/{i}.html'>{text}</a></td><td>2024-11-0{i}</td></tr>"
+
+    return (
+        f"<html><body><div class='main'>{first_box}{row(1, '园区召开  安全生产会议暨…')}"
+        f"{row(2, '通知')}</table>{between}<table class='list'>{row(3, '园区企业参加招聘会活动')}"
+        f"{row(4, '园区召开年度工作会议')}{row(5, '园区举办技能比赛活动')}</table></div>"
+        f"<div class='side'><table class='hot'>{row(6, '园区热点新闻标题一')}</table></div>"
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # the first (pinned) rows in a table of their own right above the list, same row markup:
+        # a long title with double spaces and an ellipsis, and a short one (issue 19)
+        (boxed_rows("<table class='zd'>"), ["1", "2", "3", "4", "5"]),
+        (boxed_rows("<table>", between="<div> </div>"), ["1", "2", "3", "4", "5"]),
+        # a box with other text between is another list: not joined
+        (boxed_rows("<table class='zd'>", between="<p>图片新闻</p>"), ["3", "4", "5"]),
+    ],
+)
+def test_rows_in_a_box_just_above_the_list_join_it(html: str, expected: list[str]) -> None:
+    found = article_links(Selector(text=html, base_url=BASE), BASE)
+    assert [link.url.rsplit("/", 1)[-1].removesuffix(".html") for link in found.links] == expected
+
+
+def test_rows_with_other_markup_above_the_list_stay_out() -> None:
+    html = boxed_rows("<table class='zd'>").replace(
+        "<a class='t' href='/xwdt/1.html'>", "<a class='pic' href='/xwdt/1.html'>"
+    ).replace("<a class='t' href='/xwdt/2.html'>", "<a class='pic' href='/xwdt/2.html'>")
+    found = article_links(Selector(text=html, base_url=BASE), BASE)
+    assert [link.url.rsplit("/", 1)[-1] for link in found.links] == ["3.html", "4.html", "5.html"]
+
+
 def test_short_links_alone_make_no_list() -> None:
     # Only short links (a menu): no article list.
     html = "<ul><li><a href='/a.html'>通知</a></li><li><a href='/b.html'>公告</a></li></ul>"
