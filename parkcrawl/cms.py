@@ -25,7 +25,13 @@ from lxml import etree
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from parkcrawl.navigation import Link, page_links
+from parkcrawl.navigation import (
+    NEXT_PAGE_TEXTS,
+    Link,
+    is_pagination_text,
+    normalize_link_text,
+    page_links,
+)
 
 # -- Hanweb datastore ------------------------------------------------------------------------------
 
@@ -427,6 +433,144 @@ def find_page_call(script: str) -> PageCall | None:
     return _pager_object_call(script)
 
 
+# -- pager functions: <a href="javascript:goToPageURL(3)">3</a> -----------------------------------
+
+# A pager control that calls a function of the page with the page number (goToPageURL(3),
+# gotoPage('3')) instead of linking the page. The function, defined in the page's own script,
+# says where page N is: `location.href = "index_" + (n - 1) + ".html"`. Only its string
+# arithmetic is read (literals, the parameter, the parameter plus or minus a constant); a
+# function defined elsewhere or building the URL any other way is not guessed at.
+_PAGE_CALL = re.compile(r"""(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(\s*["']?(\d{1,5})["']?\s*\)""")
+_FUNCTION = re.compile(r"function\s+([A-Za-z_$][\w$]*)\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)][^{]*\{")
+_GOTO = re.compile(
+    r"""(?:location(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\(|window\.open\s*\()"""
+    r"""\s*([^;\n}]+)"""
+)
+_TERM = re.compile(
+    r"""\s*(?:"([^"]*)"|'([^']*)'|\(?\s*([A-Za-z_$][\w$]*)\s*(?:([-+])\s*(\d{1,3}))?\s*\)?)\s*$"""
+)
+_FIRST_PAGE_TEST = r"if\s*\(\s*{param}\s*(?:===?|<=)\s*['\"]?1['\"]?\s*\)"
+
+
+def _function_body(script: str, start: int) -> str:
+    """The text between the ``{`` just before ``start`` and its matching ``}``."""
+    depth = 1
+    for index in range(start, len(script)):
+        if script[index] == "{":
+            depth += 1
+        elif script[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return script[start:index]
+    return script[start:]
+
+
+def _url_expression(expression: str, param: str, page: int) -> str | None:
+    """``"index_" + (n - 1) + ".html"`` with n = page, or None if it is not plain arithmetic."""
+    parts = []
+    for term in _terms(expression):
+        match = _TERM.fullmatch(term)
+        if match is None:
+            return None
+        double, single, name, sign, number = match.groups()
+        if double is not None or single is not None:
+            parts.append(double if double is not None else single)
+        elif name == param:
+            shift = int(number or 0) * (-1 if sign == "-" else 1)
+            parts.append(str(page + shift))
+        else:
+            return None
+    url = "".join(parts)
+    return url or None
+
+
+def _terms(expression: str) -> list[str]:
+    """Split ``a + (n - 1) + b`` at the top-level plus signs; it ends at an unmatched ``)`` or a
+    top-level ``,`` (``window.open(url, "_self")``)."""
+    terms, depth, current = [], 0, ""
+    for ch in expression.strip():
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            break
+        if ch == "+" and depth == 0:
+            terms.append(current)
+            current = ""
+        else:
+            current += ch
+    terms.append(current)
+    return terms
+
+
+@dataclass(frozen=True)
+class PageFunction:
+    """A page's pager function: where page ``n`` is, from its ``location`` assignments."""
+
+    param: str
+    expressions: tuple[str, ...]
+    first_page_branch: bool  # `if (n == 1) location = "index.html"; else …`
+
+    def page_url(self, page: int, base_url: str) -> str | None:
+        expression = (
+            self.expressions[0]
+            if self.first_page_branch and page == 1
+            else self.expressions[-1]
+        )
+        url = _url_expression(expression, self.param, page)
+        return safe_url_string(urljoin(base_url, url)) if url else None
+
+
+def find_page_function(script: str, name: str) -> PageFunction | None:
+    """The definition of the pager function ``name`` in ``script``, if it sets the location."""
+    for match in _FUNCTION.finditer(script):
+        if match.group(1) != name:
+            continue
+        param = match.group(2)
+        body = _function_body(script, match.end())
+        expressions = tuple(goto.group(1) for goto in _GOTO.finditer(body))
+        if not expressions:
+            return None
+        first = re.search(_FIRST_PAGE_TEST.format(param=re.escape(param)), body)
+        branch = bool(first) and len(expressions) >= 2 and body.find(expressions[0]) > first.start()
+        return PageFunction(param, expressions, branch)
+    return None
+
+
+def page_function_pages(sel: Selector, base_url: str) -> tuple[tuple[str, ...], str | None]:
+    """The list pages a page's pager reaches through a function call (see PageFunction): every
+    page up to the highest number its controls name (尾页 included), page 1 — where the walk
+    came in — left out; and the page 下一页 goes to."""
+    calls: list[tuple[str, int, str]] = []  # (function, page, control text)
+    for anchor in sel.xpath("//a[@href or @onclick]"):
+        href = anchor.attrib.get("href", "")
+        code = href[len("javascript:") :] if href.lower().startswith("javascript:") else ""
+        code = code or anchor.attrib.get("onclick", "")
+        match = _PAGE_CALL.search(code)
+        text = normalize_link_text(" ".join(anchor.xpath(".//text()").getall()))
+        if match and is_pagination_text(text):
+            calls.append((match.group(1), int(match.group(2)), text))
+    if not calls:
+        return (), None
+    name = calls[0][0]
+    scripts = "\n".join(sel.xpath("//script[not(@src)]/text()").getall())
+    function = find_page_function(scripts, name)
+    if function is None:
+        return (), None
+    last = min(max(page for fn, page, _ in calls if fn == name), MAX_TRS_PAGES)
+    here = base_url.split("#", 1)[0]
+    urls = [function.page_url(page, base_url) for page in range(2, last + 1)]
+    pages = tuple(url for url in dict.fromkeys(urls) if url and url != here)
+    following = next(
+        (page for fn, page, text in calls if fn == name and text in NEXT_PAGE_TEXTS), None
+    )
+    next_url = function.page_url(following, base_url) if following is not None else None
+    return pages, (next_url if next_url != here else None)
+
+
 # -- what a list page's scripts add ----------------------------------------------------------------
 
 
@@ -488,7 +632,8 @@ def scripted_listing(sel: Selector, base_url: str) -> ScriptedListing:
                 url for page, url in enumerate(call.page_urls(base_url)) if page not in (0, here)
             )
             return ScriptedListing(page_urls=urls, next_page_url=call.next_page_url(base_url))
-    return ScriptedListing()
+    pages, next_url = page_function_pages(sel, base_url)
+    return ScriptedListing(page_urls=pages, next_page_url=next_url)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 from w3lib.url import safe_url_string
 
@@ -151,7 +152,7 @@ def _signature(node: Selector | None, depth: int = 4) -> str:
     return "/".join(reversed(parts))
 
 
-def _is_pagination_text(text: str) -> bool:
+def is_pagination_text(text: str) -> bool:
     return (
         text in NEXT_PAGE_TEXTS
         or text in LAST_PAGE_TEXTS
@@ -181,6 +182,10 @@ def article_links(
     """
     host = urlsplit(base_url).hostname
     groups: dict[str, list[tuple[Link, bool]]] = {}
+    # Per group: its container elements and the markup of its rows (row tag and class, link
+    # class), to join rows a template set in a box of their own just above the list.
+    boxes: dict[str, list[etree._Element]] = {}
+    row_markup: dict[str, set[str]] = {}
     # Rows with a short or number-like text ("显示", "1"): kept by position, joined to the
     # winning group when they share its container (same row markup), never a group alone.
     short: dict[str, list[tuple[int, Link]]] = {}
@@ -193,7 +198,11 @@ def article_links(
             continue
         item, container = _item_and_container(anchor)
         signature = _signature(container)
-        if len(link.text) < MIN_TITLE_CHARS or _is_pagination_text(link.text):
+        known = boxes.setdefault(signature, [])
+        if container is not None and all(box is not container.root for box in known):
+            known.append(container.root)
+        row_markup.setdefault(signature, set()).add(_row_markup(item, anchor))
+        if len(link.text) < MIN_TITLE_CHARS or is_pagination_text(link.text):
             short.setdefault(signature, []).append((position, link))
             continue
         order.setdefault(link.url, position)
@@ -209,8 +218,38 @@ def article_links(
             key=lambda s: (sum(d for _, d in groups[s]) * 2 + len(groups[s]), len(groups[s])),
         )
     rows = [(order[link.url], link) for link, _ in groups[signature]] + short.get(signature, [])
+    for other in _boxes_just_above(signature, boxes, row_markup):
+        rows += [(order[link.url], link) for link, _ in groups.get(other, [])]
+        rows += short.get(other, [])
     rows.sort(key=lambda row: row[0])
     return ArticleList(_unique(link for _, link in rows), signature)
+
+
+def _row_markup(item: Selector, anchor: Selector) -> str:
+    tag = item.xpath("name()").get()
+    return f"{tag}.{item.attrib.get('class', '')}|a.{anchor.attrib.get('class', '')}"
+
+
+def _boxes_just_above(
+    signature: str, boxes: dict[str, list[etree._Element]], row_markup: dict[str, set[str]]
+) -> list[str]:
+    """Groups whose box stands right above the list's box, in the same parent, with rows of the
+    same markup: a CMS that sets its first (pinned) rows in a table of their own (issue 19).
+    A box elsewhere on the page (a sidebar of hot news) is never joined."""
+    by_box = {id(box): other for other, found in boxes.items() for box in found if other != signature}
+    joined: list[str] = []
+    for box in boxes.get(signature, [])[:1]:
+        for sibling in box.itersiblings(preceding=True):
+            other = by_box.get(id(sibling))
+            if other is None:
+                if "".join(sibling.itertext()).strip():
+                    break  # a box with other text between: not part of this list
+                continue  # a spacer
+            if row_markup.get(other, set()) & row_markup.get(signature, set()):
+                joined.append(other)
+            else:
+                break
+    return joined
 
 
 def _unique(links: Iterable[Link]) -> list[Link]:

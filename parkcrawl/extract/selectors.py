@@ -129,6 +129,18 @@ UNREFERENCED_HEADLINE_XPATH = (
     " or re:test(@id, '(^|[_-]|\\d)(title|heading|headline)', 'i')]"
 )
 UNREFERENCED_HEADLINE_MIN_CHARS = 6
+# Nor a headline box: old table layouts set the headline in bold, big or centred type
+# (<p align="center"><b><big>标题</big></b>) right above the first paragraph. Such an element,
+# short, outside links and not ending a sentence, is the headline when a paragraph of at least
+# STYLED_HEADLINE_PARAGRAPH_CHARS characters follows within its next few texts.
+STYLED_HEADLINE_XPATH = (
+    "//b | //strong | //big | //center | //h4 | //h5 | //h6 | //font[@size]"
+    " | //*[re:test(@align, '^\\s*(center|middle)\\s*$', 'i')]"
+)
+STYLED_HEADLINE_MAX_CHARS = 40
+STYLED_HEADLINE_PARAGRAPH_CHARS = 40
+STYLED_HEADLINE_FOLLOWING_TEXTS = 3
+SENTENCE_END = re.compile(r"[。！？!?；;，,：:]$")
 # Titles given for sharing: used only when the <title> element is empty.
 SOCIAL_TITLE_META_NAMES: tuple[str, ...] = ("og:title", "twitter:title")
 
@@ -397,6 +409,8 @@ BODY_END_LINES = re.compile(
     r"|^转载请注明"
     r"|^郑\s*重\s*声\s*明"
     r"|^本[贴帖]跟从标题"
+    # the toolbar under an old portal article (发送给朋友 / 打印本文 / 返回页首 | 关闭窗口)
+    r"|^(发送给朋友|推荐给朋友|打印本文|返回页首)$"
 )
 
 # -- dates ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parkcrawl.extract.body import clean_line, tag_name
+from parkcrawl.extract.body import clean_line, find_body_node, tag_name
 from parkcrawl.extract.selectors import (
     BARE_SUFFIX_HEAD_RATIO,
     BARE_SUFFIX_MAX_CHARS,
@@ -16,9 +16,14 @@ from parkcrawl.extract.selectors import (
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
     HEADLINE_XPATH,
+    SENTENCE_END,
     SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
     SITE_SEGMENT_MAX_CHARS,
+    STYLED_HEADLINE_FOLLOWING_TEXTS,
+    STYLED_HEADLINE_MAX_CHARS,
+    STYLED_HEADLINE_PARAGRAPH_CHARS,
+    STYLED_HEADLINE_XPATH,
     TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
@@ -29,6 +34,10 @@ from parkcrawl.extract.selectors import (
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
 _UNREFERENCED = etree.XPath(UNREFERENCED_HEADLINE_XPATH, namespaces=_REGEX_NS)
+_STYLED = etree.XPath(STYLED_HEADLINE_XPATH, namespaces=_REGEX_NS)
+_FOLLOWING_TEXTS = etree.XPath(
+    f"following::text()[normalize-space()][position() <= {STYLED_HEADLINE_FOLLOWING_TEXTS}]"
+)
 # A headline candidate must match the reference title at least this well.
 MIN_SIMILARITY = 0.6
 # A candidate of at least this many characters at the start or end of the title scores this.
@@ -203,10 +212,12 @@ def extract_title(
             return lone
     if best_rank is None or best_rank[0] < 1.0:
         # No headline element carries the stripped <title> exactly: if the page prints it on
-        # its own anyway (old table layouts), it is the title.
+        # its own anyway (old table layouts), it is the title; if it prints several segments of
+        # the <title> ("站名 - 标题", the site name in the banner), the one nearest above the
+        # article text.
         shown = _segment_shown(root, stripped)
         if shown is not None:
-            return shown
+            return _segment_nearest_body(root, page_title, shown) or shown
     if best is not None:
         return TitleResult(best[1], best[0])
     if not stripped:
@@ -224,6 +235,24 @@ def _unreferenced_headline(root: etree._Element) -> TitleResult:
         text = _headline_text(el)
         if UNREFERENCED_HEADLINE_MIN_CHARS <= len(text) <= HEADLINE_MAX_CHARS:
             return TitleResult(text, el)
+    return _styled_headline(body)
+
+
+def _styled_headline(body: etree._Element) -> TitleResult:
+    """The first bold, big or centred line standing right above a paragraph (see
+    STYLED_HEADLINE_XPATH): an old table layout's headline, with nothing else to name it."""
+    for el in _STYLED(body):
+        if any(tag_name(a) == "a" for a in el.iterancestors()) or el.find(".//a") is not None:
+            continue  # a link (menu, related list) is never the headline
+        text = clean_line(" ".join(el.itertext()))
+        if not HEADLINE_MIN_CHARS <= len(text) <= STYLED_HEADLINE_MAX_CHARS or SENTENCE_END.search(
+            text
+        ):
+            continue
+        # following:: skips the element's own texts
+        following = [clean_line(t) for t in _FOLLOWING_TEXTS(el)]
+        if any(len(t) >= STYLED_HEADLINE_PARAGRAPH_CHARS for t in following):
+            return TitleResult(text, el)
     return TitleResult(None, None)
 
 
@@ -240,6 +269,45 @@ def _segment_shown(root: etree._Element, stripped: str) -> TitleResult | None:
         return None
     el = _headline_by_text(root, stripped)
     return TitleResult(stripped, el) if el is not None else None
+
+
+def _segment_nearest_body(
+    root: etree._Element, page_title: str, stripped: TitleResult
+) -> TitleResult | None:
+    """The stripped title is printed on its own; if other segments of the <title> are too
+    (outside links), the one opening or nearest above the article text, else None."""
+    shown = [(stripped.title, stripped.headline)]
+    for part in TITLE_STRONG_SEPARATORS.split(page_title):
+        segment = clean_line(part)
+        if (
+            segment == stripped.title
+            or not HEADLINE_MIN_CHARS <= len(segment) <= HEADLINE_MAX_CHARS
+            or segment in (seg for seg, _ in shown)
+        ):
+            continue
+        el = _headline_by_text(root, segment)
+        if el is not None and not _is_link_label(root, segment):
+            shown.append((segment, el))
+    if len(shown) < 2:
+        return None
+    container = find_body_node(root)
+    if container is None:
+        return None
+    position = {el: index for index, el in enumerate(root.iter())}
+    start = position.get(container)
+    if start is None:
+        return None
+    # The article box may open with the headline: the first segment inside it wins; else the
+    # last one above it.
+    inside = [(position[el], seg, el) for seg, el in shown if _is_inside(el, container)]
+    before = [(position[el], seg, el) for seg, el in shown if position.get(el, start) < start]
+    if inside:
+        _, segment, el = min(inside, key=lambda item: item[0])
+    elif before:
+        _, segment, el = max(before, key=lambda item: item[0])
+    else:
+        return None
+    return TitleResult(segment, el)
 
 
 def _lone_h1(root: etree._Element) -> TitleResult | None:

@@ -122,6 +122,22 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return None
 
 
+# Old GB and Big5 pages cut link texts to a byte count, splitting the last character ("标题…"
+# with half a character before the dots): a handful of broken sequences in a page of thousands.
+# Strict decoding then fails and a detector's single-byte guess (Cyrillic mojibake) wins, so
+# the multibyte candidates are also tried leniently when the broken sequences are this rare.
+LENIENT_MAX_BROKEN = 4
+_MULTIBYTE_CJK = frozenset({"gb18030", "big5", "big5hkscs"})
+LENIENT_CHARS_PER_BROKEN = 5000
+
+
+def _lenient(body: bytes, encoding: str) -> str | None:
+    """The body decoded with replacement characters, if only a few sequences are broken."""
+    text = body.decode(encoding, errors="replace")
+    broken = text.count("\ufffd")
+    return text if broken <= max(LENIENT_MAX_BROKEN, len(text) // LENIENT_CHARS_PER_BROKEN) else None
+
+
 def _is_utf8(body: bytes) -> str | None:
     """The body as UTF-8 if it decodes strictly and is not plain ASCII."""
     if body.isascii():
@@ -187,6 +203,10 @@ def _detect(body: bytes) -> Decoded:
     scored: list[tuple[float, int, str, str]] = []
     for order, enc in enumerate(candidates):
         text = _strict(body, enc)
+        if text is None and enc in _MULTIBYTE_CJK:
+            # only a plausible reading: broken UTF-8 read as GB would pass the count too
+            text = _lenient(body, enc)
+            text = text if text is not None and _plausible(text) else None
         if text is None:
             continue
         n, share = plausibility(text)

@@ -87,3 +87,56 @@ def test_box_with_title_and_dateline_is_not_the_headline() -> None:
         "<div><p>会议听取了项目推进情况汇报，协调解决了难点问题。</p></div></body></html>"
     )
     assert _title(html) == "园区召开重大项目建设月度调度会"
+
+
+PARAGRAPH = "园区管委会今天召开全体干部大会，总结上一年度的招商引资工作并部署新一年的重点任务。"
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        # no <title>, no headline box: the bold centred line above the first paragraph (issue 19)
+        ("<p align='center'><b><big>园区召开年度工作会议</big></b></p>", "园区召开年度工作会议"),
+        ("<center><font size='5'>园区召开年度工作会议</font></center>", "园区召开年度工作会议"),
+        # a bold link (a menu entry, a related headline) is never the headline
+        ("<b><a href='/x.html'>园区召开年度工作会议</a></b>", None),
+        # a bold line ending a sentence is a lead-in, not a headline
+        ("<b>会议指出：</b>", None),
+    ],
+)
+def test_styled_headline_when_nothing_names_one(headline: str, expected: str | None) -> None:
+    html = (
+        "<html><body><table><tr><td><font color='blue'>当前位置：<a href='/'>首页</a></font>"
+        f"{headline}<p>{PARAGRAPH}</p></td></tr></table></body></html>"
+    )
+    assert _title(html) == expected
+
+
+def test_styled_line_far_from_any_paragraph_is_no_headline() -> None:
+    html = (
+        "<html><body><b>园区召开年度工作会议</b><div>一</div><div>二</div><div>三</div>"
+        f"<p>{PARAGRAPH}</p></body></html>"
+    )
+    assert _title(html) is None
+
+
+def test_site_first_title_takes_the_segment_printed_above_the_article() -> None:
+    # "站名 - 标题": both segments are printed on their own (the site name in the banner), the
+    # headline right above the article text; the short headline must not be peeled as a suffix.
+    html = (
+        "<html><head><title>园区之窗 - 园区召开年度会议</title></head><body>"
+        "<table><tr><td><font size='5'>园区之窗</font> 欢迎访问</td></tr>"
+        "<tr><td><p><strong>园区召开年度会议</strong></p>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></td></tr></table></body></html>"
+    )
+    assert _title(html) == "园区召开年度会议"
+
+
+def test_segment_printed_only_as_a_link_is_not_the_headline() -> None:
+    # The column name is printed as a navigation link: only the headline is printed on its own.
+    html = (
+        "<html><head><title>园区召开年度会议_新闻动态</title></head><body>"
+        "<div><a href='/xwdt/'>新闻动态</a></div><h2>园区召开年度会议</h2>"
+        f"<div class='content'><p>{PARAGRAPH}</p></div></body></html>"
+    )
+    assert _title(html) == "园区召开年度会议"

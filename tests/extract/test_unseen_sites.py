@@ -177,6 +177,10 @@ def test_lone_h1_when_title_names_no_article(title: str, nav: str, expected: str
         # reprint notice and a forum's rules box
         "转载请注明:原文链接 - http://127.0.0.1/a/1.html",
         "郑 重 声 明",
+        # an old portal's toolbar under the article, then its advertising links
+        "发送给朋友",
+        "打印本文",
+        "返回页首",
     ],
 )
 def test_article_closing_lines_cut_the_body(closing: str) -> None:

@@ -102,3 +102,29 @@ def test_garbage_never_raises(body: bytes) -> None:
 )
 def test_normalize_encoding(label: str, expected: str | None) -> None:
     assert normalize_encoding(label) == expected
+
+
+@pytest.mark.parametrize("declared", [None, "gb2312"])
+def test_gbk_page_with_a_character_cut_in_half_stays_gbk(declared: str | None) -> None:
+    # Old portals cut link texts to a byte count: half a character before the dots (issue 19).
+    # Strict GB decoding fails there; a single-byte guess must not turn the page into mojibake.
+    head = f'<meta charset="{declared}">' if declared else ""
+    cut = "园区召开会议".encode("gbk")[:-1] + b"..."
+    body = (
+        f"<html><head>{head}<title>t</title></head><body>".encode("ascii")
+        + (f"<p>{PROSE}</p>" * 20).encode("gbk")
+        + b"<a href='/a.html'>" + cut + b"</a></body></html>"
+    )
+    decoded = decode_html(body)
+    assert decoded.encoding == "gb18030"
+    assert (PROSE * 20) in decoded.text.replace("<p>", "").replace("</p>", "")
+    assert "园区召开会\ufffd..." in decoded.text
+
+
+def test_broken_utf8_is_not_read_as_gb() -> None:
+    # UTF-8 bytes with one broken sequence also pass as GB sequences, but read as GB they are
+    # gibberish: the lenient GB reading is refused and UTF-8 with one replacement stands.
+    body = (f"<html><body><p>{PROSE}</p>" * 5).encode() + b"\xe5\x9b</body></html>"
+    decoded = decode_html(body)
+    assert decoded.encoding == "utf-8"
+    assert PROSE in decoded.text
