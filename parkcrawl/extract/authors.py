@@ -45,9 +45,16 @@ _SLASH = "|".join(SLASH_LABELS)
 # One name: Han characters (with the middle dot of minority and foreign names) or a Latin
 # name. Two characters at least (a one-character "name" is a stray word); 20 at most, so an
 # organisation given as 作者 (园区管委会办公室) is kept while a sentence is not.
-# A label is never a name: "编辑:甲 通讯员:乙" has two labelled parts, not a name 通讯员.
+# Labels written straight before the name ("记者张三"); the others need a colon or a space, so
+# a heading such as "作者简介" or "编辑说明" is not read as a by-line.
+JOINED_LABELS = frozenset(
+    label for label, role in ROLE_LABELS.items() if role in {"记者", "通讯员"}
+)
+_JOINED = "|".join(sorted(JOINED_LABELS, key=len, reverse=True))
+# A label is never a name: "编辑:甲 通讯员:乙" has two labelled parts, not a name 通讯员, and
+# "通讯员孔令一" is a label and a name.
 _NAME = (
-    rf"(?!(?:{_LABEL}|摄)(?![\u3400-\u9fff]))"
+    rf"(?!{_JOINED}|(?:{_LABEL}|摄)(?![\u3400-\u9fff]))"
     r"(?:[\u3400-\u9fff·•][\u3400-\u9fff·•]{1,19}|[A-Za-z][A-Za-z.'-]{0,30}[A-Za-z])"
 )
 _NAME_RE = re.compile(_NAME)
@@ -57,11 +64,6 @@ _NAME_SEPARATORS = re.compile(r"\s*[、，,/／;；\s]\s*")
 
 # "记者 张三 李四", "责任编辑：王五", "文/张三": a label then its names.
 _LABELLED = re.compile(rf"(?P<label>{_LABEL})(?P<sep>\s*[:：]?\s*)(?P<names>{_NAMES})")
-# Labels written straight before the name ("记者张三"); the others need a colon or a space, so
-# a heading such as "作者简介" or "编辑说明" is not read as a by-line.
-JOINED_LABELS = frozenset(
-    label for label, role in ROLE_LABELS.items() if role in {"记者", "通讯员"}
-)
 _SLASHED = re.compile(rf"(?P<label>{_SLASH})\s*[/／]\s*(?P<names>{_NAMES})")
 # "张三 摄", "张三/摄", "张三 李四 摄影": the photographer's names before 摄.
 _PHOTO_AFTER = re.compile(rf"^(?P<names>{_NAMES})\s*[/／]?\s*(?:摄影|摄)$")
@@ -75,6 +77,9 @@ _IN_DATELINE = re.compile(
     rf"(?P<label>{_LABEL})\s*[:：]\s*(?P<names>{_NAME}(?:[、，,/／](?:{_NAME}))*"
     rf"(?:\s(?:{_NAME}))*)"
 )
+# A by-line in brackets at the head of a paragraph: "本报南州6月17日电（记者 吴霁川）记者从…".
+_LEAD_BRACKET = re.compile(r"[（(]([^（）()]{2,40})[）)]")
+LEAD_BRACKET_WITHIN = 30
 # Words that end a dateline value when they follow it: the other dateline labels.
 _DATELINE_STOP = re.compile(
     r"(来源|发布|时间|日期|浏览|点击|阅读|字号|字体|打印|分享|关闭|信息来源|文章来源)"
@@ -144,6 +149,14 @@ def find_labelled_authors(text: str) -> list[Author]:
     return found
 
 
+def lead_byline(paragraph: str) -> list[Author] | None:
+    """The by-line in brackets that opens a news paragraph ("…电（记者 张三）…"), or None."""
+    match = _LEAD_BRACKET.search(paragraph, 0, LEAD_BRACKET_WITHIN + 42)
+    if match is None or match.start() > LEAD_BRACKET_WITHIN:
+        return None
+    return parse_byline(match.group(1))
+
+
 def extract_authors(lines: Iterable[str]) -> list[Author]:
     """Everyone credited in ``lines`` (whole-line by-lines, else labels in short lines), in
     order, each name and role once."""
@@ -151,9 +164,13 @@ def extract_authors(lines: Iterable[str]) -> list[Author]:
     out: list[Author] = []
     for line in lines:
         line = line.strip()
-        if not line or len(line) > BYLINE_MAX_CHARS:
+        if not line:
             continue
-        found = parse_byline(line)
+        if len(line) > BYLINE_MAX_CHARS:
+            # A paragraph: only a by-line in brackets at its head counts.
+            found = lead_byline(line) or []
+        else:
+            found = parse_byline(line) or lead_byline(line)
         if found is None:
             found = find_labelled_authors(line)
         for author in found:
