@@ -55,7 +55,10 @@ _JOINED = "|".join(sorted(JOINED_LABELS, key=len, reverse=True))
 # "通讯员孔令一" is a label and a name.
 _NAME = (
     rf"(?!{_JOINED}|(?:{_LABEL}|摄)(?![\u3400-\u9fff]))"
-    r"(?:[\u3400-\u9fff·•][\u3400-\u9fff·•]{1,19}|[A-Za-z][A-Za-z.'-]{0,30}[A-Za-z])"
+    r"(?:[\u3400-\u9fff·•][\u3400-\u9fff·•]{1,19}(?![\u3400-\u9fff·•])"
+    r"|[A-Za-z][A-Za-z.'-]{0,30}[A-Za-z](?![A-Za-z]))"
+    # A word followed by a colon is another label (审核：, 校对：), not a name.
+    r"(?!\s*[:：])"
 )
 _NAME_RE = re.compile(_NAME)
 # Names after one label: separated by spaces, 、 ， , / or ；.

@@ -60,6 +60,9 @@ def test_parse_byline(line: str, expected: list[tuple[str, str]] | None) -> None
         ("发布时间：2023-05-06 作者：匡小路 来源：园区办 浏览次数：9", [("匡小路", "作者")]),
         ("来源：东湖晚报　作者：晏清　点击：88", [("晏清", "作者")]),
         ("编辑：秦岭  审核：戴安", [("秦岭", "编辑")]),
+        # one space before another label: the reviewer (审核, 审核人) is no author and no name
+        ("编辑：秦岭 审核：戴安", [("秦岭", "编辑")]),
+        ("编辑：秦岭 审核人：戴安", [("秦岭", "编辑")]),
         ("发布时间：2023-05-06 来源：园区办", []),
     ],
 )
