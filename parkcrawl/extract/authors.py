@@ -57,8 +57,9 @@ _NAME = (
     rf"(?!{_JOINED}|(?:{_LABEL}|摄)(?![\u3400-\u9fff]))"
     r"(?:[\u3400-\u9fff·•][\u3400-\u9fff·•]{1,19}(?![\u3400-\u9fff·•])"
     r"|[A-Za-z][A-Za-z.'-]{0,30}[A-Za-z](?![A-Za-z]))"
-    # A word followed by a colon is another label (审核：, 校对：), not a name.
-    r"(?!\s*[:：])"
+    # A word followed by a colon is another label (审核：, 校对：), not a name; one followed by
+    # "=" is markup leaking into text (作者： size="20").
+    r"(?!\s*[:：=])"
 )
 _NAME_RE = re.compile(_NAME)
 # Names after one label: separated by spaces, 、 ， , / or ；.
@@ -85,8 +86,26 @@ _LEAD_BRACKET = re.compile(r"[（(]([^（）()]{2,40})[）)]")
 LEAD_BRACKET_WITHIN = 30
 # Words that end a dateline value when they follow it: the other dateline labels.
 _DATELINE_STOP = re.compile(
-    r"(来源|发布|时间|日期|浏览|点击|阅读|字号|字体|打印|分享|关闭|信息来源|文章来源)"
+    r"(来源|发布|时间|日期|浏览|点击|阅读|字号|字体|打印|分享|关闭|信息来源|文章来源|出自|转自|摘自)"
 )
+
+
+# Words that follow a label in headings and menus but name nobody ("记者调查", "出自[…]").
+NOT_NAMES = frozenset(
+    "调查 观察 手记 连线 采访 走访 探访 暗访 获悉 了解 发现 跟踪 直击 专访 出自 转自 摘自 选自 来自 "
+    "本报 本网 报道 佚名 不详 未知 匿名".split()
+)
+# A person's name is at most four Han characters (longer ones carry a middle dot); a longer
+# credit is an office or a medium and ends like one ("园区党政办公室", "新京报"). Anything
+# else that long is a description ("…研究部部长").
+PERSON_MAX_CHARS = 4
+OFFICE_SUFFIXES = (
+    "办公室", "委员会", "中心", "协会", "学会", "研究院", "研究所", "编辑部", "工作室", "融媒体",
+    "局", "厅", "委", "办", "部", "处", "科", "室", "院", "所", "站", "台", "社", "报", "网", "组",
+    "队", "会", "馆", "团", "司", "行", "镇", "街道", "村", "园", "区", "县", "市", "省",
+)
+# A place the reporter filed from, glued to the names: "罗科发自北京".
+_FILED_FROM = re.compile(r"(发自|报道|综合报道|摄影报道).*$")
 
 
 @dataclass(frozen=True)
@@ -100,11 +119,24 @@ class Author:
         return {"name": self.name, "role": self.role}
 
 
-def _names(text: str) -> list[str]:
+def _plausible(name: str) -> bool:
+    if name in NOT_NAMES or name in ROLE_LABELS:
+        return False
+    if not ("\u3400" <= name[0] <= "\u9fff") or "·" in name or "•" in name:
+        return True  # a Latin name, or a name with a middle dot
+    return len(name) <= PERSON_MAX_CHARS or name.endswith(OFFICE_SUFFIXES)
+
+
+def _names(text: str, *, strict: bool = False) -> list[str]:
+    """The names in ``text``; with ``strict`` none at all when one of them is no name (a line
+    such as "记者调查 民意调查" is a menu, not a by-line)."""
     names = []
     for part in _NAME_SEPARATORS.split(text.strip()):
-        if part and _NAME_RE.fullmatch(part) and part not in ROLE_LABELS:
+        part = _FILED_FROM.sub("", part)
+        if part and _NAME_RE.fullmatch(part) and _plausible(part):
             names.append(part)
+        elif part and strict:
+            return []
     return names
 
 
@@ -117,7 +149,7 @@ def parse_byline(line: str) -> list[Author] | None:
     text = text.strip(_BRACKETS + " \u3000").strip()
     photo = _PHOTO_AFTER.match(text)
     if photo:
-        return [Author(name, "摄影") for name in _names(photo.group("names"))] or None
+        return [Author(name, "摄影") for name in _names(photo.group("names"), strict=True)] or None
     authors: list[Author] = []
     pos = 0
     while pos < len(text):
@@ -129,7 +161,10 @@ def parse_byline(line: str) -> list[Author] | None:
             if match.group("label") not in JOINED_LABELS:
                 return None
         role = labels[match.group("label")]
-        authors.extend(Author(name, role) for name in _names(match.group("names")))
+        names = _names(match.group("names"), strict=True)
+        if not names:
+            return None
+        authors.extend(Author(name, role) for name in names)
         pos = match.end()
         # Between two labelled parts: spaces, a separator or a bracket pair ("（记者 甲）（通讯员 乙）").
         while pos < len(text) and text[pos] in " \u3000,，;；、|｜" + _BRACKETS:

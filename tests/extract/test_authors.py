@@ -46,6 +46,15 @@ def pairs(authors: list | None) -> list[tuple[str, str]] | None:
         # ordinary sentences and a one-character "name"
         ("园区召开安全生产推进会", None),
         ("记者 甲", None),
+        # a menu line: 调查 after 记者 names nobody, so the line is no by-line at all
+        ("记者调查 民意调查", None),
+        # the place the reporter filed from is not part of the name
+        ("本报记者 单雪发自江州", [("单雪", "记者")]),
+        # a long credit is an office only when it ends like one
+        ("作者：园区经济发展研究中心", [("园区经济发展研究中心", "作者")]),
+        ("作者：园区经济发展研究中心主任", None),
+        # markup leaking into the text is no name
+        ('作者： size="20"', None),
         ("", None),
     ],
 )
@@ -64,6 +73,8 @@ def test_parse_byline(line: str, expected: list[tuple[str, str]] | None) -> None
         ("编辑：秦岭 审核：戴安", [("秦岭", "编辑")]),
         ("编辑：秦岭 审核人：戴安", [("秦岭", "编辑")]),
         ("发布时间：2023-05-06 来源：园区办", []),
+        # 出自 closes the value: it names the book, not a second author
+        ("作者： 匡小路 出自[园区文集]", [("匡小路", "作者")]),
     ],
 )
 def test_find_labelled_authors(text: str, expected: list[tuple[str, str]]) -> None:
