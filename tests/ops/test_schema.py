@@ -164,6 +164,10 @@ def test_demo_output_validates(demo_output: DemoOutput) -> None:
     assert len(demo_output.run.items) == 29
     validate_lines(demo_output.run.items, demo_output.feed)  # run_crawl did it too
     assert {item["schema_version"] for item in demo_output.run.items} == {SCHEMA_VERSION}
+    # what the schema cannot say: one link (or null) per breadcrumb item, channel = column
+    for item in demo_output.run.items:
+        assert len(item["breadcrumb_urls"]) == len(item["breadcrumb"]), item["url"]
+        assert item["channel"] == item["column"], item["url"]
 
 
 @pytest.mark.parametrize(
