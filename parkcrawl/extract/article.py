@@ -130,7 +130,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
         authors=[a.as_dict() for a in extract_authors(byline_candidates(before, after, body))],
         description=extract_description(metas),
         keywords=extract_keywords(metas),
-        modified_at=extract_modified_at(metas, before, after, boxes),
+        modified_at=extract_modified_at(metas, before, after, boxes) or json_ld_modified(html),
         breadcrumb_urls=breadcrumb_urls,
     )
 
@@ -184,6 +184,29 @@ def labelled_modified_date(text: str) -> str | None:
             if found.start <= MODIFIED_LABEL_GAP:
                 return found.value
             break
+    return None
+
+
+def json_ld_modified(html: str) -> str | None:
+    """The first ``dateModified`` of the page's JSON-LD blocks (``@graph`` and lists too)."""
+    for match in _JSON_LD.finditer(html):
+        text = match.group(1)
+        if len(text) > JSON_LD_MAX_CHARS or "dateModified" not in text:
+            continue
+        try:
+            data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                value = node.get("dateModified")
+                if isinstance(value, str) and parse_date(value):
+                    return parse_date(value)
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     return None
 
 

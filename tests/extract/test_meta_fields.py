@@ -75,6 +75,10 @@ def test_keywords_from_the_page_meta_either_case() -> None:
         # a labelled line in the dateline
         ("", "发布时间：2023-03-12 09:00　更新时间：2023-03-14 16:30", "2023-03-14T16:30+08:00"),
         ("", "发布日期：2023年3月12日 修改时间：2023年3月13日", "2023-03-13"),
+        # JSON-LD's dateModified, inside an @graph
+        ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+         '"datePublished": "2023-03-12T09:00:00+08:00", "dateModified": "2023-03-16T11:00:00+08:00"}]}'
+         "</script>", "发布时间：2023-03-12 09:00", "2023-03-16T11:00:00+08:00"),
         # only a publication date: no modification date
         ("", "发布时间：2023-03-12 09:00", None),
     ],
