@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 # Bump the minor version for added fields, the major one for changed or removed fields.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 # Internal fields carry the raw page between stages; FEED_EXPORT_FIELDS leaves them out.
 _INTERNAL = {"internal": True}
@@ -43,7 +43,7 @@ class Article:
     site_name: str | None = None
     """The site's name as its ``SiteName`` meta tag gives it, or null."""
     column: str | None = None
-    """The column the page declares in its ``ColumnName`` meta tag (it may be wrong), or null."""
+    """Deprecated since 1.3, removed in 2.0: the same value as ``channel``."""
     site: str | None = None
     """The site's name in the sites file (``-a site=NAME``); null for a ``-a start_url`` crawl."""
     revision: int = 1
@@ -52,6 +52,22 @@ class Article:
     """When any run first emitted this article, ISO 8601 UTC (kept across revisions)."""
     media: list[dict[str, str | None]] = field(default_factory=list)
     """Images and attachments linked from the article body: ``{"url", "type", "caption"}``."""
+    channel: str | None = None
+    """The column the page declares in its ``ColumnName`` meta tag (it may be wrong), or null."""
+    canonical_url: str | None = None
+    """The URL every copy of the article shares (the dedup key), with the scheme fetched."""
+    language: str | None = None
+    """BCP 47 tag of the text fields: ``zh-Hans`` after conversion, else the page's script."""
+    authors: list[dict[str, str]] = field(default_factory=list)
+    """By-line credits (作者, 记者, 编辑, 通讯员, 摄影), in page order: ``{"name", "role"}``."""
+    description: str | None = None
+    """The page's ``Description`` meta tag, or null."""
+    keywords: list[str] = field(default_factory=list)
+    """The page's ``Keywords`` meta tag, split into terms."""
+    modified_at: str | None = None
+    """When the page says it was last modified, as ``published_at``; null when it does not say."""
+    breadcrumb_urls: list[str | None] = field(default_factory=list)
+    """The absolute URL of each ``breadcrumb`` item's link, null where the item has none."""
     schema_version: str = SCHEMA_VERSION
     """The version of the output schema this line follows (schema/article.schema.json)."""
 

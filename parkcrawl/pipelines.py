@@ -20,7 +20,7 @@ from parkcrawl.items import Article
 from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
 from parkcrawl.state import get_state, title_key
 from parkcrawl.text import clean_page
-from parkcrawl.urls import canonical_url
+from parkcrawl.urls import absolute_canonical_url, canonical_url
 
 
 class DropArticle(DropItem):
@@ -57,6 +57,8 @@ class CleanEncodingPipeline:
         item.html = page.html
         item.encoding = page.encoding
         item.script = page.script
+        # The text fields are Simplified once converted; unconverted they keep the page's script.
+        item.language = "zh-Hans" if self.convert_script else f"zh-{page.script}"
         item.quality_flags = list(page.quality_flags)
         for flag in page.quality_flags:
             self.crawler.stats.inc_value(f"parkcrawl/clean/{flag}")
@@ -81,7 +83,17 @@ class ExtractArticlePipeline:
         # The page's own breadcrumb; the path we walked where the page has none.
         item.breadcrumb = fields.breadcrumb or list(item.walked_path)
         item.site_name = fields.site_name
-        item.column = fields.column
+        item.channel = fields.column
+        item.column = fields.column  # deprecated name of channel, written through 1.x
+        item.canonical_url = absolute_canonical_url(item.url)
+        item.authors = fields.authors
+        item.description = fields.description
+        item.keywords = fields.keywords
+        item.modified_at = fields.modified_at
+        # Item for item with the breadcrumb; the walked path's names carry no link.
+        item.breadcrumb_urls = (
+            fields.breadcrumb_urls if fields.breadcrumb else [None] * len(item.breadcrumb)
+        )
         item.content_hash = content_hash(fields.title, fields.body)
         return item
 

@@ -249,6 +249,24 @@ def select_breadcrumb(html_selector: Selector, css: str) -> list[str]:
     return levels
 
 
+def select_breadcrumb_links(
+    html_selector: Selector, css: str, levels: list[str], base_url: str
+) -> list[str | None]:
+    """Item for item with ``select_breadcrumb``'s levels: the absolute URL of the link whose text
+    is that level among the selected elements, None where a level has no link (schema 1.3)."""
+    hrefs: dict[str, str] = {}
+    for node in html_selector.css(css):
+        for anchor in node.xpath("self::a | .//a"):
+            text = _CRUMB_LABEL.sub("", re.sub(r"\s+", "", anchor.xpath("string(.)").get() or ""))
+            hrefs.setdefault(text.strip("-—:："), (anchor.attrib.get("href") or "").strip())
+    urls: list[str | None] = []
+    for level in levels:
+        href = hrefs.get(level, "")
+        url = urljoin(base_url, href) if href and not href.startswith(("#", "javascript:")) else ""
+        urls.append(url if urlsplit(url).scheme in ("http", "https") else None)
+    return urls
+
+
 def site_links(html_selector: Selector, base_url: str, css: str) -> list[Link]:
     """A list page's article links picked by a site's list_item_selector, absolute and unique."""
     links: dict[str, Link] = {}
@@ -297,9 +315,14 @@ class SiteOverridesPipeline:
         config = sites.get(getattr(item, "site", None))
         if config is None or not config.breadcrumb_selector or item.html is None:
             return item
-        crumb = select_breadcrumb(Selector(text=item.html), config.breadcrumb_selector)
+        page = Selector(text=item.html)
+        crumb = select_breadcrumb(page, config.breadcrumb_selector)
         if crumb:
             item.breadcrumb = crumb
+            # breadcrumb_urls stays item for item with the breadcrumb it replaces
+            item.breadcrumb_urls = select_breadcrumb_links(
+                page, config.breadcrumb_selector, crumb, item.url
+            )
             self.crawler.stats.inc_value("parkcrawl/sites/breadcrumb_from_selector")
         else:
             # Keep the extractor's breadcrumb, and count it: the selector may be stale.

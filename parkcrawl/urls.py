@@ -78,3 +78,10 @@ def canonical_url(url: str) -> str:
     path = INDEX_PAGE.sub("/", path)
     # http and https serve the same article on these sites; the key is scheme-less.
     return urlunsplit(("", netloc, path, parts.query, "")).removeprefix("//")
+
+
+def absolute_canonical_url(url: str) -> str:
+    """:func:`canonical_url` as a URL one can open: the key with the scheme ``url`` was fetched
+    over (the key itself is scheme-less, as http and https serve the same article)."""
+    scheme = urlsplit(url.strip()).scheme or "http"
+    return f"{scheme.lower()}://{canonical_url(url)}"

@@ -90,7 +90,7 @@ HEAD_TMPL = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "h
 <meta name="SiteName" content="{site_name}" />
 <meta name="ColumnName" content="{column}" />
 <meta name="keywords" content="苏锡通,园区,{column}" />
-<meta http-equiv="X-UA-Compatible" content="IE=edge" />
+{extra_meta}<meta http-equiv="X-UA-Compatible" content="IE=edge" />
 <link href="{css}" rel="stylesheet" type="text/css" />
 <script type="text/javascript" src="{js}"></script>
 </head>
@@ -180,6 +180,11 @@ class Article:
     image: dict | None = None
     attachment: dict | None = None
     trap: str | None = None
+    # Issue 17 (schema 1.3): a credit line closing the text, a description meta, a
+    # last-modified meta. Absent on most pages, as on real sites.
+    byline: str | None = None
+    description: str | None = None
+    modified: str | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> Article:
@@ -336,7 +341,8 @@ def _link(from_path: str, to_path: str, style: str) -> str:
     return to_path if style == "abs" else rel(from_path, to_path)
 
 
-def render_head(page_path: str, title: str, column: str, form: str, variant: int = 0) -> str:
+def render_head(page_path: str, title: str, column: str, form: str, variant: int = 0,
+                extra_meta: str = "") -> str:
     key = form
     if form == "utf8" and variant % 2:
         key = "utf8-short"
@@ -347,6 +353,7 @@ def render_head(page_path: str, title: str, column: str, form: str, variant: int
         title=esc(title),
         site_name=SITE_NAME,
         column=esc(column),
+        extra_meta=extra_meta,
         css=_link(page_path, "/css/common.css", "rel" if variant % 3 == 1 else "abs"),
         js=_link(page_path, "/js/common.js", "abs"),
     )
@@ -552,6 +559,9 @@ def render_body(a: Article) -> str:
     if a.attachment:
         paras.append(f'<p>附件：<a href="{esc(a.attachment["href"])}" target="_blank">'
                      f'{esc(a.attachment["text"])}</a></p>')
+    if a.byline:
+        # the editor / author credit closing the text, right-aligned as TRS editors set it
+        paras.append(f'<p style="text-align: right;">{esc(a.byline)}</p>')
     if a.id % 4 == 0:
         paras.append("<p>&nbsp;</p>")  # empty trailing paragraph, as CMS editors leave them
     return "\n".join(paras)
@@ -581,7 +591,12 @@ def render_dateline(a: Article) -> str:
 def render_article(a: Article, prev: Article | None, nxt: Article | None) -> str:
     path = a.path
     column = "部门动态" if a.trap == "wrong_breadcrumb" else a.section
-    out = [render_head(path, a.title + TITLE_SUFFIX, column, a.form, variant=a.id),
+    extra = ""
+    if a.description:
+        extra += f'<meta name="description" content="{esc(a.description)}" />\n'
+    if a.modified:
+        extra += f'<meta name="lastmodified" content="{esc(a.modified)}" />\n'
+    out = [render_head(path, a.title + TITLE_SUFFIX, column, a.form, variant=a.id, extra_meta=extra),
            render_chrome_top(path, "rel", DTYW_NAME)]
     out.append(render_breadcrumb(a))
     out.append('<div class="main w1200">\n<div class="article">\n')

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from parkcrawl.cms import COLUMN_META, SITE_NAME_META, plausible_name
+from parkcrawl.extract.authors import extract_authors
 from parkcrawl.extract.body import (
     BodyText,
     clean_line,
@@ -23,6 +25,7 @@ from parkcrawl.extract.body import (
 )
 from parkcrawl.extract.dates import (
     date_from_url,
+    find_dates,
     more_precise,
     parse_date,
     pick_dateline_date,
@@ -44,7 +47,16 @@ from parkcrawl.extract.selectors import (
     DATE_META_NAMES,
     DATELINE_WINDOW_AFTER,
     DATELINE_WINDOW_BEFORE,
+    DEAD_HREF,
+    DESCRIPTION_MAX_CHARS,
+    DESCRIPTION_META_NAMES,
     JSON_LD_MAX_CHARS,
+    KEYWORD_MAX_CHARS,
+    KEYWORD_SEPARATORS,
+    KEYWORDS_META_NAMES,
+    MODIFIED_LABEL,
+    MODIFIED_LABEL_GAP,
+    MODIFIED_META_NAMES,
     SOCIAL_TITLE_META_NAMES,
     SOURCE_END,
     SOURCE_LABEL,
@@ -76,6 +88,13 @@ class ArticleFields:
     breadcrumb: list[str] = field(default_factory=list)  # ["首页", "动态要闻", "园区信息"]
     site_name: str | None = None  # the SiteName meta tag, e.g. "苏锡通科技产业园区"
     column: str | None = None  # the ColumnName meta tag: the column the page says it is in
+    # -- schema 1.3 (issue 17) --
+    authors: list[dict[str, str]] = field(default_factory=list)  # [{"name": "王敏", "role": "编辑"}]
+    description: str | None = None  # the Description meta
+    keywords: list[str] = field(default_factory=list)  # the Keywords meta, split
+    modified_at: str | None = None  # dateModified-like meta or a 更新时间 line, as published_at
+    # One per breadcrumb item: the absolute URL its link points to, None where it has no link.
+    breadcrumb_urls: list[str | None] = field(default_factory=list)
 
 
 EMPTY = ArticleFields(None, "", None, None, [])
@@ -87,7 +106,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
     if root is None:
         return EMPTY
     metas = read_metas(root)
-    breadcrumb = extract_breadcrumb(root)
+    breadcrumb, breadcrumb_urls = extract_breadcrumb_links(root, base_url(root, url))
     container = find_body_node(root)
     titled = extract_title(
         root, first_meta(metas, TITLE_META_NAMES), first_meta(metas, SOCIAL_TITLE_META_NAMES)
@@ -95,11 +114,12 @@ def extract_article(html: str, url: str) -> ArticleFields:
     skip = [titled.headline] if titled.headline is not None else []
     body = extract_body(container, titled.title, skip)
     before, after = dateline_regions(root, titled.headline, container, body)
+    boxes = date_element_text(root, container)
     return ArticleFields(
         title=titled.title,
         body=body.text,
         published_at=extract_published_at(
-            metas, before, after, date_element_text(root, container), url, json_ld_date(html)
+            metas, before, after, boxes, url, json_ld_date(html)
         ),
         source=extract_source(metas, before, after),
         breadcrumb=breadcrumb,
@@ -107,6 +127,100 @@ def extract_article(html: str, url: str) -> ArticleFields:
         # placeholders the CMS left unfilled are not.
         site_name=plausible_name(first_meta(metas, SITE_NAME_META)),
         column=plausible_name(first_meta(metas, COLUMN_META)),
+        authors=[a.as_dict() for a in extract_authors(byline_candidates(before, after, body))],
+        description=extract_description(metas),
+        keywords=extract_keywords(metas),
+        modified_at=extract_modified_at(metas, before, after, boxes) or json_ld_modified(html),
+        breadcrumb_urls=breadcrumb_urls,
+    )
+
+
+# -- by-lines, descriptive metas, modification date (schema 1.3) ---------------------------------
+
+# How many lines at each end of the kept body may be a whole-line by-line ("（记者 程晨）").
+BODY_BYLINE_LINES = 2
+
+
+def byline_candidates(before: str, after: str, body: BodyText) -> list[str]:
+    """Lines where by-lines stand, in page order: the dateline region, the body's first and last
+    lines (a by-line paragraph the body keeps), then what was cut after the body."""
+    lines = before.splitlines()
+    lines += body.lines[:BODY_BYLINE_LINES]
+    lines += body.lines[BODY_BYLINE_LINES:][-BODY_BYLINE_LINES:]
+    lines += after.splitlines()
+    return lines
+
+
+def extract_description(metas: dict[str, str]) -> str | None:
+    """The page's Description meta, whitespace collapsed; None when absent or a placeholder."""
+    value = first_meta(metas, DESCRIPTION_META_NAMES)
+    if value is None or len(value) > DESCRIPTION_MAX_CHARS or plausible_name(value[:60]) is None:
+        return None
+    return value
+
+
+def extract_keywords(metas: dict[str, str]) -> list[str]:
+    """The Keywords meta split into its terms, in order, each once."""
+    value = first_meta(metas, KEYWORDS_META_NAMES)
+    if value is None:
+        return []
+    parts = KEYWORD_SEPARATORS.split(value)
+    if len(parts) == 1:
+        # "园区 安全生产 会议": spaces separate only where no comma or 、 does.
+        parts = value.split()
+    out: list[str] = []
+    for part in parts:
+        part = part.strip()
+        if part and len(part) <= KEYWORD_MAX_CHARS and part not in out and plausible_name(part):
+            out.append(part)
+    return out
+
+
+def labelled_modified_date(text: str) -> str | None:
+    """The date right after the first 更新时间 / 修改时间 label in ``text`` that has one."""
+    for match in MODIFIED_LABEL.finditer(text):
+        rest = text[match.end() :]
+        for found in find_dates(rest):
+            if found.start <= MODIFIED_LABEL_GAP:
+                return found.value
+            break
+    return None
+
+
+def json_ld_modified(html: str) -> str | None:
+    """The first ``dateModified`` of the page's JSON-LD blocks (``@graph`` and lists too)."""
+    for match in _JSON_LD.finditer(html):
+        text = match.group(1)
+        if len(text) > JSON_LD_MAX_CHARS or "dateModified" not in text:
+            continue
+        try:
+            data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                value = node.get("dateModified")
+                if isinstance(value, str) and parse_date(value):
+                    return parse_date(value)
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return None
+
+
+def extract_modified_at(metas: dict[str, str], before: str, after: str, boxes: str) -> str | None:
+    """A last-modified meta, else a labelled 更新时间 line around the article; None otherwise."""
+    for name in MODIFIED_META_NAMES:
+        value = parse_date(metas.get(name) or metas.get(name.lower()))
+        if value:
+            # As for published_at: a CMS's 00:00:00 is a time nobody wrote.
+            return value[:10] if value[10:].startswith(MIDNIGHT) else value
+    return (
+        labelled_modified_date(before)
+        or labelled_modified_date(boxes)
+        or labelled_modified_date(after)
     )
 
 
@@ -319,35 +433,74 @@ def parse_breadcrumb(text: str, title: str | None = None) -> list[str]:
     return items
 
 
-def _marker_trail(el: etree._Element) -> str | None:
+def _marker_trail(el: etree._Element) -> tuple[str | None, etree._Element | None]:
     """The line of text holding the breadcrumb marker, widened to the parent when the items
-    sit in the next elements."""
+    sit in the next elements; and the element that line was read from (its links)."""
     node: etree._Element | None = el
     for _ in range(4):
         if node is None:
-            return None
+            return None, None
         for line in element_lines(node):
             marker = BREADCRUMB_MARKERS.search(line)
             if marker and line[marker.end() :].strip(" :："):
-                return line if len(line) <= BREADCRUMB_MAX_CHARS else None
+                return (line, node) if len(line) <= BREADCRUMB_MAX_CHARS else (None, None)
         node = node.getparent()
-    return None
+    return None, None
+
+
+def base_url(root: etree._Element, url: str) -> str:
+    """The URL relative links resolve against: the page's ``<base href>``, else its own URL."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if href:
+            return urljoin(url, href)
+    return url
+
+
+def crumb_urls(items: list[str], el: etree._Element | None, base: str) -> list[str | None]:
+    """The absolute URL of each breadcrumb item's link inside ``el``, in trail order; None for
+    an item without a link (the current section written as text, a ``javascript:`` link)."""
+    links = []
+    if el is not None:
+        for a in el.iter("a"):
+            links.append((clean_line(a.text_content()).strip(" :："), a.get("href") or ""))
+    urls: list[str | None] = []
+    at = 0
+    for item in items:
+        url = None
+        for index in range(at, len(links)):
+            text, href = links[index]
+            if text == item:
+                at = index + 1
+                absolute = urljoin(base, href.strip()) if not DEAD_HREF.match(href) else ""
+                url = absolute if absolute.startswith(("http://", "https://")) else None
+                break
+        urls.append(url)
+    return urls
 
 
 def extract_breadcrumb(root: etree._Element) -> list[str]:
     """The page's own breadcrumb: text after 当前位置/您的位置, else a crumb/position element."""
+    return extract_breadcrumb_links(root, "")[0]
+
+
+def extract_breadcrumb_links(
+    root: etree._Element, base: str
+) -> tuple[list[str], list[str | None]]:
+    """The page's own breadcrumb and, item for item, the absolute URL each links to (None where
+    an item has no link); both empty when the page has no breadcrumb."""
     page = root.find("body")
     if page is None:
-        return []
+        return [], []
     for el in page.iter():
         if not tag_name(el):
             continue
         own = (el.text or "") + "".join(child.tail or "" for child in el)
         if BREADCRUMB_MARKERS.search(own):
-            line = _marker_trail(el)
+            line, node = _marker_trail(el)
             items = parse_breadcrumb(line) if line else []
             if items:
-                return items
+                return items, crumb_urls(items, node, base)
     for el in _BREADCRUMB_ELEMENTS(page):
         lines = element_lines(el)
         text = " ".join(lines)
@@ -362,5 +515,5 @@ def extract_breadcrumb(root: etree._Element) -> list[str]:
         else:
             continue
         if 2 <= len(items) <= BREADCRUMB_MAX_ITEMS:
-            return items
-    return []
+            return items, crumb_urls(items, el, base)
+    return [], []

@@ -533,3 +533,37 @@ BREADCRUMB_ITEM_MAX_CHARS = 30
 
 # Chinese (and ASCII) sentence punctuation: article text is full of it, menus are not.
 PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】…—,.;:?!\"'()")
+
+# -- descriptive metas and the last-modified date (issue 17, schema 1.3) -----------------------
+
+# Summary and keyword metas: the government standard's Description / Keywords (国办发〔2017〕47号,
+# beside ArticleTitle, PubDate, ContentSource), then the news and social names.
+DESCRIPTION_META_NAMES: tuple[str, ...] = (
+    "Description",
+    "description",
+    "og:description",
+    "twitter:description",
+)
+KEYWORDS_META_NAMES: tuple[str, ...] = ("Keywords", "keywords", "news_keywords")
+# Keyword lists are separated by commas, 、 or semicolons; spaces only where nothing else is.
+KEYWORD_SEPARATORS = re.compile(r"\s*[,，;；、|｜]\s*")
+KEYWORD_MAX_CHARS = 40
+DESCRIPTION_MAX_CHARS = 1000
+# Last-modified metas, most specific first (schema.org, Open Graph, Dublin Core).
+MODIFIED_META_NAMES: tuple[str, ...] = (
+    "dateModified",
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "lastmodified",
+    "last-modified",
+    "ModifiedDate",
+    "dc.date.modified",
+    "DCTERMS.modified",
+)
+# A labelled modification date in a dateline ("更新时间：2024-10-20 09:00"); the date must
+# follow the label within MODIFIED_LABEL_GAP characters.
+MODIFIED_LABEL = re.compile(r"(更新时间|更新日期|修改时间|修改日期|最后更新|最后修改|更新于|修改于)\s*[:：]?\s*")
+MODIFIED_LABEL_GAP = 2
+# Breadcrumb hrefs that lead nowhere.
+DEAD_HREF = re.compile(r"^\s*(javascript:|#|mailto:|$)", re.IGNORECASE)

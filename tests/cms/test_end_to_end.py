@@ -24,6 +24,15 @@ COMPARED_FIELDS = [
     "script",
     "site_name",
     "column",
+    # schema 1.3
+    "channel",
+    "canonical_url",
+    "language",
+    "authors",
+    "description",
+    "keywords",
+    "modified_at",
+    "breadcrumb_urls",
 ]
 SITES = ["hanweb", "trs"]
 
@@ -31,7 +40,18 @@ SITES = ["hanweb", "trs"]
 def load_golden(name: str, base_url: str) -> dict[str, dict]:
     path = ROOT / "tests" / "golden" / f"{name}_parknews.jsonl"
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return {base_url + line["url"]: {**line, "url": base_url + line["url"]} for line in lines}
+    # The golden's URLs are paths on the fixture site: prefix the server's origin.
+    return {
+        base_url + line["url"]: {
+            **line,
+            "url": base_url + line["url"],
+            "canonical_url": base_url + line["canonical_url"],
+            "breadcrumb_urls": [
+                None if path is None else base_url + path for path in line["breadcrumb_urls"]
+            ],
+        }
+        for line in lines
+    }
 
 
 @pytest.fixture(scope="module")

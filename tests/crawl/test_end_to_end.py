@@ -14,6 +14,9 @@ GOLDEN = ROOT / "tests" / "golden" / "demo_parknews.jsonl"
 COMPARED_FIELDS = [
     "url", "title", "body", "published_at", "breadcrumb", "participants", "source",
     "content_hash", "encoding", "script", "site_name", "column",
+    # schema 1.3
+    "channel", "canonical_url", "language", "authors", "description", "keywords", "modified_at",
+    "breadcrumb_urls",
 ]
 
 
@@ -25,7 +28,18 @@ def demo_crawl(demo_site_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="module")
 def golden(demo_site_url: str) -> dict[str, dict]:
     lines = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
-    return {demo_site_url + line["url"]: {**line, "url": demo_site_url + line["url"]} for line in lines}
+    # The golden's URLs are paths on the demo site: prefix the server's origin.
+    return {
+        demo_site_url + line["url"]: {
+            **line,
+            "url": demo_site_url + line["url"],
+            "canonical_url": demo_site_url + line["canonical_url"],
+            "breadcrumb_urls": [
+                None if path is None else demo_site_url + path for path in line["breadcrumb_urls"]
+            ],
+        }
+        for line in lines
+    }
 
 
 def test_crawl_exits_zero(demo_crawl: CrawlRun) -> None:

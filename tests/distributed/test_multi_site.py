@@ -173,6 +173,8 @@ def test_overrides_handle_the_lakeside_site(tmp_path: Path, lakeside: str) -> No
         (f"{lakeside}/a1.html", "湖畔园区召开年度安全生产工作会议", ["首页", "新闻动态", "园区要闻"], "lakeside"),
         (f"{lakeside}/a2.html", "湖畔园区举行重点项目集中签约仪式", ["首页", "新闻动态", "园区要闻"], "lakeside"),
     ]
+    # the selector's breadcrumb brings its own links: only 首页 is a link on these pages
+    assert [item["breadcrumb_urls"] for item in run.items] == [[f"{lakeside}/index.html", None, None]] * 2
 
 
 def test_without_the_breadcrumb_selector_the_walked_path_stands_in(

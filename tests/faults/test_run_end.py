@@ -174,10 +174,15 @@ def test_lines_of_another_site_in_the_feed_are_not_adopted(tmp_path: Path) -> No
     demo_lines = []
     for line in (ROOT / "tests" / "golden" / "demo_parknews.jsonl").read_text("utf-8").splitlines():
         item = json.loads(line)  # the golden lines leave out the clock fields: fill them in
+        # the golden's URLs are paths on the demo site
         item["url"] = "http://127.0.0.1:1" + item["url"]
+        item["canonical_url"] = "http://127.0.0.1:1" + item["canonical_url"]
+        item["breadcrumb_urls"] = [
+            None if path is None else "http://127.0.0.1:1" + path for path in item["breadcrumb_urls"]
+        ]
         for name, value in (("fetched_at", "2024-12-01T00:00:00Z"), ("quality_flags", []),
                             ("revision", 1), ("first_seen_at", "2024-12-01T00:00:00Z"),
-                            ("media", []), ("schema_version", "1.2")):
+                            ("media", []), ("schema_version", "1.3")):
             item.setdefault(name, value)
         demo_lines.append(json.dumps(item, ensure_ascii=False) + "\n")
     feed.write_text("".join(demo_lines), encoding="utf-8")

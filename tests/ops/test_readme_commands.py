@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from parkcrawl.items import output_fields
 from tests.ops import readme
 from tests.ops.conftest import DemoOutput, free_port
 from tests.support import ROOT, validate_lines
@@ -282,12 +283,18 @@ def test_duckdb_block_on_demo_output(demo_output: DemoOutput, tmp_path: Path) ->
     def row(*cells: str) -> re.Pattern[str]:
         return re.compile(r"│\s*" + r"\s*│\s*".join(map(re.escape, cells)) + r"\s*│")
 
-    assert "19 columns" in proc.stdout  # every output field, typed
+    # every output field, typed
+    assert f"{len(output_fields())} columns" in proc.stdout
+    for name in output_fields():
+        assert re.search(rf"\b{name}\"?: '", block.text), f"the DuckDB view does not declare {name}"
     for month, count in (("2024-10", "7"), ("2024-11", "13"), ("2024-12", "9")):
         assert row(month, count).search(proc.stdout), f"{month} {count} not in\n{proc.stdout}"
     assert "█" * 30 in proc.stdout  # the busiest month's bar
     for name, count in (("周文博", "7"), ("陈立群", "5"), ("许静", "3"), ("顾海峰", "3")):
         assert row(name, count).search(proc.stdout), f"{name} {count} not in\n{proc.stdout}"
+    # the demo's credits (fixtures/demo/articles.toml): 韩露 edits two pages, one of each other role
+    for role, count in (("编辑", "2"), ("作者", "1"), ("摄影", "1"), ("记者", "1"), ("通讯员", "1")):
+        assert row(role, count).search(proc.stdout), f"{role} {count} not in\n{proc.stdout}"
 
 
 def test_systemd_units_verify(tmp_path: Path) -> None:

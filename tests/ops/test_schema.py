@@ -45,11 +45,59 @@ def test_schema_describes_each_field_as_the_item_does(article_schema: dict) -> N
         assert article_schema["properties"][name]["description"] == expected, name
 
 
+def _json_types(spec: dict) -> set[str]:
+    """The JSON types a schema (or itemadapter) property allows."""
+    if "enum" in spec:
+        names = {str: "string", int: "integer", bool: "boolean", type(None): "null"}
+        return {names[type(value)] for value in spec["enum"]}
+    kind = spec["type"]
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+def test_schema_types_agree_with_the_item_annotations(article_schema: dict) -> None:
+    # itemadapter turns the dataclass annotations into JSON types; the schema may be stricter
+    # (title is never null in a written line) but never allow a type the item cannot hold.
+    from itemadapter import ItemAdapter
+
+    from parkcrawl.items import Article
+
+    derived = ItemAdapter.get_json_schema(Article)["properties"]
+    for name in output_fields():
+        ours, theirs = article_schema["properties"][name], derived[name]
+        assert _json_types(ours) <= _json_types(theirs), name
+        if "items" in ours:
+            inner = theirs["items"]
+            if inner.get("type") == "object":
+                # {"name", "role"} objects: every property's type is the item's value type
+                values = _json_types(inner["additionalProperties"])
+                for key, spec in ours["items"]["properties"].items():
+                    assert _json_types(spec) <= values, f"{name}.{key}"
+            else:
+                assert _json_types(ours["items"]) <= _json_types(inner), name
+
+
+def test_schema_1_3_fields_and_the_deprecated_column(article_schema: dict) -> None:
+    props = article_schema["properties"]
+    added = {name for name, spec in props.items() if spec.get("x-since") == "1.3"}
+    assert added == {
+        "channel", "canonical_url", "language", "authors", "description", "keywords",
+        "modified_at", "breadcrumb_urls",
+    }
+    assert props["column"]["deprecated"] is True
+    assert "removed in 2.0" in props["column"]["description"]
+    assert props["authors"]["items"]["properties"]["role"]["enum"] == [
+        "作者", "记者", "编辑", "通讯员", "摄影",
+    ]
+
+
 def test_schema_lists_the_output_fields_in_order(article_schema: dict) -> None:
     assert list(article_schema["properties"]) == output_fields()
     # every field but those a later minor version added (x-since) is required
     since = {name for name, spec in article_schema["properties"].items() if "x-since" in spec}
-    assert since == {"site_name", "column", "site"}
+    assert since == {
+        "site_name", "column", "site", "channel", "canonical_url", "language", "authors",
+        "description", "keywords", "modified_at", "breadcrumb_urls",
+    }
     assert article_schema["required"] == [name for name in output_fields() if name not in since]
     assert article_schema["additionalProperties"] is False
 
@@ -65,9 +113,10 @@ LINE_1_0 = {
     "first_seen_at": "2024-10-02T00:00:00Z", "media": [], "schema_version": "1.0",
 }
 LINE_1_1 = {**LINE_1_0, "site_name": "园区网", "column": "园区信息", "schema_version": "1.1"}
+LINE_1_2 = {**LINE_1_1, "site": "demo", "schema_version": "1.2"}
 
 
-@pytest.mark.parametrize("line", [LINE_1_0, LINE_1_1], ids=["1.0", "1.1"])
+@pytest.mark.parametrize("line", [LINE_1_0, LINE_1_1, LINE_1_2], ids=["1.0", "1.1", "1.2"])
 def test_lines_of_every_earlier_minor_version_validate(line: dict) -> None:
     validate_lines([line])
 
@@ -77,6 +126,9 @@ def test_lines_of_every_earlier_minor_version_validate(line: dict) -> None:
     [
         ({"schema_version": "2.0"}, "another major version is another schema"),
         ({"headline": "x"}, "an unknown field"),
+        ({"authors": [{"name": "王敏", "role": "主编"}]}, "a role outside the five"),
+        ({"breadcrumb_urls": ["/dtyw/index.html"]}, "a relative crumb URL"),
+        ({"language": "zh-CN"}, "a language other than zh-Hans / zh-Hant"),
     ],
 )
 def test_other_majors_and_unknown_fields_are_refused(change: dict, why: str) -> None:
@@ -112,6 +164,10 @@ def test_demo_output_validates(demo_output: DemoOutput) -> None:
     assert len(demo_output.run.items) == 29
     validate_lines(demo_output.run.items, demo_output.feed)  # run_crawl did it too
     assert {item["schema_version"] for item in demo_output.run.items} == {SCHEMA_VERSION}
+    # what the schema cannot say: one link (or null) per breadcrumb item, channel = column
+    for item in demo_output.run.items:
+        assert len(item["breadcrumb_urls"]) == len(item["breadcrumb"]), item["url"]
+        assert item["channel"] == item["column"], item["url"]
 
 
 @pytest.mark.parametrize(
