@@ -19,6 +19,7 @@ from scrapy.exceptions import UsageError
 
 from parkcrawl.distributed import RedisUnavailable, check_distributed
 from parkcrawl.extensions import FAILURE_STAT, INTERRUPTED_STAT
+from parkcrawl.progress import bar_wanted
 from parkcrawl.renamed import apply_renamed
 from parkcrawl.spiders.params import ArgumentError, spider_params
 
@@ -66,6 +67,7 @@ class Command(ScrapyCrawlCommand):
             try:
                 spider_params(opts.spargs, settings)
                 check_distributed(settings)
+                check_progress_setting(settings)
             except ArgumentError as exc:
                 print(f"parknews: error: {exc}", file=sys.stderr)
                 self.exitcode = 2
@@ -91,6 +93,14 @@ class Command(ScrapyCrawlCommand):
         elif failure:
             print(f"parknews: FAILED: {failure}", file=sys.stderr)
             self.exitcode = 1
+
+
+def check_progress_setting(settings: Any) -> None:
+    """A mistyped PARKCRAWL_PROGRESS_BAR is refused before the crawl, not by a traceback in it."""
+    try:
+        bar_wanted(settings.get("PARKCRAWL_PROGRESS_BAR", "auto"), sys.stderr)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
 
 
 def overwrite_means_empty(settings: Any) -> None:

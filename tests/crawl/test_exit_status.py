@@ -49,6 +49,9 @@ def last_line(text: str) -> str:
         (["-a", "start_url=http://127.0.0.1:9/", "-a", "full=maybe"], "full must be 1 or 0"),
         (["-a", "start_url=http://127.0.0.1:9/", "-a", "recheck_days=-1"],
          "recheck_days must not be negative"),
+        # a mistyped setting of ours is refused the same way
+        (["-a", "start_url=http://127.0.0.1:9/", "-s", "PARKCRAWL_PROGRESS_BAR=maybe"],
+         "PARKCRAWL_PROGRESS_BAR must be auto, true or false, got 'maybe'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
