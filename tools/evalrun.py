@@ -40,6 +40,7 @@ from tools.evalscore import (
     Prediction,
     format_comparison,
     load_cases,
+    load_parts,
     load_splits,
     score_page,
     summarize,
@@ -77,18 +78,33 @@ def our_ms_per_page(pages: list[dict]) -> float:
 
 
 def split_lines(eval_dir: Path, columns: dict[str, list[PageScore]]) -> list[str]:
-    """One overall line per extractor and split (tune / heldout) when the set has splits."""
+    """One overall line per extractor and split (tune / heldout) when the set has splits.
+
+    A set with a ``part`` in its truth (eval/real2's government pages) also gets the part alone
+    and the part's own tune and held-out lines, so it is never read only inside the whole.
+    """
     splits = load_splits(eval_dir)
-    lines = []
+    parts = load_parts(eval_dir)
+    groups: dict[str, set[str]] = {}
     for split in sorted(set(splits.values())):
-        lines.append(f"split {split} ({sum(1 for v in splits.values() if v == split)} pages):")
+        groups[f"split {split}"] = {n for n, v in splits.items() if v == split}
+    for part in sorted(set(parts.values())):
+        members = {n for n, v in parts.items() if v == part}
+        groups[f"part {part}"] = members
+        for split in sorted({splits[n] for n in members if n in splits}):
+            groups[f"part {part}, split {split}"] = {n for n in members if splits.get(n) == split}
+    lines = []
+    for label_group, names in groups.items():
+        lines.append(f"{label_group} ({len(names)} pages):")
         for label, scores in columns.items():
-            part = summarize([s for s in scores if splits.get(s.name) == split])
+            part_summary = summarize([s for s in scores if s.name in names])
             lines.append(
-                f"  {label:28} body F1 {part['body_f1'] or 0.0:.3f}  title "
-                f"{_share(part, 'title')}  date {_share(part, 'date')}"
+                f"  {label:28} body F1 {part_summary['body_f1'] or 0.0:.3f}  title "
+                f"{_share(part_summary, 'title')}  date {_share(part_summary, 'date')}"
             )
     return lines
+
+
 SERVER_START_TIMEOUT = 30
 
 

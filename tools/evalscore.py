@@ -201,6 +201,16 @@ def load_splits(eval_dir: Path) -> dict[str, str]:
     return out
 
 
+def load_parts(eval_dir: Path) -> dict[str, str]:
+    """Page name -> its truth's ``part`` (e.g. "gov" for eval/real2's government pages)."""
+    out = {}
+    for truth_path in sorted((eval_dir / "truth").glob("*.json")):
+        part = json.loads(truth_path.read_text(encoding="utf-8")).get("part")
+        if part:
+            out[truth_path.stem] = part
+    return out
+
+
 def load_cases(eval_dir: Path) -> list[tuple[str, bytes, dict]]:
     """(name, raw bytes, truth) for every page of the set, sorted by name."""
     cases = []

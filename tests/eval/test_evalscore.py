@@ -145,3 +145,58 @@ def test_comparison_table_puts_extractors_side_by_side() -> None:
     assert table[4] == "page-b  | 1.000     -    ok    -    - | 0.000     -   BAD    -    -"
     assert table[6] == "overall | 0.975   1/1   1/1    -    - | 0.250   0/1   0/1    -    -"
     assert summarize(ours)["body_pages"] == 2
+
+
+def _truth_dir(tmp_path, pages: dict[str, dict]):
+    import json
+
+    (tmp_path / "truth").mkdir()
+    for name, truth in pages.items():
+        (tmp_path / "truth" / f"{name}.json").write_text(json.dumps(truth), encoding="utf-8")
+    return tmp_path
+
+
+def test_split_lines_report_a_part_alone_and_by_split(tmp_path) -> None:
+    from tools.evalrun import split_lines
+
+    eval_dir = _truth_dir(
+        tmp_path,
+        {
+            "a": {"split": "tune"},
+            "b": {"split": "heldout"},
+            "gov-a": {"split": "tune", "part": "gov"},
+            "gov-b": {"split": "heldout", "part": "gov"},
+            "gov-c": {"split": "tune", "part": "gov"},
+        },
+    )
+    scores = [
+        PageScore(name="a", body_f1=1.0, title_exact=True),
+        PageScore(name="b", body_f1=0.5, date_exact=False),
+        PageScore(name="gov-a", body_f1=0.2, title_exact=False, date_exact=True),
+        PageScore(name="gov-b", body_f1=0.9, title_exact=True),
+        PageScore(name="gov-c", body_f1=0.4, title_exact=True, date_exact=True),
+    ]
+    lines = split_lines(eval_dir, {"ours": scores})
+    assert lines == [
+        "split heldout (2 pages):",
+        "  ours                         body F1 0.700  title 1/1  date 0/1",
+        "split tune (3 pages):",
+        "  ours                         body F1 0.533  title 2/3  date 2/2",
+        "part gov (3 pages):",
+        "  ours                         body F1 0.500  title 2/3  date 2/2",
+        "part gov, split heldout (1 pages):",
+        "  ours                         body F1 0.900  title 1/1  date 0/0",
+        "part gov, split tune (2 pages):",
+        "  ours                         body F1 0.300  title 1/2  date 2/2",
+    ]
+
+
+def test_split_lines_unchanged_for_a_set_without_parts(tmp_path) -> None:
+    from tools.evalrun import split_lines
+
+    eval_dir = _truth_dir(tmp_path, {"a": {"split": "tune"}, "b": {"split": "heldout"}})
+    scores = [PageScore(name="a", body_f1=1.0), PageScore(name="b", body_f1=0.0)]
+    assert [line for line in split_lines(eval_dir, {"ours": scores}) if "pages):" in line] == [
+        "split heldout (1 pages):",
+        "split tune (1 pages):",
+    ]
