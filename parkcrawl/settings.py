@@ -67,13 +67,12 @@ ADDONS = {
     "parkcrawl.distributed.DistributedCrawl": 0,
 }
 
+# `parkcrawl reextract` runs the stages of this list that say `offline = True`, in this order.
 ITEM_PIPELINES = {
-    "parkcrawl.pipelines.CleanEncodingPipeline": 100,
-    "parkcrawl.pipelines.ExtractArticlePipeline": 200,
-    # A site's breadcrumb_selector (sites file), over the extractor's breadcrumb.
-    "parkcrawl.sites.SiteOverridesPipeline": 250,
+    # One decode and one parse of the page: text fields, the breadcrumb (a site's
+    # breadcrumb_selector applied), media links, fingerprints (parkcrawl/page.py).
+    "parkcrawl.pipelines.PagePipeline": 100,
     "parkcrawl.pipelines.ParticipantsPipeline": 300,
-    "parkcrawl.archive.pipelines.MediaListPipeline": 350,
     "parkcrawl.pipelines.DeduplicatePipeline": 400,
     # After dedup, so a dropped copy's media are not fetched.
     "parkcrawl.archive.pipelines.MediaDownloadPipeline": 450,
@@ -200,16 +199,6 @@ PARKCRAWL_WACZ_ENABLED = False
 # PARKCRAWL_MIRROR_ENABLED: also save each page as a plain file under PARKCRAWL_MIRROR_DIR.
 PARKCRAWL_MIRROR_ENABLED = False
 PARKCRAWL_MIRROR_DIR = "output/mirror"
-# PARKCRAWL_REEXTRACT_PIPELINES: the ITEM_PIPELINES stages `parkcrawl reextract` runs over
-#   archived pages (pure ones only: nothing that fetches or keeps state across runs).
-PARKCRAWL_REEXTRACT_PIPELINES = [
-    "parkcrawl.pipelines.CleanEncodingPipeline",
-    "parkcrawl.pipelines.ExtractArticlePipeline",
-    "parkcrawl.pipelines.ParticipantsPipeline",
-    "parkcrawl.archive.pipelines.MediaListPipeline",
-    "parkcrawl.pipelines.DeduplicatePipeline",
-    "parkcrawl.pipelines.ReleaseRawPagePipeline",
-]
 # Article media are archived where a redirect leads (MediaDownloadPipeline), if the fetch policy
 #   below allows each hop.
 MEDIA_ALLOW_REDIRECTS = True

@@ -86,9 +86,17 @@ def extract_article(html: str, url: str) -> ArticleFields:
     root = parse_html(html)
     if root is None:
         return EMPTY
+    return extract_fields(root, find_body_node(root), html, url)
+
+
+def extract_fields(
+    root: etree._Element, container: etree._Element | None, html: str, url: str
+) -> ArticleFields:
+    """The article fields of a page already parsed (parse_html) whose body node was found
+    (find_body_node); the container's widgets are removed in place, so a caller that reads the
+    body after this (the media list) sees what the body text was taken from."""
     metas = read_metas(root)
     breadcrumb = extract_breadcrumb(root)
-    container = find_body_node(root)
     titled = extract_title(
         root, first_meta(metas, TITLE_META_NAMES), first_meta(metas, SOCIAL_TITLE_META_NAMES)
     )
