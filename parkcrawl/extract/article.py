@@ -13,6 +13,7 @@ from lxml import etree
 
 from parkcrawl.cms import COLUMN_META, SITE_NAME_META, plausible_name
 from parkcrawl.extract.body import (
+    AttrMatcher,
     BodyText,
     clean_line,
     element_lines,
@@ -30,17 +31,19 @@ from parkcrawl.extract.dates import (
 )
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
-    BREADCRUMB_ATTR_XPATH,
+    BREADCRUMB_CLASS,
     BREADCRUMB_CSS_ONLY,
     BREADCRUMB_DROP_TAIL,
+    BREADCRUMB_ID,
     BREADCRUMB_ITEM_MAX_CHARS,
     BREADCRUMB_MARKERS,
     BREADCRUMB_MAX_CHARS,
     BREADCRUMB_MAX_ITEMS,
     BREADCRUMB_SEPARATORS,
     CELL_TAGS,
+    DATE_ELEMENT_CLASS,
+    DATE_ELEMENT_ID,
     DATE_ELEMENT_MAX_CHARS,
-    DATE_ELEMENT_XPATH,
     DATE_META_NAMES,
     DATELINE_WINDOW_AFTER,
     DATELINE_WINDOW_BEFORE,
@@ -57,9 +60,9 @@ from parkcrawl.extract.title import extract_title
 
 _SPACES = re.compile(r"\s+")
 MIDNIGHT = "T00:00"
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
-_BREADCRUMB_ELEMENTS = etree.XPath(BREADCRUMB_ATTR_XPATH, namespaces=_REGEX_NS)
-_DATE_ELEMENTS = etree.XPath(DATE_ELEMENT_XPATH, namespaces=_REGEX_NS)
+# BREADCRUMB_ATTR_XPATH and DATE_ELEMENT_XPATH, evaluated in Python (see AttrMatcher).
+_BREADCRUMB_ELEMENTS = AttrMatcher(BREADCRUMB_CLASS, BREADCRUMB_ID)
+_DATE_ELEMENTS = AttrMatcher(DATE_ELEMENT_CLASS, DATE_ELEMENT_ID)
 _JSON_LD = re.compile(
     r"<script[^>]*type\s*=\s*[\"']?application/ld\+json[^>]*>(.*?)</script\s*>", re.S | re.I
 )

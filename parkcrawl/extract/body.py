@@ -85,6 +85,37 @@ def css(el: etree._Element, selector: str) -> list[etree._Element]:
     return list(xpath(el))
 
 
+class AttrMatcher:
+    """What ``//*[re:test(@class, C, 'i') or re:test(@id, I, 'i')]`` (plus ``//tag`` for each of
+    ``tags``) selects, in document order over the element's whole document, with Python's re
+    run here instead of through libxml2's EXSLT callbacks (several times faster)."""
+
+    def __init__(
+        self, class_pattern: str | None, id_pattern: str | None, tags: Iterable[str] = ()
+    ) -> None:
+        self.class_re = re.compile(class_pattern, re.IGNORECASE) if class_pattern else None
+        self.id_re = re.compile(id_pattern, re.IGNORECASE) if id_pattern else None
+        self.tags = frozenset(tags)
+
+    def __call__(self, el: etree._Element) -> list[etree._Element]:
+        # XPath's "//" starts at the document's root whatever the context element.
+        root = el.getroottree().getroot()
+        class_re, id_re, tags = self.class_re, self.id_re, self.tags
+        found = []
+        for node in root.iter(etree.Element):
+            if node.tag in tags:
+                found.append(node)
+                continue
+            value = node.get("class")
+            if value is not None and class_re is not None and class_re.search(value):
+                found.append(node)
+                continue
+            value = node.get("id")
+            if value is not None and id_re is not None and id_re.search(value):
+                found.append(node)
+        return found
+
+
 def parse_html(html: str) -> etree._Element | None:
     """Parse decoded HTML into a tree with scripts, styles, comments and hidden widgets removed."""
     html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"), count=1)

@@ -7,28 +7,31 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parkcrawl.extract.body import clean_line, tag_name
+from parkcrawl.extract.body import AttrMatcher, clean_line, tag_name
 from parkcrawl.extract.selectors import (
     BARE_SUFFIX_HEAD_RATIO,
     BARE_SUFFIX_MAX_CHARS,
     BARE_SUFFIX_WORD,
+    HEADLINE_CLASS,
     HEADLINE_COUNTER,
+    HEADLINE_ID,
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
-    HEADLINE_XPATH,
+    HEADLINE_TAGS,
     SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
     SITE_SEGMENT_MAX_CHARS,
     TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
+    UNREFERENCED_HEADLINE_CLASS,
+    UNREFERENCED_HEADLINE_ID,
     UNREFERENCED_HEADLINE_MIN_CHARS,
-    UNREFERENCED_HEADLINE_XPATH,
 )
 
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
-_HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
-_UNREFERENCED = etree.XPath(UNREFERENCED_HEADLINE_XPATH, namespaces=_REGEX_NS)
+# HEADLINE_XPATH and UNREFERENCED_HEADLINE_XPATH, evaluated in Python (see AttrMatcher).
+_HEADLINES = AttrMatcher(HEADLINE_CLASS, HEADLINE_ID, HEADLINE_TAGS)
+_UNREFERENCED = AttrMatcher(UNREFERENCED_HEADLINE_CLASS, UNREFERENCED_HEADLINE_ID)
 # A headline candidate must match the reference title at least this well.
 MIN_SIMILARITY = 0.6
 # A candidate of at least this many characters at the start or end of the title scores this.
