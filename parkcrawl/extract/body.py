@@ -204,35 +204,46 @@ def _count(text: str | None) -> tuple[int, int]:
 def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
     """NodeStats for every element under (and including) ``root``, in one bottom-up pass."""
     stats: dict[etree._Element, NodeStats] = {}
+    # Locals and plain sums, one NodeStats built per element: this runs on every element of
+    # every article page, and attribute updates per child cost more than the counting itself.
+    not_counted, punctuation, inline = _NOT_COUNTED, _PUNCTUATION_CHARS, INLINE_TAGS
 
-    def walk(node: etree._Element, in_link: bool) -> NodeStats:
-        tag = tag_name(node)
+    def walk(node: etree._Element, tag: str, in_link: bool) -> NodeStats:
         is_link = in_link or tag == "a"
-        own = NodeStats()
-        chars, punct = _count(node.text)
-        for child in node:
-            child_tag = tag_name(child)
-            if not child_tag:
-                continue
-            sub = walk(child, is_link)
-            own.chars += sub.chars
-            own.link_chars += sub.link_chars
-            own.punct += sub.punct
-            own.tags += sub.tags + (child_tag not in INLINE_TAGS)
-            own.link_tags += sub.link_tags + (child_tag == "a")
-            own.paragraphs += sub.paragraphs + (child_tag in ("p", "br"))
-            tail_chars, tail_punct = _count(child.tail)
-            chars += tail_chars
-            punct += tail_punct
-        own.chars += chars
-        if is_link:
-            own.link_chars += chars
+        text = node.text
+        if text:
+            chars, punct = len(not_counted.sub("", text)), len(punctuation.findall(text))
         else:
-            own.punct += punct
+            chars = punct = 0
+        sub_chars = sub_links = sub_punct = tags = link_tags = paragraphs = 0
+        for child in node:
+            child_tag = child.tag
+            if not isinstance(child_tag, str):
+                continue  # a comment or processing instruction: neither it nor its tail counts
+            child_tag = child_tag.lower()
+            sub = walk(child, child_tag, is_link)
+            sub_chars += sub.chars
+            sub_links += sub.link_chars
+            sub_punct += sub.punct
+            tags += sub.tags + (child_tag not in inline)
+            link_tags += sub.link_tags + (child_tag == "a")
+            paragraphs += sub.paragraphs + (child_tag in ("p", "br"))
+            tail = child.tail
+            if tail:
+                chars += len(not_counted.sub("", tail))
+                punct += len(punctuation.findall(tail))
+        own = NodeStats(
+            sub_chars + chars,
+            sub_links + (chars if is_link else 0),
+            sub_punct + (0 if is_link else punct),
+            tags,
+            link_tags,
+            paragraphs,
+        )
         stats[node] = own
         return own
 
-    walk(root, False)
+    walk(root, tag_name(root), False)
     return stats
 
 
