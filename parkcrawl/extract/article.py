@@ -157,27 +157,33 @@ def _linear_text(
     length = 0
     starts: dict[str, int] = {}
     offsets: dict[str, tuple[int, int]] = {}
-
-    def add(text: str) -> None:
-        nonlocal length
-        parts.append(text)
-        length += len(text)
-
+    spaces = _SPACES
+    # Inlined appends (no helper call per piece): this walks every node of every article page.
     for event, el in etree.iterwalk(body, events=("start", "end")):
-        tag = tag_name(el)
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""
         name = names.get(id(el))
         if event == "start":
-            add("\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else "")
+            piece = "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
+            if piece:
+                parts.append(piece)
+                length += 1
             if name:
                 starts[name] = length
             if el.text and tag:
-                add(_SPACES.sub(" ", el.text))
+                piece = spaces.sub(" ", el.text)
+                parts.append(piece)
+                length += len(piece)
         else:
-            add("\n" if tag in BLOCK_TAGS else "")
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+                length += 1
             if name:
                 offsets[name] = (starts[name], length)
             if el is not body and el.tail:
-                add(_SPACES.sub(" ", el.tail))
+                piece = spaces.sub(" ", el.tail)
+                parts.append(piece)
+                length += len(piece)
     return "".join(parts), offsets
 
 
