@@ -1,26 +1,37 @@
-"""Item pipelines, in order: clean encoding → extract → participants → deduplicate → release.
+"""Item pipelines, in order: page → participants → deduplicate → media download → release.
 
-Each stage is thin glue around a pure function of :mod:`parkcrawl.text` or
-:mod:`parkcrawl.extract`, enabled by its entry in ``ITEM_PIPELINES``.
+Each stage is thin glue around a pure function (:mod:`parkcrawl.page`, :mod:`parkcrawl.extract`,
+:mod:`parkcrawl.dedup`), enabled by its entry in ``ITEM_PIPELINES``. A stage whose class says
+``offline = True`` needs neither the network nor a running crawl: ``parkcrawl reextract`` runs
+those stages of ITEM_PIPELINES, in its order, building each with ``offline_stage(settings, stats,
+sites)`` (or with no arguments when it has none) — the crawl's own list, not a copy of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from parkcrawl.dedup import Claim, MemoryClaims, Verdict
-from parkcrawl.extract.article import extract_article
-from parkcrawl.extract.fingerprint import content_hash
+from parkcrawl.extract.article import ArticleFields
 from parkcrawl.extract.participants import extract_participants
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.items import Article
 from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
+from parkcrawl.page import read_page
 from parkcrawl.state import get_state, title_key
-from parkcrawl.text import clean_page
 from parkcrawl.urls import absolute_canonical_url, canonical_url
+
+# The extractor's fields the item carries too (the breadcrumb and its links are set apart: the
+# site's override and the walked path stand in for them).
+_ARTICLE_FIELDS = tuple(
+    f.name for f in dataclass_fields(ArticleFields)
+    if f.name not in ("breadcrumb", "breadcrumb_urls") and f.name in Article.__dataclass_fields__
+)
 
 
 class DropArticle(DropItem):
@@ -38,68 +49,85 @@ class DropArticle(DropItem):
         self.reason = reason
 
 
-class CleanEncodingPipeline:
-    """Decode the raw page and clean its text (pinyin annotations, script); PARKCRAWL_CONVERT_SCRIPT."""
+class PagePipeline:
+    """Read the raw page once (:func:`parkcrawl.page.read_page`): cleaned text fields, breadcrumb
+    (a site's breadcrumb_selector applied), media links, fingerprints; drop pages with no title
+    or body. PARKCRAWL_CONVERT_SCRIPT."""
 
-    def __init__(self, convert_script: bool = True):
+    # Runs offline too: `parkcrawl reextract` builds it with plain values (see OFFLINE_STAGES).
+    offline = True
+
+    def __init__(
+        self, stats: Any, convert_script: bool = True, sites: Mapping[str, Any] | None = None
+    ) -> None:
+        self.stats = stats
         self.convert_script = convert_script
+        # Sites by name (SiteConfig); None: ask the crawl's spider, which knows its sites once
+        # its arguments are read.
+        self.sites = sites
+        self.crawler: Any = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CleanEncodingPipeline:
-        pipeline = cls(crawler.settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True))
+    def from_crawler(cls, crawler: Any) -> PagePipeline:
+        pipeline = cls(crawler.stats, crawler.settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True))
         pipeline.crawler = crawler
         return pipeline
+
+    @classmethod
+    def offline_stage(cls, settings: Any, stats: Any, sites: Mapping[str, Any]) -> PagePipeline:
+        return cls(stats, settings.getbool("PARKCRAWL_CONVERT_SCRIPT", True), sites)
+
+    def _breadcrumb_selector(self, site: str | None) -> str | None:
+        sites = self.sites
+        if sites is None:
+            sites = getattr(getattr(self.crawler, "spider", None), "sites", None) or {}
+        config = sites.get(site)
+        return config.breadcrumb_selector if config is not None else None
 
     def process_item(self, item: Article) -> Article:
         if item.raw_body is None:
             return item
-        page = clean_page(item.raw_body, item.content_type, convert=self.convert_script)
-        item.html = page.html
+        page = read_page(
+            item.raw_body, item.url, item.content_type,
+            breadcrumb_selector=self._breadcrumb_selector(item.site),
+            convert=self.convert_script,
+        )
         item.encoding = page.encoding
         item.script = page.script
         # The text fields are Simplified once converted; unconverted they keep the page's script.
         item.language = "zh-Hans" if self.convert_script else f"zh-{page.script}"
         item.quality_flags = list(page.quality_flags)
         for flag in page.quality_flags:
-            self.crawler.stats.inc_value(f"parkcrawl/clean/{flag}")
-        return item
-
-
-class ExtractArticlePipeline:
-    """Extract title, body, date, source and breadcrumb; drop pages with no title or body."""
-
-    def process_item(self, item: Article) -> Article:
-        if item.html is None:
-            return item
-        fields = extract_article(item.html, item.url)
+            self.stats.inc_value(f"parkcrawl/clean/{flag}")
+        fields = page.fields
         if not fields.title:
             raise DropArticle(Drop.NO_TITLE, item.url)
         if not fields.body:
             raise DropArticle(Drop.NO_BODY, item.url)
-        item.title = fields.title
-        item.body = fields.body
-        item.published_at = fields.published_at
-        item.source = fields.source
-        # The page's own breadcrumb; the path we walked where the page has none.
-        item.breadcrumb = fields.breadcrumb or list(item.walked_path)
-        item.site_name = fields.site_name
+        # Every ArticleFields field the item has goes on it, so a field added to the extractor
+        # and the item flows through without a line here.
+        for name in _ARTICLE_FIELDS:
+            setattr(item, name, getattr(fields, name))
+        item.breadcrumb = page.breadcrumb(item.walked_path)
+        item.breadcrumb_urls = page.breadcrumb_urls(item.walked_path)
         item.channel = fields.column
-        item.column = fields.column  # deprecated name of channel, written through 1.x
         item.canonical_url = absolute_canonical_url(item.url)
-        item.authors = fields.authors
-        item.description = fields.description
-        item.keywords = fields.keywords
-        item.modified_at = fields.modified_at
-        # Item for item with the breadcrumb; the walked path's names carry no link.
-        item.breadcrumb_urls = (
-            fields.breadcrumb_urls if fields.breadcrumb else [None] * len(item.breadcrumb)
-        )
-        item.content_hash = content_hash(fields.title, fields.body)
+        if page.site_breadcrumb is not None:
+            # An empty result keeps the extractor's breadcrumb, counted: the selector may be stale.
+            self.stats.inc_value(
+                "parkcrawl/sites/breadcrumb_from_selector" if page.site_breadcrumb
+                else "parkcrawl/sites/breadcrumb_selector_empty"
+            )
+        item.media = page.media
+        item.content_hash = page.content_hash
+        item.body_simhash = page.simhash
         return item
 
 
 class ParticipantsPipeline:
     """Name the people in the article with the office they hold."""
+
+    offline = True
 
     def process_item(self, item: Article) -> Article:
         text = f"{item.title or ''}\n{item.body or ''}"
@@ -121,11 +149,18 @@ class DeduplicatePipeline:
 
     # The run's name in the store; distributed mode names the shared run instead.
     RUN = "run"
+    # Offline (reextract) it asks memory only: each archived article once, its first capture.
+    offline = True
 
-    def __init__(self, claims: Any = None) -> None:
+    def __init__(self, claims: Any = None, stats: Any = None) -> None:
         self.claims: Any = claims or MemoryClaims()
         self.run_prefix = self.RUN
         self.use_state = True
+        self.stats = stats
+
+    @classmethod
+    def offline_stage(cls, settings: Any, stats: Any, sites: Mapping[str, Any]) -> Any:
+        return cls(stats=stats)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DeduplicatePipeline:
@@ -140,11 +175,12 @@ class DeduplicatePipeline:
             self.claims = state.store
 
     def _count(self, event: str) -> None:
-        self.crawler.stats.inc_value(f"parkcrawl/dedup/{event}")
+        stats = self.stats if self.stats is not None else self.crawler.stats
+        stats.inc_value(f"parkcrawl/dedup/{event}")
 
     def claim(self, item: Article) -> Claim:
-        # SimHash computed once here; the state keeps it with the article (CrawlState).
-        item.body_simhash = simhash(item.body or "")
+        if item.body_simhash is None:  # the page stage computes it; an item built elsewhere
+            item.body_simhash = simhash(item.body or "")
         return self.claims.claim(
             self.run_prefix, canonical_url(item.url), item.url, item.content_hash or "",
             title_key(item.title or ""), item.body_simhash, item.fetched_at or "",
@@ -173,6 +209,8 @@ class DeduplicatePipeline:
 
 class ReleaseRawPagePipeline:
     """Free the raw bytes and cleaned HTML once extraction is done, so items stay small."""
+
+    offline = True
 
     def process_item(self, item: Article) -> Article:
         item.raw_body = None

@@ -40,6 +40,8 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from w3lib.url import safe_url_string
 
 from parkcrawl.navigation import Link, normalize_link_text
+from parkcrawl.page import select_breadcrumb as page_breadcrumb
+from parkcrawl.page import select_breadcrumb_links as page_breadcrumb_links
 from parkcrawl.text import clean_text
 
 DEFAULT_PATH = "动态要闻/园区信息"
@@ -231,40 +233,16 @@ def select_links(html_selector: Selector, css: str) -> list[Selector]:
     return [anchor for anchor in anchors if anchor.attrib.get("href")]
 
 
-# "当前位置：首页 > 动态要闻 > 园区信息": the label and the separators are not levels.
-_CRUMB_LABEL = re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置|位置)[:：]?")
-_CRUMB_SEPARATORS = re.compile(r"[>»›→/|]+")
-_CRUMB_NOT_LEVELS = frozenset({"正文", "详情", "内容"})
-
-
 def select_breadcrumb(html_selector: Selector, css: str) -> list[str]:
-    """The breadcrumb levels a breadcrumb_selector picks: element texts, split at separators."""
-    levels: list[str] = []
-    for node in html_selector.css(css):
-        text = _CRUMB_LABEL.sub("", re.sub(r"\s+", "", node.xpath("string(.)").get() or ""))
-        for part in _CRUMB_SEPARATORS.split(text):
-            part = part.strip("-—:：")
-            if part and part not in _CRUMB_NOT_LEVELS and (not levels or levels[-1] != part):
-                levels.append(part)
-    return levels
+    """The breadcrumb levels a breadcrumb_selector picks (:func:`parkcrawl.page.select_breadcrumb`)."""
+    return page_breadcrumb(html_selector.root, css)
 
 
 def select_breadcrumb_links(
     html_selector: Selector, css: str, levels: list[str], base_url: str
 ) -> list[str | None]:
-    """Item for item with ``select_breadcrumb``'s levels: the absolute URL of the link whose text
-    is that level among the selected elements, None where a level has no link (schema 1.3)."""
-    hrefs: dict[str, str] = {}
-    for node in html_selector.css(css):
-        for anchor in node.xpath("self::a | .//a"):
-            text = _CRUMB_LABEL.sub("", re.sub(r"\s+", "", anchor.xpath("string(.)").get() or ""))
-            hrefs.setdefault(text.strip("-—:："), (anchor.attrib.get("href") or "").strip())
-    urls: list[str | None] = []
-    for level in levels:
-        href = hrefs.get(level, "")
-        url = urljoin(base_url, href) if href and not href.startswith(("#", "javascript:")) else ""
-        urls.append(url if urlsplit(url).scheme in ("http", "https") else None)
-    return urls
+    """Item for item with ``select_breadcrumb``'s levels (:func:`parkcrawl.page.select_breadcrumb_links`)."""
+    return page_breadcrumb_links(html_selector.root, css, levels, base_url)
 
 
 def site_links(html_selector: Selector, base_url: str, css: str) -> list[Link]:
@@ -298,33 +276,3 @@ class SiteMiddleware(BaseSpiderMiddleware):
         ):
             request.meta["parknews_site"] = response.meta["parknews_site"]
         return request
-
-
-class SiteOverridesPipeline:
-    """Apply a site's ``breadcrumb_selector`` (sites file) to the extracted article."""
-
-    def __init__(self, crawler: Any):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> SiteOverridesPipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        sites = getattr(self.crawler.spider, "sites", None) or {}
-        config = sites.get(getattr(item, "site", None))
-        if config is None or not config.breadcrumb_selector or item.html is None:
-            return item
-        page = Selector(text=item.html)
-        crumb = select_breadcrumb(page, config.breadcrumb_selector)
-        if crumb:
-            item.breadcrumb = crumb
-            # breadcrumb_urls stays item for item with the breadcrumb it replaces
-            item.breadcrumb_urls = select_breadcrumb_links(
-                page, config.breadcrumb_selector, crumb, item.url
-            )
-            self.crawler.stats.inc_value("parkcrawl/sites/breadcrumb_from_selector")
-        else:
-            # Keep the extractor's breadcrumb, and count it: the selector may be stale.
-            self.crawler.stats.inc_value("parkcrawl/sites/breadcrumb_selector_empty")
-        return item

@@ -105,11 +105,9 @@ def image_caption(img: etree._Element, container: etree._Element) -> str | None:
     return _useful_alt(img.get("alt")) or _useful_alt(img.get("title"))
 
 
-def _regions(root: etree._Element) -> list[etree._Element]:
-    body = find_body_node(root)
+def _regions(root: etree._Element, body: etree._Element | None) -> list[etree._Element]:
     if body is None:
         return []
-    remove_widgets(body)
     regions = [body]
     for el in root.iter():
         if not tag_name(el) or el is body:
@@ -132,6 +130,18 @@ def extract_media(html: str, url: str) -> list[dict[str, str | None]]:
     root = parse_html(html)
     if root is None:
         return []
+    body = find_body_node(root)
+    if body is not None:
+        remove_widgets(body)
+    return media_from_tree(root, body, url)
+
+
+def media_from_tree(
+    root: etree._Element, body: etree._Element | None, url: str
+) -> list[dict[str, str | None]]:
+    """extract_media over a page already parsed, ``body`` being its body node with the widgets
+    removed (as :func:`parkcrawl.extract.article.extract_fields` leaves it): the page object
+    hands on the extractor's tree instead of parsing and searching the page a second time."""
     base_el = root.find(".//base[@href]")
     base = urljoin(url, base_el.get("href")) if base_el is not None else url
     found: dict[str, dict[str, str | None]] = {}
@@ -140,7 +150,7 @@ def extract_media(html: str, url: str) -> list[dict[str, str | None]]:
         if media_url and media_url not in found:
             found[media_url] = {"url": media_url, "type": kind, "caption": caption or None}
 
-    for region in _regions(root):
+    for region in _regions(root, body):
         for el in region.iter():
             tag = tag_name(el)
             if tag == "img":

@@ -1,8 +1,8 @@
-"""Article media: list them on the item (pure), then fetch each once into the archive.
+"""Article media: fetch each listed image and attachment once into the archive.
 
-- ``MediaListPipeline`` fills ``item.media`` from the cleaned HTML with
-  :func:`parkcrawl.archive.media.extract_media`. It needs ``item.html``, so it sits between
-  CleanEncodingPipeline and ReleaseRawPagePipeline; ``parkcrawl reextract`` runs it too.
+- ``item.media`` is listed by the page stage (:func:`parkcrawl.page.read_page` calls
+  :func:`parkcrawl.archive.media.media_from_tree` on the tree extraction used), so
+  ``parkcrawl reextract`` lists them too.
 - ``MediaDownloadPipeline`` (a Scrapy ``MediaPipeline``) downloads every listed URL once per run
   (MediaPipeline's own cache dedups by request fingerprint). The download passes through the
   downloader, so the WARC extension archives it with page kind ``media``; a payload already
@@ -11,7 +11,7 @@
   on every redirect hop): a refused one is counted ``parkcrawl/media/refused/<reason>`` and stays
   listed in ``item.media``, unarchived.
 
-Both are enabled by their ``ITEM_PIPELINES`` entries.
+Enabled by its ``ITEM_PIPELINES`` entry.
 """
 
 from __future__ import annotations
@@ -27,20 +27,9 @@ from scrapy.pipelines.media import (
     _MediaRequestFiltered,  # what FilesPipeline raises for these
 )
 
-from parkcrawl.archive.media import extract_media
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND, payload_digest
 from parkcrawl.middlewares import RETRY_UNREACHABLE
 from parkcrawl.netpolicy import FetchRefused
-
-
-class MediaListPipeline:
-    """List the images and attachments linked from the article body in ``item.media``."""
-
-    def process_item(self, item: Any) -> Any:
-        if getattr(item, "html", None) is None:
-            return item
-        item.media = extract_media(item.html, item.url)
-        return item
 
 
 class MediaDownloadPipeline(MediaPipeline):

@@ -1,12 +1,14 @@
-"""``parkcrawl reextract``: run the cleaning and extraction pipelines over archived article pages.
+"""``parkcrawl reextract``: run the crawl's article stages over archived article pages.
 
 No network and no reactor: article response records (page kind ``article``, status 2xx) are read
 from the WARC files, turned into the items the spider would have yielded, and passed through the
-``ITEM_PIPELINES`` entries named in ``PARKCRAWL_REEXTRACT_PIPELINES`` (in ITEM_PIPELINES order),
-then written with Scrapy's JSON-lines exporter and ``FEED_EXPORT_FIELDS``. Stages that fetch
-(MediaDownloadPipeline) or keep state across runs are not in that list; DeduplicatePipeline runs
-without the cross-run state (it is only attached when a spider opens), so the output holds each
-archived article once — its first capture, files taken in name (= time) order.
+``ITEM_PIPELINES`` stages that declare ``offline = True`` (in ITEM_PIPELINES order: the crawl's
+own list, see :mod:`parkcrawl.pipelines`), then written with Scrapy's JSON-lines exporter and
+``FEED_EXPORT_FIELDS``. Stages that fetch (MediaDownloadPipeline) are not offline;
+DeduplicatePipeline runs without the cross-run state, so the output holds each archived article
+once — its first capture, files taken in name (= time) order. ``--site NAME`` / ``--sites all``
+(with ``--sites-file``) name the sites the crawl walked, as its ``-a`` arguments did: each page
+gets its site's name and overrides (a ``breadcrumb_selector``) as in the crawl.
 """
 
 from __future__ import annotations
@@ -19,34 +21,37 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.settings import Settings
-from scrapy.signalmanager import SignalManager
-from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.conf import build_component_list
-from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.misc import load_object
 from warcio.exceptions import ArchiveLoadFailed
 
 from parkcrawl.archive.records import ArchivedResponse, iter_responses
 from parkcrawl.archive.warc import OPEN_SUFFIX, WARC_SUFFIX
 from parkcrawl.exporters import JsonFieldsCsvItemExporter
 from parkcrawl.items import Article
+from parkcrawl.sites import SiteConfig, SitesError, sites_for_arguments
 from parkcrawl.spiders.params import ArgumentError, parse_path
 from parkcrawl.spiders.parknews import KEPT_HEADERS
 
 ARTICLE_KIND = "article"
 
 
-class OfflineCrawler:
-    """What pipelines' ``from_crawler`` read — settings, stats, signals — with no engine."""
+class Counts(dict[str, Any]):
+    """The stats calls the offline stages make (inc_value), kept in a dict."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.signals = SignalManager(self)
-        self.stats = MemoryStatsCollector(self)
-        self.spider = None
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] = self.get(key, start) + count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)
+
+    def set_value(self, key: str, value: Any) -> None:
+        self[key] = value
 
 
 def project_settings(overrides: dict[str, str] | None = None) -> Settings:
@@ -58,14 +63,36 @@ def project_settings(overrides: dict[str, str] | None = None) -> Settings:
 
 
 def reextract_pipelines(settings: Settings) -> list[type]:
-    """The pure ITEM_PIPELINES stages, in their crawl order."""
-    allowed = set(settings.getlist("PARKCRAWL_REEXTRACT_PIPELINES"))
+    """The ITEM_PIPELINES stages that run offline (``offline = True``), in their crawl order."""
     ordered = build_component_list(settings.getwithbase("ITEM_PIPELINES"))
-    names = [
-        name if isinstance(name, str) else f"{name.__module__}.{name.__qualname__}"
-        for name in ordered
+    classes = [load_object(name) if isinstance(name, str) else name for name in ordered]
+    return [cls for cls in classes if getattr(cls, "offline", False)]
+
+
+def build_stages(
+    settings: Settings, stats: Any, sites: dict[str, SiteConfig] | None = None
+) -> list[Any]:
+    """The offline stages built with plain values (no crawler): ``offline_stage`` or no args."""
+    return [
+        cls.offline_stage(settings, stats, sites or {}) if hasattr(cls, "offline_stage") else cls()
+        for cls in reextract_pipelines(settings)
     ]
-    return [load_object(name) for name in names if name in allowed]
+
+
+def site_of(url: str, walked: list[str] | None, sites: dict[str, SiteConfig]) -> str | None:
+    """The site (of those the crawl walked) an archived page belongs to: the one of its host and
+    walked path, else the only one of its host, else the only site; None if that is ambiguous."""
+    if not sites:
+        return None
+    netloc = urlsplit(url).netloc.lower()
+    same_host = [s for s in sites.values() if urlsplit(s.start_url).netloc.lower() == netloc]
+    if walked:
+        same_path = [s for s in same_host if list(s.path) == list(walked[1:])]
+        if len(same_path) == 1:
+            return same_path[0].name
+    if len(same_host) == 1:
+        return same_host[0].name
+    return next(iter(sites.values())).name if len(sites) == 1 else None
 
 
 def warc_files(inputs: Iterable[Path]) -> list[Path]:
@@ -90,7 +117,9 @@ def fetched_at(warc_date: str) -> str:
     return warc_date[:19] + "Z"
 
 
-def article_from(response: ArchivedResponse, walked_default: list[str]) -> Article:
+def article_from(
+    response: ArchivedResponse, walked_default: list[str], sites: dict[str, SiteConfig] | None = None
+) -> Article:
     """The item the spider's parse_article yields for this page."""
     when = fetched_at(response.date)
     kept = {name.decode("latin-1").lower() for name in KEPT_HEADERS}
@@ -101,6 +130,7 @@ def article_from(response: ArchivedResponse, walked_default: list[str]) -> Artic
         raw_body=response.body,
         content_type=response.header("Content-Type") or None,
         walked_path=list(response.walked or walked_default),
+        site=site_of(response.url, response.walked, sites or {}),
         response_headers={k.lower(): v for k, v in response.headers if k.lower() in kept and v},
     )
 
@@ -119,6 +149,7 @@ class Outcome:
     pages: int = 0
     written: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    stats: Counts = field(default_factory=Counts)
 
 
 def article_responses(paths: list[Path]) -> Iterator[ArchivedResponse]:
@@ -149,12 +180,14 @@ def format_of(target: Path | None) -> str:
 
 def reextract(
     paths: list[Path], out: IO[bytes], *, settings: Settings | None = None, path: str | None = None,
-    format: str = "jsonlines",
+    format: str = "jsonlines", sites: list[SiteConfig] | None = None,
 ) -> Outcome:
-    """Re-extract every archived article page of ``paths`` into ``out`` (JSON lines or CSV)."""
+    """Re-extract every archived article page of ``paths`` into ``out`` (JSON lines or CSV);
+    ``sites``: the sites file's sites the crawl walked (None: a ``-a start_url`` crawl)."""
     settings = settings or project_settings()
-    crawler = OfflineCrawler(settings)
-    pipelines = [build_from_crawler(cls, crawler) for cls in reextract_pipelines(settings)]
+    by_name = {site.name: site for site in sites or [] if site.name}
+    outcome = Outcome()
+    pipelines = build_stages(settings, outcome.stats, by_name)
     walked_default = ["首页", *parse_path(path or settings.get("PARKCRAWL_PATH") or "")]
     exporter = exporter_class(format)(
         out,
@@ -162,10 +195,9 @@ def reextract(
         encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
     )
     exporter.start_exporting()
-    outcome = Outcome()
     for response in article_responses(paths):
         outcome.pages += 1
-        item: Any = article_from(response, walked_default)
+        item: Any = article_from(response, walked_default, by_name)
         try:
             for pipeline in pipelines:
                 item = _run(pipeline.process_item(item))
@@ -191,6 +223,11 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("-o", dest="append", type=Path, help="append to FILE")
     parser.add_argument("--path", help="section path for pages archived without one "
                         "(default: the PARKCRAWL_PATH setting)")
+    parser.add_argument("--site", help="the site the crawl walked (-a site=NAME): its name and "
+                        "overrides, such as a breadcrumb_selector, apply to its pages")
+    parser.add_argument("--sites", help="the sites the crawl walked (-a sites=all or a,b)")
+    parser.add_argument("--sites-file", help="the sites file (default: the PARKCRAWL_SITES_FILE "
+                        "setting)")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a setting, as for scrapy crawl")
     return parser
@@ -208,17 +245,23 @@ def main_reextract(argv: list[str]) -> int:
     try:
         paths = warc_files(args.warcs)
         settings = project_settings(overrides)
+        sites = sites_for_arguments(
+            args.site, args.sites, args.sites_file, settings.get("PARKCRAWL_SITES_FILE")
+        )
         target = args.overwrite or args.append
         format = format_of(target)
         if target is None:
             outcome = reextract(
-                paths, sys.stdout.buffer, settings=settings, path=args.path, format=format
+                paths, sys.stdout.buffer, settings=settings, path=args.path, format=format,
+                sites=sites,
             )
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "ab" if args.append else "wb") as out:
-                outcome = reextract(paths, out, settings=settings, path=args.path, format=format)
-    except (FileNotFoundError, ArgumentError) as exc:
+                outcome = reextract(
+                    paths, out, settings=settings, path=args.path, format=format, sites=sites
+                )
+    except (FileNotFoundError, ArgumentError, SitesError) as exc:
         print(f"parkcrawl reextract: error: {exc}", file=sys.stderr)
         return 2
     except ArchiveLoadFailed as exc:

@@ -15,6 +15,7 @@ from lxml import etree
 from parkcrawl.cms import COLUMN_META, SITE_NAME_META, plausible_name
 from parkcrawl.extract.authors import extract_authors
 from parkcrawl.extract.body import (
+    AttrMatcher,
     BodyText,
     clean_line,
     element_lines,
@@ -33,17 +34,19 @@ from parkcrawl.extract.dates import (
 )
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
-    BREADCRUMB_ATTR_XPATH,
+    BREADCRUMB_CLASS,
     BREADCRUMB_CSS_ONLY,
     BREADCRUMB_DROP_TAIL,
+    BREADCRUMB_ID,
     BREADCRUMB_ITEM_MAX_CHARS,
     BREADCRUMB_MARKERS,
     BREADCRUMB_MAX_CHARS,
     BREADCRUMB_MAX_ITEMS,
     BREADCRUMB_SEPARATORS,
     CELL_TAGS,
+    DATE_ELEMENT_CLASS,
+    DATE_ELEMENT_ID,
     DATE_ELEMENT_MAX_CHARS,
-    DATE_ELEMENT_XPATH,
     DATE_META_NAMES,
     DATELINE_WINDOW_AFTER,
     DATELINE_WINDOW_BEFORE,
@@ -69,9 +72,9 @@ from parkcrawl.extract.title import extract_title
 
 _SPACES = re.compile(r"\s+")
 MIDNIGHT = "T00:00"
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
-_BREADCRUMB_ELEMENTS = etree.XPath(BREADCRUMB_ATTR_XPATH, namespaces=_REGEX_NS)
-_DATE_ELEMENTS = etree.XPath(DATE_ELEMENT_XPATH, namespaces=_REGEX_NS)
+# BREADCRUMB_ATTR_XPATH and DATE_ELEMENT_XPATH, evaluated in Python (see AttrMatcher).
+_BREADCRUMB_ELEMENTS = AttrMatcher(BREADCRUMB_CLASS, BREADCRUMB_ID)
+_DATE_ELEMENTS = AttrMatcher(DATE_ELEMENT_CLASS, DATE_ELEMENT_ID)
 _JSON_LD = re.compile(
     r"<script[^>]*type\s*=\s*[\"']?application/ld\+json[^>]*>(.*?)</script\s*>", re.S | re.I
 )
@@ -105,9 +108,17 @@ def extract_article(html: str, url: str) -> ArticleFields:
     root = parse_html(html)
     if root is None:
         return EMPTY
+    return extract_fields(root, find_body_node(root), html, url)
+
+
+def extract_fields(
+    root: etree._Element, container: etree._Element | None, html: str, url: str
+) -> ArticleFields:
+    """The article fields of a page already parsed (parse_html) whose body node was found
+    (find_body_node); the container's widgets are removed in place, so a caller that reads the
+    body after this (the media list) sees what the body text was taken from."""
     metas = read_metas(root)
     breadcrumb, breadcrumb_urls = extract_breadcrumb_links(root, base_url(root, url))
-    container = find_body_node(root)
     titled = extract_title(
         root, first_meta(metas, TITLE_META_NAMES), first_meta(metas, SOCIAL_TITLE_META_NAMES)
     )
@@ -260,27 +271,33 @@ def _linear_text(
     length = 0
     starts: dict[str, int] = {}
     offsets: dict[str, tuple[int, int]] = {}
-
-    def add(text: str) -> None:
-        nonlocal length
-        parts.append(text)
-        length += len(text)
-
+    spaces = _SPACES
+    # Inlined appends (no helper call per piece): this walks every node of every article page.
     for event, el in etree.iterwalk(body, events=("start", "end")):
-        tag = tag_name(el)
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""
         name = names.get(id(el))
         if event == "start":
-            add("\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else "")
+            piece = "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
+            if piece:
+                parts.append(piece)
+                length += 1
             if name:
                 starts[name] = length
             if el.text and tag:
-                add(_SPACES.sub(" ", el.text))
+                piece = spaces.sub(" ", el.text)
+                parts.append(piece)
+                length += len(piece)
         else:
-            add("\n" if tag in BLOCK_TAGS else "")
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+                length += 1
             if name:
                 offsets[name] = (starts[name], length)
             if el is not body and el.tail:
-                add(_SPACES.sub(" ", el.tail))
+                piece = spaces.sub(" ", el.tail)
+                parts.append(piece)
+                length += len(piece)
     return "".join(parts), offsets
 
 

@@ -85,6 +85,37 @@ def css(el: etree._Element, selector: str) -> list[etree._Element]:
     return list(xpath(el))
 
 
+class AttrMatcher:
+    """What ``//*[re:test(@class, C, 'i') or re:test(@id, I, 'i')]`` (plus ``//tag`` for each of
+    ``tags``) selects, in document order over the element's whole document, with Python's re
+    run here instead of through libxml2's EXSLT callbacks (several times faster)."""
+
+    def __init__(
+        self, class_pattern: str | None, id_pattern: str | None, tags: Iterable[str] = ()
+    ) -> None:
+        self.class_re = re.compile(class_pattern, re.IGNORECASE) if class_pattern else None
+        self.id_re = re.compile(id_pattern, re.IGNORECASE) if id_pattern else None
+        self.tags = frozenset(tags)
+
+    def __call__(self, el: etree._Element) -> list[etree._Element]:
+        # XPath's "//" starts at the document's root whatever the context element.
+        root = el.getroottree().getroot()
+        class_re, id_re, tags = self.class_re, self.id_re, self.tags
+        found = []
+        for node in root.iter(etree.Element):
+            if node.tag in tags:
+                found.append(node)
+                continue
+            value = node.get("class")
+            if value is not None and class_re is not None and class_re.search(value):
+                found.append(node)
+                continue
+            value = node.get("id")
+            if value is not None and id_re is not None and id_re.search(value):
+                found.append(node)
+        return found
+
+
 def parse_html(html: str) -> etree._Element | None:
     """Parse decoded HTML into a tree with scripts, styles, comments and hidden widgets removed."""
     html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"), count=1)
@@ -173,35 +204,46 @@ def _count(text: str | None) -> tuple[int, int]:
 def measure(root: etree._Element) -> dict[etree._Element, NodeStats]:
     """NodeStats for every element under (and including) ``root``, in one bottom-up pass."""
     stats: dict[etree._Element, NodeStats] = {}
+    # Locals and plain sums, one NodeStats built per element: this runs on every element of
+    # every article page, and attribute updates per child cost more than the counting itself.
+    not_counted, punctuation, inline = _NOT_COUNTED, _PUNCTUATION_CHARS, INLINE_TAGS
 
-    def walk(node: etree._Element, in_link: bool) -> NodeStats:
-        tag = tag_name(node)
+    def walk(node: etree._Element, tag: str, in_link: bool) -> NodeStats:
         is_link = in_link or tag == "a"
-        own = NodeStats()
-        chars, punct = _count(node.text)
-        for child in node:
-            child_tag = tag_name(child)
-            if not child_tag:
-                continue
-            sub = walk(child, is_link)
-            own.chars += sub.chars
-            own.link_chars += sub.link_chars
-            own.punct += sub.punct
-            own.tags += sub.tags + (child_tag not in INLINE_TAGS)
-            own.link_tags += sub.link_tags + (child_tag == "a")
-            own.paragraphs += sub.paragraphs + (child_tag in ("p", "br"))
-            tail_chars, tail_punct = _count(child.tail)
-            chars += tail_chars
-            punct += tail_punct
-        own.chars += chars
-        if is_link:
-            own.link_chars += chars
+        text = node.text
+        if text:
+            chars, punct = len(not_counted.sub("", text)), len(punctuation.findall(text))
         else:
-            own.punct += punct
+            chars = punct = 0
+        sub_chars = sub_links = sub_punct = tags = link_tags = paragraphs = 0
+        for child in node:
+            child_tag = child.tag
+            if not isinstance(child_tag, str):
+                continue  # a comment or processing instruction: neither it nor its tail counts
+            child_tag = child_tag.lower()
+            sub = walk(child, child_tag, is_link)
+            sub_chars += sub.chars
+            sub_links += sub.link_chars
+            sub_punct += sub.punct
+            tags += sub.tags + (child_tag not in inline)
+            link_tags += sub.link_tags + (child_tag == "a")
+            paragraphs += sub.paragraphs + (child_tag in ("p", "br"))
+            tail = child.tail
+            if tail:
+                chars += len(not_counted.sub("", tail))
+                punct += len(punctuation.findall(tail))
+        own = NodeStats(
+            sub_chars + chars,
+            sub_links + (chars if is_link else 0),
+            sub_punct + (0 if is_link else punct),
+            tags,
+            link_tags,
+            paragraphs,
+        )
         stats[node] = own
         return own
 
-    walk(root, False)
+    walk(root, tag_name(root), False)
     return stats
 
 

@@ -124,9 +124,14 @@ TITLE_META_NAMES: tuple[str, ...] = ("ArticleTitle", "articletitle")
 HEADLINE_COUNTER = re.compile(r"[(（\[]?\s*\d[\d,.万千kK+]*\s*[)）\]]?\s*(条?评论|阅读|浏览|次|人)?")
 # With no <title>, no title meta and no single <h1>: the first element named as a headline box
 # ("<div class="Heading">", "<a id="viewpost1_TitleUrl">") holds the headline.
+# (Each *_XPATH below with class/id patterns is also evaluated as the *_CLASS / *_ID patterns
+# by parkcrawl.extract.body.attr_matches: the same elements, without libxml2 calling back into
+# Python's re for every element, which cost more than half a millisecond a page per XPath.)
+UNREFERENCED_HEADLINE_CLASS = r"(^|[\s_-])(heading|headline|title|biaoti)([\s_-]|\d|$)"
+UNREFERENCED_HEADLINE_ID = r"(^|[_-]|\d)(title|heading|headline)"
 UNREFERENCED_HEADLINE_XPATH = (
-    "//*[re:test(@class, '(^|[\\s_-])(heading|headline|title|biaoti)([\\s_-]|\\d|$)', 'i')"
-    " or re:test(@id, '(^|[_-]|\\d)(title|heading|headline)', 'i')]"
+    f"//*[re:test(@class, '{UNREFERENCED_HEADLINE_CLASS}', 'i')"
+    f" or re:test(@id, '{UNREFERENCED_HEADLINE_ID}', 'i')]"
 )
 UNREFERENCED_HEADLINE_MIN_CHARS = 6
 # Nor a headline box: old table layouts set the headline in bold, big or centred type
@@ -146,13 +151,20 @@ SOCIAL_TITLE_META_NAMES: tuple[str, ...] = ("og:title", "twitter:title")
 
 # Headline elements, best first: an <h1> is the usual headline, <h2>/<h3> the headline on older
 # templates whose <h1> holds the logo; then class/id names CMS templates give the headline box.
+HEADLINE_TAGS = ("h1", "h2", "h3")
+HEADLINE_CLASS = (
+    r"(^|[\s_-])(title|headline|biaoti|tit|bt|art_?tit\w*|"
+    r"article[-_]?title|news[-_]?title|detail[-_]?title|con[-_]?title|main[-_]?title|"
+    r"show[-_]?title|text[-_]?title|xl[-_]?bt)([\s_-]|\d|$)"
+)
+HEADLINE_ID = (
+    r"^(title|headline|biaoti|articletitle|newstitle|arttitle|"
+    r"ti|con_?title|detail_?title|show_?title)$"
+)
 HEADLINE_XPATH = (
     "//h1 | //h2 | //h3"
-    " | //*[re:test(@class, '(^|[\\s_-])(title|headline|biaoti|tit|bt|art_?tit\\w*|"
-    "article[-_]?title|news[-_]?title|detail[-_]?title|con[-_]?title|main[-_]?title|"
-    "show[-_]?title|text[-_]?title|xl[-_]?bt)([\\s_-]|\\d|$)', 'i')]"
-    " | //*[re:test(@id, '^(title|headline|biaoti|articletitle|newstitle|arttitle|"
-    "ti|con_?title|detail_?title|show_?title)$', 'i')]"
+    f" | //*[re:test(@class, '{HEADLINE_CLASS}', 'i')]"
+    f" | //*[re:test(@id, '{HEADLINE_ID}', 'i')]"
 )
 
 # Headlines are short: longer candidates are paragraphs or summaries.
@@ -469,11 +481,16 @@ BYLINE_SENTENCE = re.compile(r"[，。；！？,;!?]")
 
 # Elements templates put the publication date in ("<span class="pubtime">", "id="paperdate"").
 # Used when no dateline is found around the headline; only short texts are read.
+DATE_ELEMENT_CLASS = (
+    r"(^|[\s_-])(pub|publish|release|post|fb|fabu|paper|article|news|info|"
+    r"content|detail|art)?[-_]?(date|time|shijian|riqi)([\s_-]|\d|$)"
+)
+DATE_ELEMENT_ID = (
+    r"^(pub|publish|release|post|fb|fabu|paper|article|news|info|content|detail|art)?"
+    r"[-_]?(date|time|shijian|riqi)\d*$"
+)
 DATE_ELEMENT_XPATH = (
-    "//*[re:test(@class, '(^|[\\s_-])(pub|publish|release|post|fb|fabu|paper|article|news|info|"
-    "content|detail|art)?[-_]?(date|time|shijian|riqi)([\\s_-]|\\d|$)', 'i') or "
-    "re:test(@id, '^(pub|publish|release|post|fb|fabu|paper|article|news|info|content|detail|art)?"
-    "[-_]?(date|time|shijian|riqi)\\d*$', 'i')]"
+    f"//*[re:test(@class, '{DATE_ELEMENT_CLASS}', 'i') or re:test(@id, '{DATE_ELEMENT_ID}', 'i')]"
 )
 DATE_ELEMENT_MAX_CHARS = 60
 
@@ -514,9 +531,10 @@ BREADCRUMB_MARKERS = re.compile(
 # appears in every script that reads window.location). "current" ("mm_current", "curr_nav")
 # is weaker, so any element found here must show separators (BREADCRUMB_SEPARATORS) between
 # 2..BREADCRUMB_MAX_ITEMS short items; only a "crumb" element may draw its separators in CSS.
+BREADCRUMB_CLASS = "crumb|position|location|dqwz|weizhi|curpos|cur_pos|current"
+BREADCRUMB_ID = "crumb|position|location|dqwz|weizhi|curpos|cur_pos"
 BREADCRUMB_ATTR_XPATH = (
-    "//*[re:test(@class, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos|current', 'i') or "
-    "re:test(@id, 'crumb|position|location|dqwz|weizhi|curpos|cur_pos', 'i')]"
+    f"//*[re:test(@class, '{BREADCRUMB_CLASS}', 'i') or re:test(@id, '{BREADCRUMB_ID}', 'i')]"
 )
 BREADCRUMB_CSS_ONLY = re.compile(r"crumb", re.IGNORECASE)
 BREADCRUMB_MAX_ITEMS = 8

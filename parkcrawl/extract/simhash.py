@@ -26,13 +26,6 @@ _SPREAD = [sum(1 << (_LANE * bit) for bit in range(8) if byte >> bit & 1) for by
 _LANE_MASK = (1 << _LANE) - 1
 
 
-def _spread(h: int) -> int:
-    out = 0
-    for i in range(8):
-        out |= _SPREAD[(h >> (8 * i)) & 0xFF] << (_LANE * 8 * i)
-    return out
-
-
 def normalize_text(text: str) -> str:
     """Text as compared: whitespace and punctuation removed."""
     return _NOT_TEXT.sub("", text)
@@ -45,9 +38,14 @@ def simhash(text: str) -> int:
         shingles = {chars}
     else:
         shingles = {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+    # All hashes side by side; byte i of each (from the least significant end: big-endian digest
+    # byte 7 - i) is one stride of the joined bytes, spread and summed in C, not per shingle.
+    digests = b"".join(
+        hashlib.blake2b(shingle.encode(), digest_size=8).digest() for shingle in shingles
+    )
     total = 0
-    for shingle in shingles:
-        total += _spread(int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest()))
+    for i in range(8):
+        total += sum(map(_SPREAD.__getitem__, digests[7 - i :: 8])) << (_LANE * 8 * i)
     half = len(shingles) / 2
     out = 0
     for bit in range(BITS):

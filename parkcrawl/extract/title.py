@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parkcrawl.extract.body import clean_line, find_body_node, tag_name
+from parkcrawl.extract.body import AttrMatcher, clean_line, find_body_node, tag_name
 from parkcrawl.extract.selectors import (
     BARE_SUFFIX_HEAD_RATIO,
     BARE_SUFFIX_MAX_CHARS,
     BARE_SUFFIX_WORD,
+    HEADLINE_CLASS,
     HEADLINE_COUNTER,
+    HEADLINE_ID,
     HEADLINE_MAX_CHARS,
     HEADLINE_MIN_CHARS,
-    HEADLINE_XPATH,
+    HEADLINE_TAGS,
     SENTENCE_END,
     SITE_NAME_MAX_CHARS,
     SITE_NAME_TAIL,
@@ -27,13 +29,15 @@ from parkcrawl.extract.selectors import (
     TITLE_BARE_HYPHEN,
     TITLE_DASH_SEPARATOR,
     TITLE_STRONG_SEPARATORS,
+    UNREFERENCED_HEADLINE_CLASS,
+    UNREFERENCED_HEADLINE_ID,
     UNREFERENCED_HEADLINE_MIN_CHARS,
-    UNREFERENCED_HEADLINE_XPATH,
 )
 
+# HEADLINE_XPATH and UNREFERENCED_HEADLINE_XPATH, evaluated in Python (see AttrMatcher).
+_HEADLINES = AttrMatcher(HEADLINE_CLASS, HEADLINE_ID, HEADLINE_TAGS)
+_UNREFERENCED = AttrMatcher(UNREFERENCED_HEADLINE_CLASS, UNREFERENCED_HEADLINE_ID)
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
-_HEADLINES = etree.XPath(HEADLINE_XPATH, namespaces=_REGEX_NS)
-_UNREFERENCED = etree.XPath(UNREFERENCED_HEADLINE_XPATH, namespaces=_REGEX_NS)
 _STYLED = etree.XPath(STYLED_HEADLINE_XPATH, namespaces=_REGEX_NS)
 _FOLLOWING_TEXTS = etree.XPath(
     f"following::text()[normalize-space()][position() <= {STYLED_HEADLINE_FOLLOWING_TEXTS}]"

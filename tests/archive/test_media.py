@@ -1,4 +1,4 @@
-"""extract_media over literal HTML (what an article body links, with captions), and the pipelines."""
+"""extract_media over literal HTML (what an article body links, with captions), and the stages."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from parkcrawl.archive.media import extract_media
-from parkcrawl.archive.pipelines import MediaDownloadPipeline, MediaListPipeline
+from parkcrawl.archive.pipelines import MediaDownloadPipeline
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY
 from parkcrawl.items import Article
 from parkcrawl.middlewares import RETRY_UNREACHABLE
+from parkcrawl.pipelines import PagePipeline
 
 URL = "http://park.example.gov.cn/dtyw/yqxx/202412/t20241213_10245.html"
 TEXT = "<p>12月13日，园区举行高端装备制造项目签约仪式，管委会主任出席并致辞，项目总投资十二亿元。</p>"
@@ -119,10 +120,13 @@ def test_extract_media(html: str, expected: list[dict]) -> None:
     assert extract_media(html, URL) == expected
 
 
-def test_media_list_pipeline_fills_the_item() -> None:
-    item = Article(url=URL, html=page('<p><img src="/u/p.png"></p><p>图为现场。</p>'))
-    assert MediaListPipeline().process_item(item).media == [img(f"{BASE}/u/p.png", "图为现场。")]
-    assert MediaListPipeline().process_item(Article(url=URL)).media == []  # no page, no change
+def test_the_page_stage_lists_the_media_on_the_item() -> None:
+    raw = page('<p><img src="/u/p.png"></p><p>图为现场。</p>',
+               head="<title>园区举行高端装备制造项目签约仪式</title>").encode("utf-8")
+    item = Article(url=URL, raw_body=raw, content_type="text/html; charset=utf-8")
+    item = PagePipeline.from_crawler(get_crawler()).process_item(item)
+    assert item.media == [img(f"{BASE}/u/p.png", "图为现场。")]
+    assert PagePipeline(None).process_item(Article(url=URL)).media == []  # no page, no change
 
 
 def test_media_download_requests_are_marked_for_the_archive() -> None:

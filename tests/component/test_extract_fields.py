@@ -1,4 +1,4 @@
-"""The clean and extract stages as components: the schema 1.3 fields land on the item."""
+"""The page stage as a component: the schema 1.3 fields land on the item."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from parkcrawl.items import Article
-from parkcrawl.pipelines import CleanEncodingPipeline, ExtractArticlePipeline
+from parkcrawl.pipelines import PagePipeline
 from tests.support import ROOT
 
 SITE = ROOT / "fixtures" / "site"
@@ -22,12 +22,12 @@ ORIGIN = "http://127.0.0.1:8000"
 def processed(path: str, settings: dict[str, Any], walked: list[str] | None = None) -> Article:
     crawler = get_crawler(Spider, settings)
     crawler.spider = Spider(name="parknews")
-    clean = CleanEncodingPipeline.from_crawler(crawler)
+    page = PagePipeline.from_crawler(crawler)
     item = Article(
         url=f"{ORIGIN}{path}?spm=1.2", raw_body=(SITE / path.lstrip("/")).read_bytes(),
         content_type="text/html", walked_path=walked or ["首页", "动态要闻", "园区信息"],
     )
-    return ExtractArticlePipeline().process_item(clean.process_item(item))
+    return page.process_item(item)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,121 @@
+"""read_page: one article response read once into the item's fields (no Scrapy, no reactor)."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from parkcrawl.page import read_page, select_breadcrumb
+
+URL = "http://park.example.gov.cn/dtyw/yqxx/202412/t20241213_10245.html"
+TITLE = "园区举行高端装备制造项目签约仪式"
+TEXT = "12月13日，园区举行高端装备制造项目签约仪式，管委会主任出席并致辞，项目总投资十二亿元。"
+
+
+def article(*, crumbs: str = "", body: str = "", title: str = TITLE, charset: str = "utf-8") -> str:
+    return (
+        f'<html><head><meta charset="{charset}"><title>{title}</title></head><body>'
+        '<div class="logo"><img src="/images/logo.png" alt="园区"></div>'
+        f"{crumbs}<h1>{title}</h1>"
+        f'<div class="TRS_Editor"><p>{TEXT}</p>{body}</div>'
+        '<div class="footer"><img src="/images/ga.png" alt="">苏公网安备</div>'
+        "</body></html>"
+    )
+
+
+# The site's own trail, which the extractor does not recognise as a breadcrumb (a plain list).
+PATH_LIST = '<ul class="path"><li><a href="/">首页</a></li><li>新闻动态</li><li>园区要闻</li></ul>'
+# A trail the extractor does find by itself ("当前位置").
+LOCATION = '<div class="location">当前位置：首页 &gt; 动态要闻 &gt; 园区信息</div>'
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "selector", "site_breadcrumb", "breadcrumb"),
+    [
+        # no selector: the page's own breadcrumb, else the path walked
+        (LOCATION, None, None, ["首页", "动态要闻", "园区信息"]),
+        (PATH_LIST, None, None, ["首页", "动态要闻", "园区信息(walked)"]),
+        # the selector's levels win over both
+        (PATH_LIST, "ul.path li", ["首页", "新闻动态", "园区要闻"], ["首页", "新闻动态", "园区要闻"]),
+        (LOCATION + PATH_LIST, "ul.path li", ["首页", "新闻动态", "园区要闻"],
+         ["首页", "新闻动态", "园区要闻"]),
+        # a selector that finds nothing (stale): [] and the extractor's breadcrumb stands
+        (LOCATION, "ul.path li", [], ["首页", "动态要闻", "园区信息"]),
+    ],
+)
+def test_breadcrumb_with_the_site_override(
+    crumbs: str, selector: str | None, site_breadcrumb: list[str] | None, breadcrumb: list[str]
+) -> None:
+    page = read_page(article(crumbs=crumbs).encode("utf-8"), URL, "text/html",
+                     breadcrumb_selector=selector)
+    assert page.site_breadcrumb == site_breadcrumb
+    assert page.breadcrumb(["首页", "动态要闻", "园区信息(walked)"]) == breadcrumb
+
+
+def test_every_field_from_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    parses = []
+    parse = lxml.html.document_fromstring
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        parses.append(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(lxml.html, "document_fromstring", counted)
+    body = '<p><img src="/u/p.png"></p><p>图为签约现场。</p><p><a href="/f/list.pdf">项目名单</a></p>'
+    page = read_page(article(crumbs=PATH_LIST, body=body).encode("utf-8"), URL, "text/html",
+                     breadcrumb_selector="ul.path li")
+    assert len(parses) == 1
+    assert page.complete
+    assert page.fields.title == TITLE
+    assert page.fields.body == f"{TEXT}\n图为签约现场。\n项目名单"
+    assert page.site_breadcrumb == ["首页", "新闻动态", "园区要闻"]
+    # from the body the extractor found: the logo and the footer badge are not media
+    assert page.media == [
+        {"url": "http://park.example.gov.cn/u/p.png", "type": "image", "caption": "图为签约现场。"},
+        {"url": "http://park.example.gov.cn/f/list.pdf", "type": "attachment",
+         "caption": "项目名单"},
+    ]
+    assert page.content_hash is not None and len(page.content_hash) == 64
+    assert page.simhash is not None
+
+
+def test_a_mirror_page_in_gbk_is_decoded_and_cleaned_once() -> None:
+    raw = article(title="園(yuán)區(qū)舉(jǔ)行簽(qiān)約(yuē)儀(yí)式(shì)", charset="gb2312")
+    page = read_page(raw.encode("gb18030"), URL, "text/html; charset=gb2312")
+    assert page.fields.title == "园区举行签约仪式"
+    assert page.script == "Hant"
+    assert "pinyin_annotations" in page.quality_flags
+    assert page.encoding in ("gb18030", "gbk", "gb2312")
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        (b"", None),  # an empty answer
+        (article(title="").replace("<h1></h1>", "").encode("utf-8"), None),  # no title anywhere
+    ],
+)
+def test_a_page_without_title_is_read_no_further(raw: bytes, title: str | None) -> None:
+    page = read_page(raw, URL, "text/html")
+    assert page.fields.title == title
+    assert not page.complete
+    # dropped by the pipeline: media and fingerprints are not computed for it
+    assert (page.media, page.content_hash, page.simhash) == ([], None, None)
+
+
+@pytest.mark.parametrize(
+    ("html", "css", "crumb"),
+    [
+        # a script inside the trail is not a level (the page's tree has scripts removed)
+        ('<div class="c"><a>首页</a><script>var x = 1;</script> &gt; <a>园区信息</a></div>',
+         "div.c", ["首页", "园区信息"]),
+        # parsel's ::text pseudo-element, as the sites file allows it
+        ('<p class="c">当前位置：首页 &gt; 动态要闻</p>', "p.c::text", ["首页", "动态要闻"]),
+    ],
+)
+def test_select_breadcrumb_over_the_page_tree(html: str, css: str, crumb: list[str]) -> None:
+    from parkcrawl.extract.body import parse_html
+
+    root = parse_html(f"<html><body>{html}</body></html>")
+    assert root is not None
+    assert select_breadcrumb(root, css) == crumb
