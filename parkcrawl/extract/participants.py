@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from parkcrawl.extract import names_crf
+from parkcrawl.extract import names_crf, names_lac
 from parkcrawl.extract.lexicons import read_sections
 
 __all__ = ["Participant", "extract_participants"]
@@ -459,13 +459,16 @@ def _with_model(text: str, lex: _Lexicon, found: list[_Mention]) -> list[_Mentio
     # the gate is for the names the model finds alone
     ruled = {k for m in found for k in range(m.start, m.end)}
     starts = {m.start: m.end for m in found}
+    # opt-in: LAC's persons (already gated by the CRF's agreement) in place of the CRF's spans
+    lac = names_lac.enabled()
     raw = []
-    for s, e in tagged.spans():
+    for s, e in names_lac.name_spans(tagged) if lac else tagged.spans():
         if e + 1 in starts and text[e] in _FOREIGN_JOINS:
             e = starts[e + 1]  # 约翰·米勒 + - + 怀特 (the rules' name): one foreign name
         raw.append((s, e))
     spans = [(s, e) for s, e in raw if _model_ok(text, s, e, lex) and (
-        not ruled.isdisjoint(range(s, e)) or tagged.begin(s) * tagged.end_score(s, e) >= _MIN_SPAN
+        lac or not ruled.isdisjoint(range(s, e))
+        or tagged.begin(s) * tagged.end_score(s, e) >= _MIN_SPAN
     )]
     out: list[_Mention] = []
     j = 0  # both lists run left to right without overlaps: one sweep keeps this linear
