@@ -463,6 +463,8 @@ def _with_model(text: str, lex: _Lexicon, found: list[_Mention]) -> list[_Mentio
     lac = names_lac.enabled()
     raw = []
     for s, e in names_lac.name_spans(tagged) if lac else tagged.spans():
+        if raw and s < raw[-1][1]:
+            continue  # inside the foreign name joined just before: the sweep needs no overlaps
         if e + 1 in starts and text[e] in _FOREIGN_JOINS:
             e = starts[e + 1]  # 约翰·米勒 + - + 怀特 (the rules' name): one foreign name
         raw.append((s, e))
