@@ -21,7 +21,7 @@ from pathlib import Path
 
 from parkcrawl.extract.lexicons import read_sections
 
-__all__ = ["Tagged", "available", "char_features", "model_path", "name_spans"]
+__all__ = ["Tagged", "available", "char_features", "model_path", "name_spans", "shipped"]
 
 _PAD = "\x02"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -45,6 +45,11 @@ def model_path() -> Path | None:
     if value and value.strip().lower() == "off":
         return None
     return Path(value) if value else _shipped()
+
+
+def shipped() -> bool:
+    """Is the model in use the one parkcrawl ships (not another named by PARKCRAWL_PEOPLE_MODEL)?"""
+    return not os.environ.get(MODEL_ENV)
 
 
 @lru_cache(maxsize=4)
