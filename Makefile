@@ -91,7 +91,7 @@ PEOPLE_SRC ?= eval/people/src
 .PHONY: eval-people
 eval-people: $(PEOPLE_STAMP)
 	$(PEOPLE_VENV)/bin/python eval/people/build_set.py $(PEOPLE_SRC)/msra_test_bio.txt $(PEOPLE_SRC)/cluener_dev.json $(PEOPLE_SRC)/cluener_train.json
-	$(PEOPLE_VENV)/bin/python eval/people/score.py --part both --systems rules,crf,lac,thulac,jieba
+	$(PEOPLE_VENV)/bin/python eval/people/score.py --part both --systems grammar,rules,crf,lac,thulac,jieba
 	$(PEOPLE_VENV)/bin/python eval/people/cost.py
 
 $(PEOPLE_STAMP): pyproject.toml

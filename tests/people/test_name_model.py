@@ -1,8 +1,9 @@
 """The name model's loading and tagging code, on a model this test trains from its own sentences.
 
-No model ships with parkcrawl (docs/participants.md); the real one is trained by
-eval/people/train_names.py from public corpora. This tiny one checks the plumbing: the model
-named by PARKCRAWL_PEOPLE_MODEL is found, opened, and its name spans reach extract_participants.
+parkcrawl ships a model trained from Universal NER (docs/participants.md) and uses it unless
+PARKCRAWL_PEOPLE_MODEL names another file (or "off"). This tiny one checks the plumbing: the
+model named by PARKCRAWL_PEOPLE_MODEL is found, opened, and its name spans reach
+extract_participants.
 """
 
 from __future__ import annotations
@@ -44,9 +45,20 @@ def tiny_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     names_crf._open_tagger.cache_clear()
 
 
-def test_no_model_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_shipped_model_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(names_crf.MODEL_ENV, raising=False)
+    path = names_crf.model_path()
+    assert path is not None and path.name == "people_names.crfsuite"
+    assert path.parent.name == "data" and names_crf.available() and names_crf.shipped()
+    # its licence travels with it (CC BY-SA 4.0, as Universal NER's)
+    assert "CC BY-SA 4.0" in (path.parent / "people_names.LICENSE.txt").read_text(encoding="utf-8")
+
+
+def test_off_means_the_grammar_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(names_crf.MODEL_ENV, "off")
     assert names_crf.model_path() is None and not names_crf.available()
+    # 大家欢迎 is no title and no verb of the lexicons: without a model nobody is found
+    assert extract_participants("大家欢迎赵刚。") == []
 
 
 def test_a_model_that_is_not_there_is_an_error(
@@ -58,7 +70,8 @@ def test_a_model_that_is_not_there_is_an_error(
 
 
 def test_the_model_named_is_used(tiny_model: Path) -> None:
-    assert names_crf.available()
+    # another model than the shipped one: the shipped one's span gate does not apply
+    assert names_crf.available() and not names_crf.shipped()
     # a name of its training set in a context it saw: the span is the name
     assert names_crf.name_spans("我们见到李明。") == [(4, 6)]
     # no title and no verb of the lexicons announce 赵刚 here: only the model finds him
