@@ -12,8 +12,10 @@ shared by training and tagging, so they must change together (retrain).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+from bisect import bisect_right
 from contextlib import ExitStack
 from functools import lru_cache
 from importlib.resources import as_file, files
@@ -152,28 +154,75 @@ def _open_tagger(path: Path | None):  # type: ignore[no-untyped-def]
     return tagger
 
 
+# A text is tagged in windows of at most WINDOW characters, cut after a sentence end where the
+# window has one: the features and crfsuite's lattice grow with the sequence (17 feature strings
+# a character), so a hostile page's megabyte without a full stop held about a gigabyte as one
+# sequence. An article's paragraph fits a window, so real text reads as before.
+WINDOW = 2000
+# The model reads at most this many characters of one text (tagging costs ~7 µs a character);
+# beyond, the title grammar, linear and cheap, works alone: no real article is this long.
+MAX_TAGGED = 100_000
+_SENTENCE_ENDS = "。！？；!?\n"
+_tokens = itertools.count()
+# Which (Tagged instance, window) the shared tagger holds: marginals read the last sequence set.
+_held: list[tuple[int, int] | None] = [None]
+
+
+def windows(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the windows ``Tagged`` tags ``text`` in (see WINDOW, MAX_TAGGED)."""
+    out: list[tuple[int, int]] = []
+    start, limit = 0, min(len(text), MAX_TAGGED)
+    while start < limit:
+        end = min(start + WINDOW, limit)
+        if end < limit:
+            cut = max(text.rfind(ch, start, end) for ch in _SENTENCE_ENDS)
+            if cut >= start:
+                end = cut + 1
+        out.append((start, end))
+        start = end
+    return out
+
+
 class Tagged:
     """The model's reading of one text: its name spans, and how sure it is of other ends."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._tagger = _tagger()
+        self._token = next(_tokens)
         # the model's strings must encode as UTF-8: a lone surrogate becomes "?", one for one
-        safe = text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
-        self.labels: list[str] = self._tagger.tag(char_features(safe)) if text else []
+        self._safe = (
+            text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+        )
+        self._windows = windows(self._safe)
+        self._starts = [start for start, _ in self._windows]
+        labels: list[str] = []
+        for number, (start, end) in enumerate(self._windows):
+            labels += self._tagger.tag(char_features(self._safe[start:end]))
+            _held[0] = (self._token, number)
+        self._tagged = len(labels)
+        self.labels: list[str] = labels + ["O"] * (len(text) - len(labels))
         self._inside: dict[int, float] = {}
+
+    def _marginal(self, label: str, pos: int) -> float:
+        if pos >= self._tagged:
+            return 0.0
+        number = bisect_right(self._starts, pos) - 1
+        start, end = self._windows[number]
+        if _held[0] != (self._token, number):
+            self._tagger.set(char_features(self._safe[start:end]))
+            _held[0] = (self._token, number)
+        return self._tagger.marginal(label, pos - start)
 
     def inside(self, pos: int) -> float:
         """Marginal probability that the character at ``pos`` continues a name."""
-        if pos >= len(self.labels):
-            return 0.0
         if pos not in self._inside:
-            self._inside[pos] = self._tagger.marginal("I", pos)
+            self._inside[pos] = self._marginal("I", pos)
         return self._inside[pos]
 
     def begin(self, pos: int) -> float:
         """Marginal probability that a name starts at ``pos``."""
-        return self._tagger.marginal("B", pos) if pos < len(self.labels) else 0.0
+        return self._marginal("B", pos)
 
     def end_score(self, start: int, end: int) -> float:
         """How well text[start:end] reads as one whole name (characters inside, none after)."""

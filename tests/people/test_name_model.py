@@ -76,3 +76,35 @@ def test_the_model_named_is_used(tiny_model: Path) -> None:
     assert names_crf.name_spans("我们见到李明。") == [(4, 6)]
     # no title and no verb of the lexicons announce 赵刚 here: only the model finds him
     assert [p.name for p in extract_participants("大家欢迎赵刚。")] == ["赵刚"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("短句。", [(0, 3)]),
+        # cut after the last sentence end inside the window, not mid-sentence
+        ("甲" * 1500 + "。" + "乙" * 1000, [(0, 1501), (1501, 2501)]),
+        # no sentence end at all: hard cuts every WINDOW characters
+        ("丙" * 4500, [(0, 2000), (2000, 4000), (4000, 4500)]),
+        # beyond MAX_TAGGED the model reads nothing
+        ("丁" * 100_500, [(k, k + 2000) for k in range(0, 100_000, 2000)]),
+    ],
+)
+def test_long_texts_are_tagged_in_bounded_windows(text: str, expected: list) -> None:
+    assert names_crf.windows(text) == expected
+
+
+def test_a_later_window_reads_as_it_does_alone() -> None:
+    text = "会议通报了各项工作进展情况。" * 200 + "园区管委会主任张明出席会议。"
+    long = names_crf.Tagged(text)
+    start = 14 * 142  # after the last full stop within the first WINDOW characters
+    assert names_crf.windows(text)[1][0] == start
+    alone = names_crf.Tagged(text[start:])
+    assert long.labels[start:] == alone.labels
+    # a marginal is read from the window that holds its position, after other texts were tagged
+    names_crf.Tagged("另一段文字。")
+    for k in (0, 5, len(alone.text) - 8, len(alone.text) - 1):
+        assert long.begin(start + k) == pytest.approx(alone.begin(k))
+    names_crf.Tagged("另一段文字。")
+    assert long.begin(3) == pytest.approx(names_crf.Tagged(text[:start]).begin(3))
