@@ -140,14 +140,23 @@ def _needs_work(html: str) -> bool:
     return not html.isascii() and _screen.search(html) is not None
 
 
+# The same without convertible characters, for a page that needs conversion (every Traditional
+# page): one scan says whether mojibake repair or invisible-character removal has anything to do.
+_DAMAGE = re.compile(f"[{REMOVED_CLASS}{SCREEN_FIRST}](?:(?<=[{REMOVED_CLASS}])|{SCREEN_TAIL})")
+
+
 def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:
     if not _needs_work(html):
         stripped = strip_annotations_html(strip_references(html))
         # nothing to convert: the page as served, Simplified unless the mirror annotated it
         script = "Hant" if stripped.stripped else "Hans"
         return CleanedPage(stripped.text, encoding, script, _flags(False, stripped))
-    repaired = repair_mojibake(html)
-    stripped = strip_annotations_html(strip_invisible_html(repaired))
+    if _DAMAGE.search(html) is None:
+        repaired, visible = html, strip_references(html)
+    else:
+        repaired = repair_mojibake(html)
+        visible = strip_invisible_html(repaired)
+    stripped = strip_annotations_html(visible)
     body = stripped.text
     if convert or not stripped.stripped:
         simplified = _convert_html(body)
