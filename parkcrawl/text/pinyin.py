@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from operator import itemgetter, methodcaller, ne
+from operator import itemgetter, methodcaller, ne, not_
 
 from parkcrawl.text.script import CJK_CLASS
 
@@ -247,9 +247,8 @@ def _strip(text: str, html: bool) -> StripResult:
     ):
         return StripResult(text, 0, 0)
     if INVALID in kinds:
-        for i, kind in enumerate(kinds):
-            if kind == INVALID:  # keep the group: it goes back in front of the next piece
-                pieces[i + 1] = groups[i] + pieces[i + 1]
+        for i in compress(range(n), map(not_, kinds)):  # the INVALID groups only
+            pieces[i + 1] = groups[i] + pieces[i + 1]  # kept: back in front of the next piece
     lost = 0
     if not LOST_MARKS.isdisjoint(anchors):
         lost = sum(map(anchors.count, LOST_MARKS))
