@@ -137,7 +137,8 @@ def _needs_work(html: str) -> bool:
         _screen = re.compile(
             f"[{own}{SCREEN_FIRST}](?:(?<=[{own}])|{SCREEN_TAIL})"
         )
-    return not html.isascii() and _screen.search(html) is not None
+    # no ASCII shortcut: C0 controls and DEL are ASCII yet removed
+    return _screen.search(html) is not None
 
 
 # The same without convertible characters, for a page that needs conversion (every Traditional

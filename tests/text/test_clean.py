@@ -91,6 +91,8 @@ def test_clean_page_decodes_and_cleans() -> None:
          '<p>园区新闻</p><script>function(e){if (e) f(a)(b)}</script>', "Hans"),
         # annotations looked for through a tag and a space, with full-width parentheses
         ("<p>園(yuán)區(qū)</p> 規（guī）<b>劃</b>(huà)", "<p>园区</p> 规<b>划</b>", "Hant"),
+        # an ASCII-only page still loses its control characters and escape sequences
+        ("<p>a\x07b\x1b[31mc\x7f</p>", "<p>abc</p>", "Hans"),
         # a zero-width space and its reference on an otherwise clean Simplified page
         ("<p>园\u200b区&#x200B;</p>", "<p>园区</p>", "Hans"),
         # UTF-8 read as GBK inside a Simplified page (the mojibake screen's rhythm)
