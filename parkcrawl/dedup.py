@@ -6,6 +6,8 @@ use_state=...) -> Claim``: :class:`MemoryClaims` (no state kept), the SQLite
 (:mod:`parkcrawl.distributed.store`, which decides in one Lua script so that racing workers claim
 an article once). The Python stores decide with :func:`decide`; the Lua script follows the same
 steps, and ``tests/distributed/test_store.py`` runs the same claims against SQLite and Redis.
+The run's own claims (step 1) are a :class:`Claims`: in memory for MemoryClaims, a temporary
+table of the state's connection for SQLite (a long run's memory stays flat), Redis keys for Redis.
 
 The steps, in order — the first that matches is the verdict:
 
@@ -21,6 +23,7 @@ The steps, in order — the first that matches is the verdict:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -54,13 +57,39 @@ class Claim:
         return self.event in (Verdict.NEW, Verdict.CHANGED)
 
 
+class Claims(Protocol):
+    """What one run has claimed so far; the policy asks it and adds to it (in memory or SQLite)."""
+
+    def url_of(self, key: str) -> str | None: ...
+    def copy_of(self, content_hash: str) -> str | None: ...
+    def same_title(self, title_key: str) -> Iterable[tuple[int, str]]: ...
+    def add(self, key: str, url: str, content_hash: str, title_key: str, simhash: int) -> None: ...
+
+
 @dataclass
 class RunClaims:
-    """What one run has claimed so far: URLs, content hashes, SimHashes by normalized title."""
+    """What one run has claimed so far, in memory: URLs, content hashes, SimHashes by title."""
 
     urls: dict[str, str] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     titles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def url_of(self, key: str) -> str | None:
+        """The URL claimed under this canonical key."""
+        return self.urls.get(key)
+
+    def copy_of(self, content_hash: str) -> str | None:
+        """The URL of the claimed article holding this content."""
+        return self.hashes.get(content_hash)
+
+    def same_title(self, title_key: str) -> Iterable[tuple[int, str]]:
+        """(SimHash, URL) of the claimed articles with this normalized title, in claim order."""
+        return self.titles.get(title_key, ())
+
+    def add(self, key: str, url: str, content_hash: str, title_key: str, simhash: int) -> None:
+        self.urls[key] = url
+        self.hashes[content_hash] = url
+        self.titles.setdefault(title_key, []).append((simhash, url))
 
 
 class KnownArticles(Protocol):
@@ -73,15 +102,17 @@ class KnownArticles(Protocol):
 
 
 def decide(
-    run: RunClaims, known: KnownArticles | None, key: str, url: str, content_hash: str,
+    run: Claims, known: KnownArticles | None, key: str, url: str, content_hash: str,
     title_key: str, simhash: int, seen_at: str,
 ) -> Claim:
     """The policy's steps (module docstring) over one run's claims and, if given, the state."""
-    if key in run.urls:
-        return Claim(Verdict.URL_DUPLICATE, run.urls[key])
-    if content_hash in run.hashes:
-        return Claim(Verdict.CONTENT_DUPLICATE, run.hashes[content_hash])
-    for other_hash, other_url in run.titles.get(title_key, ()):
+    other = run.url_of(key)
+    if other is not None:
+        return Claim(Verdict.URL_DUPLICATE, other)
+    other = run.copy_of(content_hash)
+    if other is not None:
+        return Claim(Verdict.CONTENT_DUPLICATE, other)
+    for other_hash, other_url in run.same_title(title_key):
         if is_near_duplicate(simhash, other_hash):
             return Claim(Verdict.NEAR_DUPLICATE, other_url)
     claim = Claim(Verdict.NEW)
@@ -99,9 +130,7 @@ def decide(
             for other_key, other_hash in known.same_title(title_key):
                 if is_near_duplicate(simhash, other_hash):
                     return Claim(Verdict.NEAR_DUPLICATE, other_key)
-    run.urls[key] = url
-    run.hashes[content_hash] = url
-    run.titles.setdefault(title_key, []).append((simhash, url))
+    run.add(key, url, content_hash, title_key, simhash)
     return claim
 
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from parkcrawl.dedup import Claim, RunClaims, decide
+from parkcrawl.dedup import Claim, decide
 
 DB_NAME = "articles.sqlite3"
 # PRAGMA user_version of this release's schema. 0: a database of the first release (article
@@ -104,6 +104,65 @@ class SeenArticle:
     last_modified: str | None
 
 
+# A run's claims live in a TEMP table: private to the connection, gone when it closes (a killed
+# run leaves nothing behind), never journalled to the state file, and paged to a temporary file
+# by SQLite beyond its small page cache, so a run of 50,000 articles holds no more memory than
+# one of 1,000 (in Python sets they took ~0.6 KB an article).
+RUN_CLAIMS_SCHEMA = """
+CREATE TEMP TABLE IF NOT EXISTS run_claim (
+    run           TEXT NOT NULL,
+    key           TEXT NOT NULL,
+    url           TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    title_key     TEXT NOT NULL,
+    simhash       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS temp.run_claim_key ON run_claim (run, key);
+CREATE INDEX IF NOT EXISTS temp.run_claim_hash ON run_claim (run, content_hash);
+CREATE INDEX IF NOT EXISTS temp.run_claim_title ON run_claim (run, title_key);
+"""
+
+
+class RunClaimsTable:
+    """One run's claims (parkcrawl.dedup.Claims) in the state connection's temporary table."""
+
+    def __init__(self, db: sqlite3.Connection, run: str) -> None:
+        self.db = db
+        self.run = run
+        for statement in RUN_CLAIMS_SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    def url_of(self, key: str) -> str | None:
+        row = self.db.execute(
+            "SELECT url FROM run_claim WHERE run = ? AND key = ? ORDER BY rowid LIMIT 1",
+            (self.run, key),
+        ).fetchone()
+        return row[0] if row else None
+
+    def copy_of(self, content_hash: str) -> str | None:
+        # the latest claim holding it, as a dict keyed by hash answered
+        row = self.db.execute(
+            "SELECT url FROM run_claim WHERE run = ? AND content_hash = ? ORDER BY rowid DESC"
+            " LIMIT 1",
+            (self.run, content_hash),
+        ).fetchone()
+        return row[0] if row else None
+
+    def same_title(self, title_key: str) -> list[tuple[int, str]]:
+        rows = self.db.execute(
+            "SELECT simhash, url FROM run_claim WHERE run = ? AND title_key = ? ORDER BY rowid",
+            (self.run, title_key),
+        ).fetchall()
+        return [(_unsigned(h), url) for h, url in rows]
+
+    def add(self, key: str, url: str, content_hash: str, title_key: str, simhash: int) -> None:
+        self.db.execute(
+            "INSERT INTO run_claim VALUES (?, ?, ?, ?, ?, ?)",
+            (self.run, key, url, content_hash, title_key, _signed(simhash)),
+        )
+
+
 class ArticleStateStore:
     """The articles seen by earlier runs, keyed by canonical URL."""
 
@@ -113,8 +172,8 @@ class ArticleStateStore:
         self._db: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
         self._in_batch = False
-        # Each run's claims (parkcrawl.dedup): in memory, as only one process uses this store.
-        self._runs: dict[str, RunClaims] = {}
+        # Each run's claims (parkcrawl.dedup), in a temporary table of this connection.
+        self._runs: dict[str, RunClaimsTable] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -175,6 +234,8 @@ class ArticleStateStore:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            # the run's claims (RunClaimsTable) page out to a file, whatever SQLite's build default
+            db.execute("PRAGMA temp_store=FILE")
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise StateError(f"state file {path} is damaged ({check}): {ADVICE}")
@@ -227,6 +288,7 @@ class ArticleStateStore:
             raise
 
     def close(self) -> None:
+        self._runs.clear()  # their table goes with the connection
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -313,7 +375,9 @@ class ArticleStateStore:
         simhash: int, seen_at: str, *, use_state: bool = True,
     ) -> Claim:
         """The dedup verdict on one article of run ``run_prefix`` (see parkcrawl.dedup)."""
-        run = self._runs.setdefault(run_prefix, RunClaims())
+        run = self._runs.get(run_prefix)
+        if run is None:
+            run = self._runs[run_prefix] = RunClaimsTable(self.db, run_prefix)
         known = self if use_state else None
         return decide(run, known, key, url, content_hash, title_key, simhash, seen_at)
 

@@ -41,10 +41,21 @@ def index_lines(warc: Path) -> list[str]:
     return out.getvalue().splitlines()
 
 
-def write_index(warc: Path) -> Path:
-    """Write the CDXJ index beside ``warc``; returns its path."""
+# Lines the indexer holds before it spills a sorted run to a temporary file (it merges the runs
+# at the end). Its default, 32 MB of text, is about 100,000 lines — a whole run's index, held at
+# close on top of the crawl's peak; 2 MB bounds that at a few MB whatever the run's size.
+SORT_BUFFER_CHARS = 2 * 1024 * 1024
+
+
+def write_index(warc: Path, *, sort_buffer: int = SORT_BUFFER_CHARS) -> Path:
+    """Write the CDXJ index beside ``warc``, sorted as it is streamed; returns its path."""
     target = cdxj_path(warc)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text("".join(line + "\n" for line in index_lines(warc)), encoding="utf-8")
+    with open(warc, "rb") as stream, open(tmp, "w", encoding="utf-8") as out:
+        indexer = CDXJIndexer(
+            out, [stream], sort=True, records=",".join(INDEXED_TYPES), filename=warc.name,
+            max_sort_buff_size=sort_buffer,
+        )
+        indexer.process_all()
     tmp.replace(target)
     return target

@@ -15,6 +15,7 @@ import http
 import io
 import logging
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -132,6 +133,41 @@ def walked_field(walked: Sequence[str]) -> str:
     return "/".join(quote(level, safe="") for level in walked)
 
 
+class SeenPayloads:
+    """Payload digest → (URL, WARC-Date) of the first response archived with it, for revisits.
+
+    A private temporary SQLite database (its pages on disk beyond a small cache, the file gone
+    when it closes) rather than a dict, which held ~0.3 KB per response: ~16 MB at 50,000
+    articles, growing with the run. Opened on first use; it lives as long as its writer (a
+    writer that writes again after close() still finds the payloads of its earlier files).
+    """
+
+    def __init__(self) -> None:
+        self._db: sqlite3.Connection | None = None
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is None:
+            # "" is SQLite's private temporary database; the reactor is its only user
+            self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA temp_store=FILE")  # whatever SQLite's build default
+            self._db.execute(
+                "CREATE TABLE seen (digest TEXT PRIMARY KEY, url TEXT, date TEXT) WITHOUT ROWID"
+            )
+        return self._db
+
+    def get(self, digest: str) -> tuple[str, str] | None:
+        row = self._open().execute("SELECT url, date FROM seen WHERE digest = ?", (digest,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def setdefault(self, digest: str, original: tuple[str, str]) -> None:
+        self._open().execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (digest, *original))
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
 class WarcWriter:
     """Size-rotated gzip WARC files in one folder; one warcio writer open at a time."""
 
@@ -156,7 +192,7 @@ class WarcWriter:
         self.serial = 0
         self.files: list[Path] = []
         self.counts: dict[str, int] = {}
-        self._seen: dict[str, tuple[str, str]] = {}
+        self._seen = SeenPayloads()
         self._file: io.BufferedWriter | None = None
         self._path: Path | None = None
         self._writer: WARCWriter | None = None

@@ -32,10 +32,15 @@ import re
 from dataclasses import dataclass
 
 from parkcrawl.text.decoding import decode_html
-from parkcrawl.text.invisible import strip_invisible, strip_invisible_html
-from parkcrawl.text.mojibake import repair_mojibake
+from parkcrawl.text.invisible import (
+    REMOVED_CLASS,
+    strip_invisible,
+    strip_invisible_html,
+    strip_references,
+)
+from parkcrawl.text.mojibake import SCREEN_FIRST, SCREEN_TAIL, repair_mojibake
 from parkcrawl.text.pinyin import StripResult, strip_annotations, strip_annotations_html
-from parkcrawl.text.script import script_of, to_simplified
+from parkcrawl.text.script import convertible_class, script_of, to_simplified
 from parkcrawl.text.whitespace import normalize_whitespace
 
 FLAG_ANNOTATIONS = "pinyin_annotations"
@@ -114,9 +119,45 @@ def _convert_html(html: str) -> str:
     )
 
 
+_screen: re.Pattern[str] | None = None
+
+
+def _needs_work(html: str) -> bool:
+    """Whether mojibake repair, invisible-character removal or conversion could change ``html``.
+
+    One scan of the page instead of one per step: its class is the union of the three steps'
+    screens (an invisible character, a character the converter changes, the first character of
+    mojibake), and the mojibake screen's own test follows a hit on its first character. A
+    Simplified page, most pages, is then scanned once. Stripping annotations and removing
+    character references only delete text, so they cannot bring a convertible character in.
+    """
+    global _screen
+    if _screen is None:
+        own = f"{REMOVED_CLASS}{convertible_class()}"
+        _screen = re.compile(
+            f"[{own}{SCREEN_FIRST}](?:(?<=[{own}])|{SCREEN_TAIL})"
+        )
+    # no ASCII shortcut: C0 controls and DEL are ASCII yet removed
+    return _screen.search(html) is not None
+
+
+# The same without convertible characters, for a page that needs conversion (every Traditional
+# page): one scan says whether mojibake repair or invisible-character removal has anything to do.
+_DAMAGE = re.compile(f"[{REMOVED_CLASS}{SCREEN_FIRST}](?:(?<=[{REMOVED_CLASS}])|{SCREEN_TAIL})")
+
+
 def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:
-    repaired = repair_mojibake(html)
-    stripped = strip_annotations_html(strip_invisible_html(repaired))
+    if not _needs_work(html):
+        stripped = strip_annotations_html(strip_references(html))
+        # nothing to convert: the page as served, Simplified unless the mirror annotated it
+        script = "Hant" if stripped.stripped else "Hans"
+        return CleanedPage(stripped.text, encoding, script, _flags(False, stripped))
+    if _DAMAGE.search(html) is None:
+        repaired, visible = html, strip_references(html)
+    else:
+        repaired = repair_mojibake(html)
+        visible = strip_invisible_html(repaired)
+    stripped = strip_annotations_html(visible)
     body = stripped.text
     if convert or not stripped.stripped:
         simplified = _convert_html(body)

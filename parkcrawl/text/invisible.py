@@ -35,7 +35,9 @@ _TABLE = dict.fromkeys(map(ord, REMOVED))
 _ESCAPE = re.compile(
     r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])"
 )
-_ANY = re.compile("[" + re.escape("".join(sorted(REMOVED))) + "]")
+# The class is public so that clean.py can fold it into its one scan of a page.
+REMOVED_CLASS = re.escape("".join(sorted(REMOVED)))
+_ANY = re.compile("[" + REMOVED_CLASS + "]")
 # Named references that stand for one of them (&lrm; &rlm; &zwj; &zwnj; &ZeroWidthSpace; …).
 _NAMED = sorted(name for name, value in html5.items() if value in REMOVED and name.endswith(";"))
 _REFERENCE = re.compile(
@@ -72,5 +74,9 @@ def _referenced(match: re.Match[str]) -> str:
 
 def strip_invisible_html(html: str) -> str:
     """strip_invisible over an HTML string, character references to those characters included."""
-    html = strip_invisible(html)
+    return strip_references(strip_invisible(html))
+
+
+def strip_references(html: str) -> str:
+    """Remove the character references to invisible characters (the characters themselves stay)."""
     return _REFERENCE.sub(_referenced, html) if "&" in html else html

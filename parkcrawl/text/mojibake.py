@@ -134,10 +134,13 @@ def _gb_tells() -> str:
 _TELLS = _gb_tells()
 _LATIN_CONT = "\u0080-\u00bf\ufffd" + "".join(_CP1252_SPECIAL)
 # One scan for both (a shared first-character class keeps the regex engine's fast skip).
-_SCREEN = re.compile(
-    f"[{_TELLS}\u00c2-\u00f4](?:(?<=[\u00c2-\u00f4])[{_LATIN_CONT}]"
-    f"|(?<=[{_TELLS}])(?:[^\\x00-\\x7f]{{2}}[{_TELLS}]|[^\\x00-\\x7f]?\ufffd))"
+# The screen's two parts are public so that clean.py can fold them into its one scan of a page.
+SCREEN_FIRST = f"{_TELLS}\u00c2-\u00f4"
+SCREEN_TAIL = (
+    f"(?<=[\u00c2-\u00f4])[{_LATIN_CONT}]"
+    f"|(?<=[{_TELLS}])(?:[^\\x00-\\x7f]{{2}}[{_TELLS}]|[^\\x00-\\x7f]?\ufffd)"
 )
+_SCREEN = re.compile(f"[{SCREEN_FIRST}](?:{SCREEN_TAIL})")
 
 
 def repair_mojibake(text: str) -> str:

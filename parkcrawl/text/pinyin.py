@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter, methodcaller
+from itertools import compress
+from operator import itemgetter, methodcaller, ne, not_
 
 from parkcrawl.text.script import CJK_CLASS
 
@@ -40,6 +41,14 @@ _RFIND_GT = methodcaller("rfind", ">")
 _LOOK_BACK = frozenset((">", " ", "\n", "\t", "\r", ""))
 _CJK_RE = re.compile(f"[{CJK_CLASS}]")
 _TONE_MARK_RE = re.compile(f"[{_TONED}]")
+# A group that could be an annotation: only a hanzi or a lost mark has readings, and an HTML
+# annotation looks back only through whitespace, tags and the groups before it, so its group
+# follows one of those, a ">", whitespace or another group's ")". Script and style text is full
+# of "(e)" groups after letters (``function(e)``): one scan with a literal first character (the
+# look-behind runs only at each parenthesis) rules such a page out before it is split.
+_MAYBE_BEFORE = f"[{CJK_CLASS}?？\ufffd> \t\r\n)）]"
+_MAYBE_ASCII_RE = re.compile(f"\\((?<={_MAYBE_BEFORE}\\()(?:{_READING}){_CLOSE}")
+_MAYBE_WIDE_RE = re.compile(f"（(?<={_MAYBE_BEFORE}（)(?:{_READING}){_CLOSE}")
 
 # Characters the mirror left where it lost the original (it kept the annotation).
 LOST_MARKS = frozenset("?？\ufffd")
@@ -183,14 +192,19 @@ def _html_anchor(pieces: list[str], i: int, anchors: list[str]) -> str:
 def _strip(text: str, html: bool) -> StripResult:
     if ")" not in text and "）" not in text:
         return StripResult(text, 0, 0)
-    if not _SPLIT_ANY_RE.search(text) and not _BARE_ANY_RE.search(text):
+    # The ASCII variants have a literal first character, which the regex engine finds far faster
+    # than a class: the full-width forms are looked for only on pages that hold them.
+    wide = "（" in text
+    split_re = _SPLIT_ANY_RE if wide else _SPLIT_ASCII_RE
+    bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
+    if not split_re.search(text) and not bare_re.search(text):
         # No "(letters)" group anywhere (one C-level scan): most pages stop here.
         return StripResult(text, 0, 0)
     work = text
-    if "?" in text or "？" in text or "\ufffd" in text:
-        bare_re = _BARE_ASCII_RE if ("？" not in text and "\ufffd" not in text) else _BARE_ANY_RE
+    if bare_re is _BARE_ANY_RE or "?" in text:
         work = bare_re.sub(_reopen, text)
-    split_re = _SPLIT_ANY_RE if "（" in work else _SPLIT_ASCII_RE
+    if not _MAYBE_ASCII_RE.search(work) and not (wide and _MAYBE_WIDE_RE.search(work)):
+        return StripResult(text, 0, 0)  # every group would be INVALID: the page is kept
     parts = split_re.split(work)
     pieces = parts[0::3]  # text between groups: one more than groups
     groups = parts[1::3]
@@ -200,13 +214,18 @@ def _strip(text: str, html: bool) -> StripResult:
     if html:
         lts = list(map(_RFIND_LT, pieces[:n]))
         gts = list(map(_RFIND_GT, pieces[:n]))
-        in_tag = False
-        for i, (lt, gt, anchor) in enumerate(zip(lts, gts, anchors)):
-            if lt != gt:
-                in_tag = lt > gt
-            if in_tag:
-                anchors[i] = ""  # inside a tag: an attribute value is never altered
-            elif anchor in _LOOK_BACK:
+        # Most pieces between groups hold no tag: a group inherits the in-tag state of the last
+        # piece that holds one. Only the pieces with a "<" or ">" are visited in Python.
+        in_tag = bytearray(n)
+        changes = list(compress(range(n), map(ne, lts, gts)))
+        for k, i in enumerate(changes):
+            if lts[i] > gts[i]:
+                j = changes[k + 1] if k + 1 < len(changes) else n
+                anchors[i:j] = [""] * (j - i)  # inside a tag: an attribute value is never altered
+                in_tag[i:j] = b"\x01" * (j - i)
+        # in order: a look-back reads the anchor of the group before, already settled
+        for i in compress(range(n), map(_LOOK_BACK.__contains__, anchors)):
+            if not in_tag[i]:
                 anchors[i] = _html_anchor(pieces, i, anchors)
     elif "" in anchors:
         for i in range(1, n):  # repeated groups 政(zheng)(zheng): the first group's character
@@ -228,9 +247,8 @@ def _strip(text: str, html: bool) -> StripResult:
     ):
         return StripResult(text, 0, 0)
     if INVALID in kinds:
-        for i, kind in enumerate(kinds):
-            if kind == INVALID:  # keep the group: it goes back in front of the next piece
-                pieces[i + 1] = groups[i] + pieces[i + 1]
+        for i in compress(range(n), map(not_, kinds)):  # the INVALID groups only
+            pieces[i + 1] = groups[i] + pieces[i + 1]  # kept: back in front of the next piece
     lost = 0
     if not LOST_MARKS.isdisjoint(anchors):
         lost = sum(map(anchors.count, LOST_MARKS))

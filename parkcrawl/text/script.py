@@ -35,6 +35,18 @@ def _get_converter() -> Any:
 
 
 _convertible: re.Pattern[str] | None = None
+_convertible_chars: str | None = None
+
+
+def convertible_class() -> str:
+    """The BMP ideographs the converter changes on their own, escaped for a regex class."""
+    global _convertible_chars
+    if _convertible_chars is None:
+        chars = [chr(c) for c in range(0x3400, 0xA000)] + [chr(c) for c in range(0xF900, 0xFB00)]
+        converted = str(_get_converter().convert("\n".join(chars))).split("\n")
+        changed = [c for c, out in zip(chars, converted, strict=False) if out != c]
+        _convertible_chars = "".join(re.escape(c) for c in changed)
+    return _convertible_chars
 
 
 def _convertible_re() -> re.Pattern[str]:
@@ -46,10 +58,7 @@ def _convertible_re() -> re.Pattern[str]:
     """
     global _convertible
     if _convertible is None:
-        chars = [chr(c) for c in range(0x3400, 0xA000)] + [chr(c) for c in range(0xF900, 0xFB00)]
-        converted = str(_get_converter().convert("\n".join(chars))).split("\n")
-        changed = [c for c, out in zip(chars, converted, strict=False) if out != c]
-        _convertible = re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
+        _convertible = re.compile("[" + convertible_class() + "]")
     return _convertible
 
 

@@ -57,3 +57,23 @@ def test_index_of_a_hand_made_warc(tmp_path: Path) -> None:
     # digest, by which replay finds the payload
     assert revisit["mime"] == "warc/revisit" and revisit["status"] == "200"
     assert revisit["digest"] == png["digest"]
+
+
+def test_index_spilled_in_sorted_runs_is_the_same_sorted_index(tmp_path: Path) -> None:
+    # A buffer of one character spills every line to its own sorted run: the merged index must
+    # still be sorted, whole and without repeats (the streamed form a 50,000-article run takes).
+    when = datetime(2024, 12, 13, 9, 0, 0, tzinfo=UTC)
+    writer = WarcWriter(tmp_path, started=when)
+    for name in ("c", "a", "d", "b"):
+        writer.write(Exchange(
+            url=f"http://park.example/{name}.html", method="GET", request_headers=[],
+            request_body=b"", status=200, response_headers=[(b"Content-Type", b"text/html")],
+            body=f"<html>{name}</html>".encode(), kind="article", fetched_at=when,
+        ))
+    [warc] = writer.close()
+    lines = write_index(warc, sort_buffer=1).read_text(encoding="utf-8").splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "example,park)/a.html", "example,park)/b.html", "example,park)/c.html",
+        "example,park)/d.html",
+    ]
+    assert lines == index_lines(warc)

@@ -183,3 +183,18 @@ def test_the_extension_is_switched_off_by_its_setting() -> None:
     crawler = get_crawler(settings_dict={"PARKCRAWL_WARC_ENABLED": False})
     with pytest.raises(NotConfigured):
         WarcArchive.from_crawler(crawler)
+
+
+def test_seen_payloads_are_kept_on_disk_not_in_a_dict(tmp_path: Path) -> None:
+    # The digests of a run's responses live in SQLite (a private temporary database), so a
+    # 50,000-article run holds no per-response memory for revisits; the first original wins.
+    from parkcrawl.archive.warc import SeenPayloads
+
+    seen = SeenPayloads()
+    assert seen.get("sha1:AAAA") is None
+    seen.setdefault("sha1:AAAA", ("http://p.example/1.png", "2024-12-13T09:00:00Z"))
+    seen.setdefault("sha1:AAAA", ("http://p.example/2.png", "2024-12-14T09:00:00Z"))
+    assert seen.get("sha1:AAAA") == ("http://p.example/1.png", "2024-12-13T09:00:00Z")
+    assert seen._open().execute("PRAGMA temp_store").fetchone() == (1,)  # FILE: paged out
+    seen.close()
+    assert seen.get("sha1:AAAA") is None

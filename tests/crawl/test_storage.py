@@ -39,3 +39,22 @@ def test_second_run_is_refused_while_the_first_holds_the_state(tmp_path: Path) -
     # released on close: the next run may start
     with ArticleStateStore(tmp_path) as store:
         assert len(store) == 0
+
+
+def test_a_runs_claims_live_in_sqlite_and_end_with_the_connection(tmp_path: Path) -> None:
+    # Within-run dedup asks the database, not Python sets, so a long run's memory stays flat;
+    # the claims are a temporary table, so a reopened state (the next run) starts with none.
+    sim = 0x8F0F_F0F0_1234_ABCD  # top bit set: stored signed, read back unsigned
+    with ArticleStateStore(tmp_path) as store:
+        for n, title in enumerate(("标题", "另一个", "第三个")):
+            verdict = store.claim("run", f"k/{n}", f"http://k/{n}", f"h{n}", title, sim, "t")
+            assert verdict.event == "new"
+        assert store.db.execute("SELECT count(*) FROM temp.run_claim").fetchone() == (3,)
+        assert store.db.execute("PRAGMA temp_store").fetchone() == (1,)  # FILE: paged out
+        assert store.claim("run", "k/9", "http://k/9", "h9", "标题", sim ^ 0b1, "t").other == "http://k/0"
+        assert store.claim("run", "k/1", "http://k/1", "hx", "别的", 1, "t").other == "http://k/1"
+        assert store.claim("run", "k/8", "http://k/8", "h2", "别的", 1, "t").other == "http://k/2"
+        # another run of the same store claims apart
+        assert store.claim("other", "k/0", "http://k/0", "h0", "标题", sim, "t").event == "new"
+    with ArticleStateStore(tmp_path) as store:
+        assert store.claim("run", "k/0", "http://k/0", "h0", "标题", sim, "t").event == "new"

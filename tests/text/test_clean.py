@@ -80,3 +80,50 @@ def test_clean_page_decodes_and_cleans() -> None:
     assert page.encoding == "gb18030"
     assert page.html == '<meta charset="gb2312"><p>园区长会议 王喆</p>'
     assert page.script == "Hant"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected", "script"),
+    [
+        # a Simplified page whose script holds "(e)" groups after letters, a space and a ")":
+        # the screens skip every pass and the page comes back as it was
+        ('<p>园区新闻</p><script>function(e){if (e) f(a)(b)}</script>',
+         '<p>园区新闻</p><script>function(e){if (e) f(a)(b)}</script>', "Hans"),
+        # annotations looked for through a tag and a space, with full-width parentheses
+        ("<p>園(yuán)區(qū)</p> 規（guī）<b>劃</b>(huà)", "<p>园区</p> 规<b>划</b>", "Hant"),
+        # an ASCII-only page still loses its control characters and escape sequences
+        ("<p>a\x07b\x1b[31mc\x7f</p>", "<p>abc</p>", "Hans"),
+        # a zero-width space and its reference on an otherwise clean Simplified page
+        ("<p>园\u200b区&#x200B;</p>", "<p>园区</p>", "Hans"),
+        # UTF-8 read as GBK inside a Simplified page (the mojibake screen's rhythm)
+        ("<p>鑻忛敗閫氬洯</p>", "<p>苏锡通园</p>", "Hans"),
+    ],
+)
+def test_clean_html_screens(html: str, expected: str, script: str) -> None:
+    # The one-scan screens (clean._needs_work, clean._DAMAGE, pinyin._MAYBE_*) skip passes only
+    # where the pass would change nothing.
+    page = clean_html(html)
+    assert (page.html, page.script) == (expected, script)
+
+
+def test_screens_change_nothing_on_the_demo_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every page of the demo site cleans the same with the screens as with every pass run.
+    from pathlib import Path
+
+    from parkcrawl.text import clean as clean_module
+    from parkcrawl.text import decode_html, pinyin
+
+    pages = sorted(Path(__file__).resolve().parents[2].glob("fixtures/site/**/*.html"))
+    texts = [decode_html(p.read_bytes(), "text/html").text for p in pages]
+    assert len(texts) > 30
+    screened = [clean_html(t) for t in texts]
+
+    class Always:
+        def search(self, text: str) -> bool:
+            return True
+
+    monkeypatch.setattr(clean_module, "_needs_work", lambda html: True)
+    monkeypatch.setattr(clean_module, "_DAMAGE", Always())
+    monkeypatch.setattr(pinyin, "_MAYBE_ASCII_RE", Always())
+    assert [clean_html(t) for t in texts] == screened
+    assert sum(page.script == "Hant" for page in screened) > 0
