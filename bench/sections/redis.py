@@ -90,7 +90,8 @@ def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
     ).stdout.strip()
     owner = None
     if importlib.util.find_spec("tools.distributed_bench") is not None:
-        from parkcrawl.distributed import bench as distributed_bench
+        # It moved out of the package (parkcrawl.distributed.bench) into tools/ with issue 16.
+        from tools import distributed_bench
 
         owner = getattr(distributed_bench, "measure_processes", None)
     results = []

@@ -31,7 +31,8 @@ def summary(result: dict[str, Any] | None) -> dict[str, Any]:
 def bench_warc(mode: Mode, work: Path) -> dict[str, Any]:
     if importlib.util.find_spec("tools.warc_bench") is None:
         raise NotMeasured("tools/warc_bench.py (the WARC overhead function) is not there yet")
-    from parkcrawl.archive import bench as archive_bench
+    # It moved out of the package (parkcrawl.archive.bench) into tools/ with issue 16.
+    from tools import warc_bench as archive_bench
 
     if not hasattr(archive_bench, "warc_overhead"):
         raise NotMeasured("tools.warc_bench has no warc_overhead() yet")
