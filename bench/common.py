@@ -18,6 +18,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "output" / "bench"
+# Where the scale section leaves the WARC of its first crawl of mode.reextract_articles for the
+# reextract section (inside the run's scratch folder): <work>/REEXTRACT_ARCHIVE/<N>/.
+REEXTRACT_ARCHIVE = "reextract-archive"
 SITES = OUT / "sites"
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 GOLDEN = ROOT / "tests" / "golden" / "demo_parknews.jsonl"
@@ -56,6 +59,8 @@ class Mode:
     redis_repeats: int
     redis_delay_s: float
     profile_articles: int
+    reextract_articles: int
+    reextract_repeats: int
 
 
 FULL = Mode(
@@ -75,6 +80,8 @@ FULL = Mode(
     redis_repeats=2,
     redis_delay_s=1.0,
     profile_articles=500,
+    reextract_articles=10000,
+    reextract_repeats=1,
 )
 QUICK = Mode(
     "quick",
@@ -93,6 +100,8 @@ QUICK = Mode(
     redis_repeats=1,
     redis_delay_s=1.0,
     profile_articles=100,
+    reextract_articles=300,
+    reextract_repeats=2,
 )
 # ------------------------------------------------------------------------------ small helpers
 

@@ -20,14 +20,18 @@ Sections (each writes ``output/bench/<section>.json``; all of them ``output/benc
 * ``scale``      peak RSS of a first crawl at each N (requests wait on disk: JOBDIR), then the
                  requests and seconds of an incremental re-run after 10 new articles.
 * ``profile``    one parknews crawl under cProfile: the share of the crawl's time per component.
+* ``reextract``  pages/s of `parkcrawl reextract` over the archive of a 10,000-article crawl (quick:
+                 300; the scale section's WARC, else one crawled for it) against trafilatura over
+                 the same WARC records (warcio, in the peer venv), alternating.
 
-Order: the sections above the crawls, then throughput, scale, profile, warc, redis; the budget
+Order: the sections above the crawls, then throughput, scale, profile, warc, redis, reextract; the budget
 check before each crawl decides what still fits.
 
 Every crawl runs with AutoThrottle off, LOG_LEVEL=WARNING, a fresh PARKCRAWL_STATE_DIR, ``-O`` to
 a temporary file, against sites written by tools.sitegen (cached in
 output/bench/sites) and served by tools.fast_server. A time budget (15 min, quick
 2 min) skips what would not fit, and says so: "not measured: <why>".
+
 The code: bench/common.py (modes, budget, helpers), bench/crawls.py (sites, crawl processes),
 bench/sections/<name>.py (one per section: measure() and its block of the report),
 bench/report.py (verdicts, BENCHMARKS.md, summary.json); this module is the command line.

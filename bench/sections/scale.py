@@ -9,7 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import NEW_ARTICLES, OUT, Budget, Context, Mode, NotMeasured, log, rnd
+from bench.common import (
+    NEW_ARTICLES,
+    OUT,
+    REEXTRACT_ARCHIVE,
+    Budget,
+    Context,
+    Mode,
+    NotMeasured,
+    log,
+    rnd,
+)
 from bench.crawls import _sitegen, ensure_site, run_parknews, site_cached
 from bench.sections import not_measured
 
@@ -85,6 +95,12 @@ def bench_scale(
                         f"PARKCRAWL_STATE_DIR={state}",
                     ],
                 ).check()
+                if n == mode.reextract_articles:
+                    # The archive the reextract section reads (it would otherwise crawl again).
+                    kept = work / REEXTRACT_ARCHIVE / str(n)
+                    shutil.rmtree(kept, ignore_errors=True)
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.move(first_dir / "warc", kept)
                 shutil.rmtree(first_dir / "warc", ignore_errors=True)
                 shutil.rmtree(first_dir / "job", ignore_errors=True)
                 log(
