@@ -51,8 +51,9 @@ def summary(result: dict[str, Any] | None) -> dict[str, Any]:
         "two_processes_articles_per_s",
         "two_vs_one",
         "two_vs_plain",
+        "two_vs_one_ceiling",
     )
-    return {"redis": {k: result[k] for k in keys} if result else None}
+    return {"redis": {k: result.get(k) for k in keys} if result else None}
 
 
 def _span_s(stats: list[dict[str, Any]]) -> float:
@@ -144,6 +145,17 @@ def bench_redis(mode: Mode, work: Path) -> dict[str, Any]:
         "two_processes_articles_per_s": rate("distributed_2"),
         "two_vs_one": ratio("distributed_2", "distributed_1"),
         "two_vs_plain": ratio("distributed_2", "single"),
+        # What two workers could reach at best against one, the serial walk being unshared.
+        "two_vs_one_ceiling": rnd(
+            median([x["two_vs_one_ceiling"] for x in results if x.get("two_vs_one_ceiling")]), 2
+        ),
+        "serial_walk_s": rnd(
+            median(
+                [x["modes"][m]["serial_walk_s"] for x in results for m in ("single", "distributed_1")
+                 if "serial_walk_s" in x["modes"].get(m, {})]
+            ),
+            1,
+        ),  # fmt: skip
         "two_vs_plain_in_phase": rnd(
             median([x["ratio_in_phase"] for x in results if x.get("ratio_in_phase")]), 2
         ),
@@ -221,5 +233,17 @@ def markdown(result: dict[str, Any] | None, why: str | None) -> list[str]:
                 f"{_fmt(rd['two_vs_plain_in_phase'])}); articles per worker: {rd['split']}."
             ),
         ]
+        if rd.get("two_vs_one_ceiling"):
+            lines += [
+                "",
+                (
+                    f"The walk to the first list page (robots.txt, home, section, list page: one "
+                    f"request after another) and the close take {_fmt(rd['serial_walk_s'])} s of "
+                    "one worker's crawl and cannot be shared; with the rest divided between two "
+                    "workers, "
+                    f"2 / 1 could reach at best **{_fmt(rd['two_vs_one_ceiling'])}** on this site "
+                    "(Amdahl), so a larger site shows more of the scale-out than a small one."
+                ),
+            ]
     lines += not_measured(why)
     return lines
