@@ -100,7 +100,7 @@ $(PEOPLE_STAMP): pyproject.toml
 
 # Benchmarks (bench/run.py): `make bench` writes BENCHMARKS.md and output/bench/*.json (under
 # 20 min; BENCH_ARGS="--budget-min 60" also crawls 50,000 articles), `make bench-quick` is the
-# 2-minute mode. The peers (trafilatura, gne) live in .venv-bench, never in .venv.
+# 2.5-minute mode. The peers (trafilatura, gne) live in .venv-bench, never in .venv.
 BENCH_VENV := .venv-bench
 # The stamp's name changes when the peers do, so an existing .venv-bench gets them too
 # (warcio: the reextract section's trafilatura reads the WARC with it).

@@ -131,7 +131,7 @@ def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:
     budget = summary.get("budget_s")
     if total is not None and budget:
         add(
-            f"the run fits its budget ({budget / 60:.0f} min; what would not fit is skipped, "
+            f"the run fits its budget ({budget / 60:g} min; what would not fit is skipped, "
             "and said)",
             total <= budget,
             f"{total / 60:.1f} min"

@@ -30,7 +30,7 @@ check before each crawl decides what still fits.
 Every crawl runs with AutoThrottle off, LOG_LEVEL=WARNING, a fresh PARKCRAWL_STATE_DIR, ``-O`` to
 a temporary file, against sites written by tools.sitegen (cached in
 output/bench/sites) and served by tools.fast_server. A time budget (20 min, quick
-2 min) skips what would not fit, and says so: "not measured: <why>".
+2.5 min) skips what would not fit, and says so: "not measured: <why>".
 
 The code: bench/common.py (modes, budget, helpers), bench/crawls.py (sites, crawl processes),
 bench/sections/<name>.py (one per section: measure() and its block of the report),
@@ -69,7 +69,7 @@ from bench.sections import RUN_ORDER, SECTIONS, load
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="parkcrawl's benchmark suite")
-    parser.add_argument("--quick", action="store_true", help="the under-2-minute mode")
+    parser.add_argument("--quick", action="store_true", help="the under-3-minute mode")
     parser.add_argument(
         "--peer-python",
         default=str(ROOT / ".venv-bench" / "bin" / "python"),
@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sizes", help="article counts of the memory/incremental crawls, e.g. 1000,10000"
     )
     parser.add_argument(
-        "--budget-min", type=float, help="time budget in minutes (default 20, quick 2)"
+        "--budget-min", type=float, help="time budget in minutes (default 20, quick 2.5)"
     )
     parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     parser.add_argument(
