@@ -99,7 +99,7 @@ $(PEOPLE_STAMP): pyproject.toml
 	touch $(PEOPLE_STAMP)
 
 # Benchmarks (bench/run.py): `make bench` writes BENCHMARKS.md and output/bench/*.json (under
-# 20 min; BENCH_ARGS="--budget-min 60" also crawls 50,000 articles), `make bench-quick` is the
+# 15 min; BENCH_ARGS="--budget-min 60" also crawls 50,000 articles), `make bench-quick` is the
 # 2.5-minute mode. The peers (trafilatura, gne) live in .venv-bench, never in .venv.
 BENCH_VENV := .venv-bench
 # The stamp's name changes when the peers do, so an existing .venv-bench gets them too

@@ -65,9 +65,7 @@ class Mode:
 
 FULL = Mode(
     "full",
-    # 20 min, not 15: the reextract row (trafilatura over 10,000 archived pages, ~4 min) and the
-    # larger redis site came with issue 16.
-    20 * 60,
+    15 * 60,
     throughput_articles=500,
     throughput_repeats=3,
     extract_pages=150,

@@ -1,7 +1,7 @@
 """parkcrawl's benchmark suite: `make bench` (full, writes BENCHMARKS.md) and `make bench-quick`.
 
     .venv/bin/python -m bench.run [--quick] [--peer-python .venv-bench/bin/python]
-                                  [--sizes 1000,10000,50000] [--budget-min 20] [--only SECTION,…]
+                                  [--sizes 1000,10000,50000] [--budget-min 15] [--only SECTION,…]
 
 Sections (each writes ``output/bench/<section>.json``; all of them ``output/bench/summary.json``):
 
@@ -29,7 +29,7 @@ check before each crawl decides what still fits.
 
 Every crawl runs with AutoThrottle off, LOG_LEVEL=WARNING, a fresh PARKCRAWL_STATE_DIR, ``-O`` to
 a temporary file, against sites written by tools.sitegen (cached in
-output/bench/sites) and served by tools.fast_server. A time budget (20 min, quick
+output/bench/sites) and served by tools.fast_server. A time budget (15 min, quick
 2.5 min) skips what would not fit, and says so: "not measured: <why>".
 
 The code: bench/common.py (modes, budget, helpers), bench/crawls.py (sites, crawl processes),
@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sizes", help="article counts of the memory/incremental crawls, e.g. 1000,10000"
     )
     parser.add_argument(
-        "--budget-min", type=float, help="time budget in minutes (default 20, quick 2.5)"
+        "--budget-min", type=float, help="time budget in minutes (default 15, quick 2.5)"
     )
     parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     parser.add_argument(
