@@ -181,7 +181,7 @@ PARKCRAWL_REDIS_PREFIX = None
 #   end of the run; PARKCRAWL_DISTRIBUTED_HEARTBEAT: how often (s) a busy worker says it is alive;
 #   PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT: a busy worker silent this long (s) counts as gone (its
 #   requests in flight are lost, and the run is recorded as an incomplete walk).
-PARKCRAWL_DISTRIBUTED_IDLE_POLL = 0.5
+PARKCRAWL_DISTRIBUTED_IDLE_POLL = 0.1
 PARKCRAWL_DISTRIBUTED_HEARTBEAT = 10.0
 PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT = 120.0
 # PARKCRAWL_REDIS_DOWN_TIMEOUT: how long (s) a distributed worker rides out a Redis it cannot reach

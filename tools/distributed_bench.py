@@ -194,7 +194,18 @@ def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> d
         "articles_per_s": round(len(urls) / window, 2) if window else None,
         "article_phase_s": phase,
         "articles_per_s_in_phase": round(len(urls) / phase, 2) if phase else None,
+        # Outside the article phase, which more processes cannot shorten: the walk to the first
+        # list page (robots.txt, home, section, list page, one after another) and the close.
+        "serial_walk_s": round(max(window - phase, 0.0), 3),
     }
+
+
+def ceiling(mode: dict[str, Any], workers: int = 2) -> float | None:
+    """The best ``workers`` processes can do against this one-process mode (Amdahl): the serial
+    walk is not shared, the article phase is divided among them."""
+    window, serial = mode["window_s"], mode["serial_walk_s"]
+    best = serial + (window - serial) / workers
+    return round(window / best, 2) if best else None
 
 
 MODES = ("single", "distributed_1", "distributed_2")
@@ -268,6 +279,8 @@ def measure_processes(
         result["one_worker_vs_single"] = round(
             figures["distributed_1"]["articles_per_s"] / one["articles_per_s"], 2
         )
+        result["two_vs_one_ceiling"] = ceiling(figures["distributed_1"])
+    result["two_vs_single_ceiling"] = ceiling(one)
     return result
 
 

@@ -14,8 +14,11 @@ from collections import deque
 from typing import Any
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import call_later, create_looping_call
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
@@ -230,8 +233,10 @@ class SharedScheduler(Scheduler):
         self.idle_poll = idle_poll
         self.heartbeat_interval = heartbeat
         self._heartbeat_loop: Any = None
+        self._pull_loop: Any = None
         self._wake_call: Any = None
         self._wake_pending = False
+        self._robots_asked: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
@@ -243,7 +248,7 @@ class SharedScheduler(Scheduler):
             crawler=crawler,
             outage=outage,
             prefix=redis_prefix(settings, crawler.spidercls.name),
-            idle_poll=settings.getfloat("PARKCRAWL_DISTRIBUTED_IDLE_POLL", 0.5),
+            idle_poll=settings.getfloat("PARKCRAWL_DISTRIBUTED_IDLE_POLL", 0.1),
             heartbeat=settings.getfloat("PARKCRAWL_DISTRIBUTED_HEARTBEAT", 10.0),
             worker_timeout=settings.getfloat("PARKCRAWL_DISTRIBUTED_WORKER_TIMEOUT", 120.0),
             queue_cls=settings.get("SCHEDULER_QUEUE_CLASS") or "scrapy_redis.queue.PriorityQueue",
@@ -278,12 +283,20 @@ class SharedScheduler(Scheduler):
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         self._heartbeat_loop = create_looping_call(self._heartbeat)
         self._heartbeat_loop.start(self.heartbeat_interval, now=False)
+        # Scrapy's engine asks the scheduler for requests only when a download ends or the spider
+        # is idle. A worker with some requests in flight and free slots would therefore leave
+        # requests another worker queued meanwhile (a list page's articles) until its next
+        # download ends, a whole server round trip, while the queue holds work. Every idle_poll
+        # seconds the engine is woken to fill its free slots (it takes nothing when they are full).
+        self._pull_loop = create_looping_call(self._pull)
+        self._pull_loop.start(self.idle_poll, now=False)
 
     def close(self, reason: str) -> None:
         # Never flush: the queue and dupefilter belong to every worker of the run. The worker
         # that ends the run deletes them.
-        if self._heartbeat_loop is not None and self._heartbeat_loop.running:
-            self._heartbeat_loop.stop()
+        for loop in (self._heartbeat_loop, self._pull_loop):
+            if loop is not None and loop.running:
+                loop.stop()
         if self._wake_call is not None:
             self._wake_call.cancel()
         failure = worker_failure(self.spider, self.stats)
@@ -324,10 +337,34 @@ class SharedScheduler(Scheduler):
         seen = not request.dont_filter and self.df.request_seen(request)
         if seen and check:
             self.df.log(request, self.spider)
+            self._fetch_robots_early(request)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         self.queue.push(request)
         return True
+
+    def _fetch_robots_early(self, request: Any) -> None:
+        """Fetch robots.txt of a host whose request another worker already queued.
+
+        A worker that joins a run finds its start requests already queued by the first worker,
+        so it has nothing to download until that worker's pages add requests; only then, with
+        its first popped request, would it fetch robots.txt, and every request it took would wait
+        that round trip while the first worker's were downloading. Fetched now, while the other
+        worker walks to the first list page, it is ready when the articles come. Once per host;
+        RobotsTxtMiddleware keeps the answer, so a host already asked costs nothing.
+        """
+        netloc = urlparse_cached(request).netloc
+        if netloc in self._robots_asked:
+            return
+        self._robots_asked.add(netloc)
+        engine = self.crawler.engine
+        downloader = getattr(engine, "downloader", None)
+        middlewares = getattr(getattr(downloader, "middleware", None), "middlewares", ())
+        robots = next((m for m in middlewares if isinstance(m, RobotsTxtMiddleware)), None)
+        if robots is None or request.meta.get("dont_obey_robotstxt"):
+            return  # ROBOTSTXT_OBEY is off, or the request would not ask anyway
+        # The middleware logs and counts its own errors (and then allows everything).
+        deferred_from_coro(robots.robot_parser(request))
 
     def _recovered(self) -> None:
         """Redis is back: check that it still holds the run, then send what was kept."""
@@ -394,6 +431,9 @@ class SharedScheduler(Scheduler):
 
     def _wake(self) -> None:
         self._wake_pending = False
+        self._pull()
+
+    def _pull(self) -> None:
         # Scrapy re-checks an idle spider on its 5-second heartbeat; waking the engine's
         # scheduling loop sooner lets an idle worker take new requests (or notice the end)
         # within idle_poll. Without that private hook, the heartbeat still does it.
