@@ -17,6 +17,7 @@ SUMMARY_KEYS = ()
 # The components whose methods the profile names by class (module paths under parkcrawl/).
 PROFILED_MODULES = (
     "parkcrawl.pipelines",
+    "parkcrawl.page",
     "parkcrawl.state",
     "parkcrawl.extensions",
     "parkcrawl.progress",
