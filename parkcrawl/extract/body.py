@@ -50,6 +50,10 @@ from parkcrawl.extract.selectors import (
     HIDDEN_STYLE,
     INLINE_TAGS,
     KNOWN_INSIDE_MIN_SHARE,
+    LINK_BOX_MAX_SHARE,
+    LINK_BOX_MIN_LINKS,
+    LINK_BOX_MIN_RATIO,
+    LINK_BOX_TAGS,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
     PUNCTUATION,
@@ -439,6 +443,34 @@ def remove_widgets(container: etree._Element) -> None:
         links, _ = _count("".join(t for a in el.iter("a") for t in a.itertext()))
         if chars <= WIDGET_MAX_CHARS or links > 0.5 * chars:
             doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    remove_link_boxes(container)
+
+
+def remove_link_boxes(container: etree._Element) -> None:
+    """Drop headline lists set into the article with no class name to tell them by: a table or
+    box (not the whole container) whose text is nearly all links (LINK_BOX_*)."""
+    stats = measure(container)
+    total = stats[container].chars
+    doomed = []
+
+    def walk(node: etree._Element) -> None:
+        for el in node:
+            st = stats.get(el)
+            if st is None or st.link_tags < LINK_BOX_MIN_LINKS:
+                continue  # nothing below holds enough links either
+            if (
+                tag_name(el) in LINK_BOX_TAGS
+                and st.link_chars >= LINK_BOX_MIN_RATIO * st.chars
+                and st.chars < LINK_BOX_MAX_SHARE * total
+            ):
+                doomed.append(el)
+            else:
+                walk(el)
+
+    walk(container)
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()

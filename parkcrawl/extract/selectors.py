@@ -344,6 +344,16 @@ WIDGET_HINT = re.compile(
 )
 WIDGET_MAX_CHARS = 200
 
+# A box inside the article whose text is nearly all link text is a related-headlines or
+# recommendation list set into the article (a floated <table> of headlines, a "推荐" box), with
+# no class name to tell it by: dropped when it has LINK_BOX_MIN_LINKS links, at least
+# LINK_BOX_MIN_RATIO of its text in links, and holds under LINK_BOX_MAX_SHARE of the container's
+# text (a page that is all such a box is a list, and the box is then the container itself).
+LINK_BOX_TAGS: frozenset[str] = frozenset({"table", "div", "ul", "ol", "dl", "section"})
+LINK_BOX_MIN_LINKS = 3
+LINK_BOX_MIN_RATIO = 0.8
+LINK_BOX_MAX_SHARE = 0.5
+
 # Lines that are furniture wherever they stand (whole line, after trimming).
 BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)

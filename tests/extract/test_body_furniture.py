@@ -1,0 +1,101 @@
+"""Body furniture with no class name to tell it by (issue 19): headline lists set into the
+article, ...
+
+Every page below is written for these tests; none is copied from an evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from parkcrawl.extract.article import extract_article
+from parkcrawl.extract.body import element_lines, remove_link_boxes
+
+URL = "http://127.0.0.1/news/show.asp?id=7"
+P1 = "园区今天举行项目签约仪式，十二个项目集中落地，总投资超过五十亿元，涵盖新材料和智能制造。"
+P2 = "管委会表示，下一步将围绕产业链招商，优化审批流程，力争年内开工建设，确保项目早日投产。"
+P3 = "据介绍，签约项目中有五个来自长三角地区，预计全部建成后年产值可达一百二十亿元。"
+
+# A "推荐" box in a table between the first and second paragraph: four headline links and a
+# label, no class or id.
+HEADLINE_TABLE = (
+    '<table><tr><td><b>今<br>日<br>推<br>荐</b></td><td>'
+    '<a href="/a/1.html">新能源电池项目二期开工</a><br>'
+    '<a href="/a/2.html">人才公寓首批住户入住(图)</a><br>'
+    '<a href="/a/3.html">园区企业亮相国际展会</a><br>'
+    '<a href="/a/4.html">一季度外贸进出口增长两成</a>'
+    "</td></tr></table>"
+)
+
+
+def article(inner: str) -> str:
+    return (
+        "<html><head><title>园区十二个项目集中签约</title></head><body>"
+        '<div id="nav"><a href="/">首页</a> <a href="/news/">新闻</a></div>'
+        f"<div><h1>园区十二个项目集中签约</h1>{inner}</div>"
+        "</body></html>"
+    )
+
+
+def test_headline_table_inside_the_article_is_dropped() -> None:
+    fields = extract_article(article(f"<p>{P1}</p>{HEADLINE_TABLE}<p>{P2}</p><p>{P3}</p>"), URL)
+    assert fields.body == f"{P1}\n{P2}\n{P3}"
+
+
+def test_headline_list_in_a_div_is_dropped_too() -> None:
+    box = (
+        "<div><span>相关新闻：</span><ul>"
+        '<li><a href="/a/5.html">园区召开安全生产工作会议</a></li>'
+        '<li><a href="/a/6.html">重点项目建设推进会召开</a></li>'
+        '<li><a href="/a/7.html">园区举办企业服务开放日活动</a></li>'
+        "</ul></div>"
+    )
+    fields = extract_article(article(f"<p>{P1}</p><p>{P2}</p>{box}<p>{P3}</p>"), URL)
+    assert fields.body == f"{P1}\n{P2}\n{P3}"
+
+
+@pytest.mark.parametrize(
+    ("box", "kept_line"),
+    [
+        # a data table with one link: sentences and figures, not a headline list
+        (
+            '<table><tr><td>项目</td><td>投资额</td></tr><tr><td>电池材料</td><td>十八亿元</td></tr>'
+            '<tr><td>详见<a href="/f/1.pdf">附件</a></td><td>二〇二四年</td></tr></table>',
+            "电池材料 十八亿元",
+        ),
+        # two links only: a source credit or an attachment pair stays
+        (
+            '<div><a href="/f/1.pdf">签约项目清单</a> <a href="/f/2.pdf">政策汇编</a></div>',
+            "签约项目清单 政策汇编",
+        ),
+        # paragraphs that carry links in their sentences are text, whatever the link count
+        (
+            '<div>本次签约由<a href="/o/1">招商局</a>、<a href="/o/2">投促中心</a>和'
+            '<a href="/o/3">产业基金</a>共同组织，园区各部门全程参与服务保障工作。</div>',
+            "本次签约由招商局、投促中心和产业基金共同组织，园区各部门全程参与服务保障工作。",
+        ),
+    ],
+)
+def test_boxes_that_are_not_headline_lists_stay(box: str, kept_line: str) -> None:
+    fields = extract_article(article(f"<p>{P1}</p>{box}<p>{P2}</p><p>{P3}</p>"), URL)
+    assert kept_line in fields.body.split("\n")
+
+
+def test_a_container_that_is_mostly_links_keeps_its_list() -> None:
+    # The box holds most of the container's text: the container is a list, not an article with
+    # a list set into it, and nothing is dropped.
+    container = lxml_html.fromstring(
+        "<div><p>本周要闻：</p><ul>"
+        '<li><a href="/a/1.html">新能源电池项目二期开工建设</a></li>'
+        '<li><a href="/a/2.html">人才公寓首批住户顺利入住</a></li>'
+        '<li><a href="/a/3.html">园区企业亮相国际展会</a></li>'
+        "</ul></div>"
+    )
+    remove_link_boxes(container)
+    assert element_lines(container) == [
+        "本周要闻：",
+        "新能源电池项目二期开工建设",
+        "人才公寓首批住户顺利入住",
+        "园区企业亮相国际展会",
+    ]
