@@ -15,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel.csstranslator import HTMLTranslator
 
+from parkcrawl.extract.authors import parse_byline
 from parkcrawl.extract.dates import find_dates
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
@@ -556,6 +557,11 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
             break
         key = _squash(line)
         furniture = is_boilerplate(line)
+        # A reporter line over the first paragraph ("本报记者 某某 某某") is no text: it goes
+        # to the header, where the authors field reads it.
+        lead_byline = index < BYLINE_LEAD_LINES and (
+            is_byline(line) or parse_byline(line) is not None
+        )
         if not started:
             split_title = bool(title_rest) and title_rest.startswith(key) and len(key) >= 2
             if split_title:
@@ -568,9 +574,9 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
                 or bool(BREADCRUMB_MARKERS.match(line))
                 or bool(BREADCRUMB_LINE.match(line))
                 or bool(DISCLOSURE_META_LINE.match(key))
-                or (index < BYLINE_LEAD_LINES and is_byline(line))
+                or lead_byline
             )
-        elif in_lead and index < BYLINE_LEAD_LINES and is_byline(line):
+        elif in_lead and lead_byline:
             result.header.append(line)
             continue
         if furniture:

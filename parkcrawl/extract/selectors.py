@@ -389,6 +389,9 @@ BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^【\s*(相关|延伸)阅读\s*】$",
         # follow buttons and image-viewer chrome of self-media pages
         r"^[+＋]\s*关注$",
+        # one-word buttons and labels of reader pages ("播报" reads the article aloud, "编辑"
+        # opens an encyclopaedia section's editor): a whole line of one of them is no text
+        r"^(播报文章|播报|听新闻|编辑|广告|收藏|订阅)$",
         r"^查看原图(\s*\d+(\.\d+)?\s*[KkMm]B?)?$",
     )
 )

@@ -1,5 +1,5 @@
 """Body furniture with no class name to tell it by (issue 19): headline lists set into the
-article, ...
+article, reporter lines over the first paragraph, one-word buttons of reader pages.
 
 Every page below is written for these tests; none is copied from an evaluation set.
 """
@@ -10,7 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from parkcrawl.extract.article import extract_article
-from parkcrawl.extract.body import element_lines, remove_link_boxes
+from parkcrawl.extract.body import clean_lines, element_lines, remove_link_boxes
 
 URL = "http://127.0.0.1/news/show.asp?id=7"
 P1 = "园区今天举行项目签约仪式，十二个项目集中落地，总投资超过五十亿元，涵盖新材料和智能制造。"
@@ -99,3 +99,49 @@ def test_a_container_that_is_mostly_links_keeps_its_list() -> None:
         "人才公寓首批住户顺利入住",
         "园区企业亮相国际展会",
     ]
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "本报记者 林晓 周明远",
+        "本报记者林晓发自苏州",
+        "文/周明远",
+    ],
+)
+def test_reporter_line_over_the_first_paragraph_goes_to_the_header(byline: str) -> None:
+    body = clean_lines(["园区十二个项目集中签约", byline, P1, P2], "园区十二个项目集中签约")
+    assert body.lines == [P1, P2]
+    assert byline in body.header
+
+
+def test_reporter_line_becomes_the_authors_field() -> None:
+    fields = extract_article(article(f"<p>本报记者 林晓 周明远</p><p>{P1}</p><p>{P2}</p>"), URL)
+    assert fields.body == f"{P1}\n{P2}"
+    assert {"name": "林晓", "role": "记者"} in fields.authors
+    assert {"name": "周明远", "role": "记者"} in fields.authors
+
+
+def test_reporter_words_inside_the_text_stay() -> None:
+    # After the paragraphs have started, and in a sentence, the words are text.
+    lead = "本报讯（记者 林晓）园区今天举行项目签约仪式，十二个项目集中落地。"
+    body = clean_lines([lead, P1, P2, "本报记者 林晓 周明远"], None)
+    assert body.lines == [lead, P1, P2, "本报记者 林晓 周明远"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("播报文章", False),
+        ("播报", False),
+        ("编辑", False),
+        ("广告", False),
+        ("收藏", False),
+        # the words inside a line are text
+        ("编辑部全体同志向读者致以新春祝福。", True),
+        ("广告牌整治行动本周启动", True),
+    ],
+)
+def test_one_word_reader_buttons(line: str, kept: bool) -> None:
+    body = clean_lines([P1, line, P2], None)
+    assert (line in body.lines) is kept
