@@ -46,6 +46,7 @@ from parkcrawl.extract.selectors import (
     DENSITY_SKIP_TAGS,
     DISCLOSURE_META_LINE,
     DROP_TAGS,
+    FEED_MIN_ITEMS,
     GENERIC_CONTAINER_MIN_SHARE,
     GENERIC_CONTENT_SELECTORS,
     HIDDEN_STYLE,
@@ -275,14 +276,26 @@ def densest_node(
 ) -> etree._Element | None:
     """The block element whose text is densest in sentences and poorest in links."""
     best, best_score = None, 0.0
+    in_feed = _feed_items(body)
     for el in body.iter():
         tag = tag_name(el)
-        if not tag or tag in DENSITY_SKIP_TAGS:
+        if not tag or tag in DENSITY_SKIP_TAGS or el in in_feed:
             continue
         score = density_score(el, stats[el])
         if score > best_score:
             best, best_score = el, score
     return _climb(best, best_score, body, stats) if best is not None else None
+
+
+def _feed_items(body: etree._Element) -> set[etree._Element]:
+    """Every element inside an item of a list of FEED_MIN_ITEMS items or more (a feed)."""
+    inside: set[etree._Element] = set()
+    for lst in body.iter("ul", "ol"):
+        items = [child for child in lst if child.tag == "li"]
+        if len(items) >= FEED_MIN_ITEMS:
+            for item in items:
+                inside.update(item.iter())
+    return inside
 
 
 def _climb(

@@ -354,6 +354,11 @@ LINK_BOX_MIN_LINKS = 3
 LINK_BOX_MIN_RATIO = 0.8
 LINK_BOX_MAX_SHARE = 0.5
 
+# A list of at least FEED_MIN_ITEMS <li> items is a feed (recommendations, a news stream,
+# comments): a teaser or comment inside one item can be denser than a short article, and is
+# never the article, so nothing inside such an item is a density candidate.
+FEED_MIN_ITEMS = 5
+
 # Lines that are furniture wherever they stand (whole line, after trimming).
 BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)

@@ -145,3 +145,43 @@ def test_reporter_words_inside_the_text_stay() -> None:
 def test_one_word_reader_buttons(line: str, kept: bool) -> None:
     body = clean_lines([P1, line, P2], None)
     assert (line in body.lines) is kept
+
+
+# Teasers of a recommendation stream: each longer and richer in sentences than the short
+# article above it.
+TEASER = (
+    "专家提醒，春季气温变化大，老人和儿童要注意增减衣物，预防感冒；饮食上宜清淡，多吃蔬菜水果，"
+    "少吃油腻辛辣食物；同时要保证睡眠，适当运动，增强体质。出现发热、咳嗽等症状时，应及时就医，"
+    "不要自行用药，更不要滥用抗生素。"
+)
+
+
+def stream(items: int) -> str:
+    lis = "".join(
+        f'<li><div><a href="/s/{i}.html">春季养生小贴士之{i}</a><div>{TEASER}</div></div></li>'
+        for i in range(items)
+    )
+    return f'<div><h3>为你推荐</h3><ul>{lis}</ul></div>'
+
+
+def test_a_short_article_beats_the_teasers_of_a_stream() -> None:
+    html = (
+        "<html><head><title>园区十二个项目集中签约</title></head><body>"
+        f"<div><h1>园区十二个项目集中签约</h1><div><p>{P1}</p><p>{P3}</p></div></div>"
+        f"{stream(6)}</body></html>"
+    )
+    assert extract_article(html, URL).body == f"{P1}\n{P3}"
+
+
+def test_an_article_set_as_a_long_list_is_still_found() -> None:
+    # Six numbered measures, one <li> each: the items are no candidates, the box around the
+    # list is, and it holds the whole article.
+    measures = [f"第{n}条，{P2}" for n in "一二三四五六"]
+    items = "".join(f"<li>{m}</li>" for m in measures)
+    html = (
+        "<html><head><title>园区出台六条措施</title></head><body>"
+        '<div id="nav"><a href="/">首页</a> <a href="/news/">新闻</a></div>'
+        f"<div><h1>园区出台六条措施</h1><div><p>{P1}</p><ol>{items}</ol></div></div>"
+        "</body></html>"
+    )
+    assert extract_article(html, URL).body == "\n".join([P1, *measures])
