@@ -41,6 +41,7 @@ from parkcrawl.extract.selectors import (
     CONTENT_HINT,
     CONTENT_HINT_BONUS,
     CONTENT_SELECTORS,
+    COUNTER_LINE,
     DATELINE_MAX_CHARS,
     DATELINE_WORDS,
     DENSITY_SKIP_TAGS,
@@ -572,7 +573,9 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
         furniture = is_boilerplate(line)
         # A reporter line over the first paragraph ("本报记者 某某 某某") is no text: it goes
         # to the header, where the authors field reads it.
-        lead_byline = index < BYLINE_LEAD_LINES and (
+        # The lead is counted from the first line that is not furniture: a bar of counters
+        # and buttons over the headline does not push the byline out of it.
+        lead_byline = index - len(result.header) < BYLINE_LEAD_LINES and (
             is_byline(line) or parse_byline(line) is not None
         )
         if not started:
@@ -587,6 +590,8 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
                 or bool(BREADCRUMB_MARKERS.match(line))
                 or bool(BREADCRUMB_LINE.match(line))
                 or bool(DISCLOSURE_META_LINE.match(key))
+                # like, comment and share counts over the article ("89", "1.2万")
+                or bool(COUNTER_LINE.match(key))
                 or lead_byline
             )
         elif in_lead and lead_byline:

@@ -359,6 +359,9 @@ LINK_BOX_MAX_SHARE = 0.5
 # never the article, so nothing inside such an item is a density candidate.
 FEED_MIN_ITEMS = 5
 
+# A line that is only a count (likes, comments, shares: "89", "1.2万", "3k+").
+COUNTER_LINE = re.compile(r"^\d+(\.\d+)?[万千kKwW]?\+?$")
+
 # Lines that are furniture wherever they stand (whole line, after trimming).
 BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)

@@ -185,3 +185,19 @@ def test_an_article_set_as_a_long_list_is_still_found() -> None:
         "</body></html>"
     )
     assert extract_article(html, URL).body == "\n".join([P1, *measures])
+
+
+def test_counters_and_buttons_over_the_article_keep_the_byline_in_the_lead() -> None:
+    # A self-media page: follow button, three counts and a share button, then the author and a
+    # "发布于" byline, then the text. The counts go, and the byline (the seventh line) is still
+    # read as the lead's, since the lead starts after the furniture.
+    lines = ["+关注", "89", "1.2万", "25", "分享", "园区发布", "2024-05-18 16:56发布于江苏", P1, P2]
+    body = clean_lines(lines, "园区十二个项目集中签约")
+    assert body.lines == ["园区发布", P1, P2]
+    assert body.header == ["+关注", "89", "1.2万", "25", "分享", "2024-05-18 16:56发布于江苏"]
+
+
+def test_numbers_in_the_text_stay() -> None:
+    # once the text has started, a line holding a number is text (a table cell, a list)
+    body = clean_lines([P1, "2024", P2], None)
+    assert body.lines == [P1, "2024", P2]
