@@ -59,6 +59,7 @@ from parkcrawl.extract.selectors import (
     LINK_BOX_TAGS,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
+    PARAGRAPH_RUN_MIN,
     PUNCTUATION,
     WIDGET_HINT,
     WIDGET_MAX_CHARS,
@@ -285,7 +286,34 @@ def densest_node(
         score = density_score(el, stats[el])
         if score > best_score:
             best, best_score = el, score
+        # The element's own paragraphs, scored without the rest of it: old portals set the
+        # article's <p>s straight into a layout cell that also holds headline tables and
+        # spacers, which drown the cell's own score.
+        run = _paragraph_run(el, stats)
+        if run is not None:
+            score = density_score(el, run)
+            if score > best_score:
+                best, best_score = el, score
     return _climb(best, best_score, body, stats) if best is not None else None
+
+
+def _paragraph_run(
+    el: etree._Element, stats: dict[etree._Element, NodeStats]
+) -> NodeStats | None:
+    """The summed NodeStats of the element's direct <p> children (None under PARAGRAPH_RUN_MIN)."""
+    paragraphs = [child for child in el if child.tag == "p"]
+    if len(paragraphs) < PARAGRAPH_RUN_MIN:
+        return None
+    run = NodeStats(paragraphs=len(paragraphs), tags=len(paragraphs))
+    for p in paragraphs:
+        st = stats[p]
+        run.chars += st.chars
+        run.link_chars += st.link_chars
+        run.punct += st.punct
+        run.tags += st.tags
+        run.link_tags += st.link_tags
+        run.paragraphs += st.paragraphs
+    return run
 
 
 def _feed_items(body: etree._Element) -> set[etree._Element]:

@@ -359,6 +359,10 @@ LINK_BOX_MAX_SHARE = 0.5
 # never the article, so nothing inside such an item is a density candidate.
 FEED_MIN_ITEMS = 5
 
+# An element with at least this many direct <p> children is also scored on those paragraphs
+# alone (its other children left out), as a candidate for the article.
+PARAGRAPH_RUN_MIN = 3
+
 # A line that is only a count (likes, comments, shares: "89", "1.2万", "3k+").
 COUNTER_LINE = re.compile(r"^\d+(\.\d+)?[万千kKwW]?\+?$")
 

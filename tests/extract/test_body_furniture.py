@@ -201,3 +201,38 @@ def test_numbers_in_the_text_stay() -> None:
     # once the text has started, a line holding a number is text (a table cell, a list)
     body = clean_lines([P1, "2024", P2], None)
     assert body.lines == [P1, "2024", P2]
+
+
+def _wide_table(rows: int) -> str:
+    cells = "".join(
+        f"<tr><td>{2000 + r}</td><td>项目{r}</td><td>开工</td><td>在建</td><td>—</td></tr>"
+        for r in range(rows)
+    )
+    return f"<table>{cells}</table>"
+
+
+# A notice in a box of its own: dense (no tags at all) and rich in punctuation.
+NOTICE = "转载请注明出处；如有疑问，请与我们联系。未经许可，不得复制、转载或镜像本站内容。"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected_first"),
+    [
+        # three paragraphs beside a wide table: scored on their own, they beat the notice box
+        (3, P1),
+        # two paragraphs are no run: the notice box, denser than the cell, stays the choice
+        (2, NOTICE),
+    ],
+)
+def test_paragraphs_beside_a_wide_table_are_scored_on_their_own(
+    paragraphs: int, expected_first: str
+) -> None:
+    text = [P1, P2, P3][:paragraphs]
+    ps = "".join(f"<p>{t}</p>" for t in text)
+    html = (
+        "<html><head><title>园区十二个项目集中签约</title></head><body>"
+        f"<div><h1>园区十二个项目集中签约</h1><div>{ps}{_wide_table(40)}</div></div>"
+        f"<div><div>{NOTICE}</div></div></body></html>"
+    )
+    body = extract_article(html, URL).body
+    assert body.split("\n")[0] == expected_first
