@@ -53,6 +53,7 @@ from parkcrawl.extract.selectors import (
     HIDDEN_STYLE,
     INLINE_TAGS,
     KNOWN_INSIDE_MIN_SHARE,
+    LINK_BOX_KEEP_HREF,
     LINK_BOX_MAX_SHARE,
     LINK_BOX_MIN_LINKS,
     LINK_BOX_MIN_RATIO,
@@ -289,7 +290,7 @@ def densest_node(
         # The element's own paragraphs, scored without the rest of it: old portals set the
         # article's <p>s straight into a layout cell that also holds headline tables and
         # spacers, which drown the cell's own score.
-        run = _paragraph_run(el, stats)
+        run = _paragraph_run(el, stats) if stats[el].paragraphs >= PARAGRAPH_RUN_MIN else None
         if run is not None:
             score = density_score(el, run)
             if score > best_score:
@@ -492,22 +493,51 @@ def remove_widgets(container: etree._Element) -> None:
     remove_link_boxes(container)
 
 
+def _link_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int, int]]:
+    """(characters, link characters, <a> count) of every element under ``root``: the part of
+    ``measure`` that remove_link_boxes needs, without its punctuation count."""
+    stats: dict[etree._Element, tuple[int, int, int]] = {}
+    not_counted = _NOT_COUNTED
+
+    def walk(node: etree._Element, in_link: bool) -> tuple[int, int, int]:
+        is_link = in_link or node.tag == "a"
+        chars = len(not_counted.sub("", node.text)) if node.text else 0
+        sub_chars = sub_links = links = 0
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            c, lc, n = walk(child, is_link)
+            sub_chars += c
+            sub_links += lc
+            links += n + (child.tag == "a")
+            if child.tail:
+                chars += len(not_counted.sub("", child.tail))
+        own = (sub_chars + chars, sub_links + (chars if is_link else 0), links)
+        stats[node] = own
+        return own
+
+    walk(root, False)
+    return stats
+
+
 def remove_link_boxes(container: etree._Element) -> None:
     """Drop headline lists set into the article with no class name to tell them by: a table or
     box (not the whole container) whose text is nearly all links (LINK_BOX_*)."""
-    stats = measure(container)
-    total = stats[container].chars
+    stats = _link_stats(container)
+    total = stats[container][0]
     doomed = []
 
     def walk(node: etree._Element) -> None:
         for el in node:
             st = stats.get(el)
-            if st is None or st.link_tags < LINK_BOX_MIN_LINKS:
+            if st is None or st[2] < LINK_BOX_MIN_LINKS:
                 continue  # nothing below holds enough links either
+            chars, link_chars, _ = st
             if (
                 tag_name(el) in LINK_BOX_TAGS
-                and st.link_chars >= LINK_BOX_MIN_RATIO * st.chars
-                and st.chars < LINK_BOX_MAX_SHARE * total
+                and link_chars >= LINK_BOX_MIN_RATIO * chars
+                and chars < LINK_BOX_MAX_SHARE * total
+                and not any(LINK_BOX_KEEP_HREF.search(a.get("href", "")) for a in el.iter("a"))
             ):
                 doomed.append(el)
             else:

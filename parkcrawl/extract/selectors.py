@@ -353,6 +353,12 @@ LINK_BOX_TAGS: frozenset[str] = frozenset({"table", "div", "ul", "ol", "dl", "se
 LINK_BOX_MIN_LINKS = 3
 LINK_BOX_MIN_RATIO = 0.8
 LINK_BOX_MAX_SHARE = 0.5
+# ... unless a link in it is a document: an attachment list (附件) is part of a notice.
+LINK_BOX_KEEP_HREF = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|txt|rtf|csv|zip|rar|7z|tar|gz|odt|ods|odp)"
+    r"([?#]|$)",
+    re.IGNORECASE,
+)
 
 # A list of at least FEED_MIN_ITEMS <li> items is a feed (recommendations, a news stream,
 # comments): a teaser or comment inside one item can be denser than a short article, and is

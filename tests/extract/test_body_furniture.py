@@ -236,3 +236,14 @@ def test_paragraphs_beside_a_wide_table_are_scored_on_their_own(
     )
     body = extract_article(html, URL).body
     assert body.split("\n")[0] == expected_first
+
+
+def test_an_attachment_list_is_not_a_headline_list() -> None:
+    # Three document links under a notice: the attachments are part of it (and of its media).
+    files = (
+        '<div><a href="/files/2024/apply.docx">申报表</a><br>'
+        '<a href="/files/2024/guide.pdf?v=2">申报指南</a><br>'
+        '<a href="/files/2024/list.xlsx">项目清单</a></div>'
+    )
+    fields = extract_article(article(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>{files}"), URL)
+    assert fields.body == f"{P1}\n{P2}\n{P3}\n申报表\n申报指南\n项目清单"
