@@ -279,13 +279,13 @@ def densest_node(
 ) -> etree._Element | None:
     """The block element whose text is densest in sentences and poorest in links."""
     best, best_score = None, 0.0
-    in_feed = _feed_items(body)
     for el in body.iter():
         tag = tag_name(el)
-        if not tag or tag in DENSITY_SKIP_TAGS or el in in_feed:
+        if not tag or tag in DENSITY_SKIP_TAGS:
             continue
         score = density_score(el, stats[el])
-        if score > best_score:
+        # (the feed test walks ancestors: asked only of an element that would win)
+        if score > best_score and not _in_feed(el):
             best, best_score = el, score
         # The element's own paragraphs, scored without the rest of it: old portals set the
         # article's <p>s straight into a layout cell that also holds headline tables and
@@ -317,15 +317,13 @@ def _paragraph_run(
     return run
 
 
-def _feed_items(body: etree._Element) -> set[etree._Element]:
-    """Every element inside an item of a list of FEED_MIN_ITEMS items or more (a feed)."""
-    inside: set[etree._Element] = set()
-    for lst in body.iter("ul", "ol"):
-        items = [child for child in lst if child.tag == "li"]
-        if len(items) >= FEED_MIN_ITEMS:
-            for item in items:
-                inside.update(item.iter())
-    return inside
+def _in_feed(el: etree._Element) -> bool:
+    """Whether the element lies inside an item of a list of FEED_MIN_ITEMS items or more."""
+    for ancestor in el.iterancestors("li"):
+        parent = ancestor.getparent()
+        if parent is not None and sum(child.tag == "li" for child in parent) >= FEED_MIN_ITEMS:
+            return True
+    return False
 
 
 def _climb(
