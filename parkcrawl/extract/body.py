@@ -15,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel.csstranslator import HTMLTranslator
 
+from parkcrawl.extract.authors import parse_byline
 from parkcrawl.extract.dates import find_dates
 from parkcrawl.extract.selectors import (
     BLOCK_TAGS,
@@ -40,18 +41,26 @@ from parkcrawl.extract.selectors import (
     CONTENT_HINT,
     CONTENT_HINT_BONUS,
     CONTENT_SELECTORS,
+    COUNTER_LINE,
     DATELINE_MAX_CHARS,
     DATELINE_WORDS,
     DENSITY_SKIP_TAGS,
     DISCLOSURE_META_LINE,
     DROP_TAGS,
+    FEED_MIN_ITEMS,
     GENERIC_CONTAINER_MIN_SHARE,
     GENERIC_CONTENT_SELECTORS,
     HIDDEN_STYLE,
     INLINE_TAGS,
     KNOWN_INSIDE_MIN_SHARE,
+    LINK_BOX_KEEP_HREF,
+    LINK_BOX_MAX_SHARE,
+    LINK_BOX_MIN_LINKS,
+    LINK_BOX_MIN_RATIO,
+    LINK_BOX_TAGS,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
+    PARAGRAPH_RUN_MIN,
     PUNCTUATION,
     WIDGET_HINT,
     WIDGET_MAX_CHARS,
@@ -275,9 +284,46 @@ def densest_node(
         if not tag or tag in DENSITY_SKIP_TAGS:
             continue
         score = density_score(el, stats[el])
-        if score > best_score:
+        # (the feed test walks ancestors: asked only of an element that would win)
+        if score > best_score and not _in_feed(el):
             best, best_score = el, score
+        # The element's own paragraphs, scored without the rest of it: old portals set the
+        # article's <p>s straight into a layout cell that also holds headline tables and
+        # spacers, which drown the cell's own score.
+        run = _paragraph_run(el, stats) if stats[el].paragraphs >= PARAGRAPH_RUN_MIN else None
+        if run is not None:
+            score = density_score(el, run)
+            if score > best_score:
+                best, best_score = el, score
     return _climb(best, best_score, body, stats) if best is not None else None
+
+
+def _paragraph_run(
+    el: etree._Element, stats: dict[etree._Element, NodeStats]
+) -> NodeStats | None:
+    """The summed NodeStats of the element's direct <p> children (None under PARAGRAPH_RUN_MIN)."""
+    paragraphs = [child for child in el if child.tag == "p"]
+    if len(paragraphs) < PARAGRAPH_RUN_MIN:
+        return None
+    run = NodeStats(paragraphs=len(paragraphs), tags=len(paragraphs))
+    for p in paragraphs:
+        st = stats[p]
+        run.chars += st.chars
+        run.link_chars += st.link_chars
+        run.punct += st.punct
+        run.tags += st.tags
+        run.link_tags += st.link_tags
+        run.paragraphs += st.paragraphs
+    return run
+
+
+def _in_feed(el: etree._Element) -> bool:
+    """Whether the element lies inside an item of a list of FEED_MIN_ITEMS items or more."""
+    for ancestor in el.iterancestors("li"):
+        parent = ancestor.getparent()
+        if parent is not None and sum(child.tag == "li" for child in parent) >= FEED_MIN_ITEMS:
+            return True
+    return False
 
 
 def _climb(
@@ -442,6 +488,63 @@ def remove_widgets(container: etree._Element) -> None:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
+    remove_link_boxes(container)
+
+
+def _link_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int, int]]:
+    """(characters, link characters, <a> count) of every element under ``root``: the part of
+    ``measure`` that remove_link_boxes needs, without its punctuation count."""
+    stats: dict[etree._Element, tuple[int, int, int]] = {}
+    not_counted = _NOT_COUNTED
+
+    def walk(node: etree._Element, in_link: bool) -> tuple[int, int, int]:
+        is_link = in_link or node.tag == "a"
+        chars = len(not_counted.sub("", node.text)) if node.text else 0
+        sub_chars = sub_links = links = 0
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            c, lc, n = walk(child, is_link)
+            sub_chars += c
+            sub_links += lc
+            links += n + (child.tag == "a")
+            if child.tail:
+                chars += len(not_counted.sub("", child.tail))
+        own = (sub_chars + chars, sub_links + (chars if is_link else 0), links)
+        stats[node] = own
+        return own
+
+    walk(root, False)
+    return stats
+
+
+def remove_link_boxes(container: etree._Element) -> None:
+    """Drop headline lists set into the article with no class name to tell them by: a table or
+    box (not the whole container) whose text is nearly all links (LINK_BOX_*)."""
+    stats = _link_stats(container)
+    total = stats[container][0]
+    doomed = []
+
+    def walk(node: etree._Element) -> None:
+        for el in node:
+            st = stats.get(el)
+            if st is None or st[2] < LINK_BOX_MIN_LINKS:
+                continue  # nothing below holds enough links either
+            chars, link_chars, _ = st
+            if (
+                tag_name(el) in LINK_BOX_TAGS
+                and link_chars >= LINK_BOX_MIN_RATIO * chars
+                and chars < LINK_BOX_MAX_SHARE * total
+                and not any(LINK_BOX_KEEP_HREF.search(a.get("href", "")) for a in el.iter("a"))
+            ):
+                doomed.append(el)
+            else:
+                walk(el)
+
+    walk(container)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
 
 
 # -- line cleanup ----------------------------------------------------------------------------------
@@ -524,6 +627,13 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
             break
         key = _squash(line)
         furniture = is_boilerplate(line)
+        # A reporter line over the first paragraph ("本报记者 某某 某某") is no text: it goes
+        # to the header, where the authors field reads it.
+        # The lead is counted from the first line that is not furniture: a bar of counters
+        # and buttons over the headline does not push the byline out of it.
+        lead_byline = index - len(result.header) < BYLINE_LEAD_LINES and (
+            is_byline(line) or parse_byline(line) is not None
+        )
         if not started:
             split_title = bool(title_rest) and title_rest.startswith(key) and len(key) >= 2
             if split_title:
@@ -536,9 +646,11 @@ def clean_lines(lines: list[str], title: str | None) -> BodyText:
                 or bool(BREADCRUMB_MARKERS.match(line))
                 or bool(BREADCRUMB_LINE.match(line))
                 or bool(DISCLOSURE_META_LINE.match(key))
-                or (index < BYLINE_LEAD_LINES and is_byline(line))
+                # like, comment and share counts over the article ("89", "1.2万")
+                or bool(COUNTER_LINE.match(key))
+                or lead_byline
             )
-        elif in_lead and index < BYLINE_LEAD_LINES and is_byline(line):
+        elif in_lead and lead_byline:
             result.header.append(line)
             continue
         if furniture:

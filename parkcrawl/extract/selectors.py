@@ -344,6 +344,34 @@ WIDGET_HINT = re.compile(
 )
 WIDGET_MAX_CHARS = 200
 
+# A box inside the article whose text is nearly all link text is a related-headlines or
+# recommendation list set into the article (a floated <table> of headlines, a "推荐" box), with
+# no class name to tell it by: dropped when it has LINK_BOX_MIN_LINKS links, at least
+# LINK_BOX_MIN_RATIO of its text in links, and holds under LINK_BOX_MAX_SHARE of the container's
+# text (a page that is all such a box is a list, and the box is then the container itself).
+LINK_BOX_TAGS: frozenset[str] = frozenset({"table", "div", "ul", "ol", "dl", "section"})
+LINK_BOX_MIN_LINKS = 3
+LINK_BOX_MIN_RATIO = 0.8
+LINK_BOX_MAX_SHARE = 0.5
+# ... unless a link in it is a document: an attachment list (附件) is part of a notice.
+LINK_BOX_KEEP_HREF = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|txt|rtf|csv|zip|rar|7z|tar|gz|odt|ods|odp)"
+    r"([?#]|$)",
+    re.IGNORECASE,
+)
+
+# A list of at least FEED_MIN_ITEMS <li> items is a feed (recommendations, a news stream,
+# comments): a teaser or comment inside one item can be denser than a short article, and is
+# never the article, so nothing inside such an item is a density candidate.
+FEED_MIN_ITEMS = 5
+
+# An element with at least this many direct <p> children is also scored on those paragraphs
+# alone (its other children left out), as a candidate for the article.
+PARAGRAPH_RUN_MIN = 3
+
+# A line that is only a count (likes, comments, shares: "89", "1.2万", "3k+").
+COUNTER_LINE = re.compile(r"^\d+(\.\d+)?[万千kKwW]?\+?$")
+
 # Lines that are furniture wherever they stand (whole line, after trimming).
 BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
@@ -379,6 +407,9 @@ BOILERPLATE_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^【\s*(相关|延伸)阅读\s*】$",
         # follow buttons and image-viewer chrome of self-media pages
         r"^[+＋]\s*关注$",
+        # one-word buttons and labels of reader pages ("播报" reads the article aloud, "编辑"
+        # opens an encyclopaedia section's editor): a whole line of one of them is no text
+        r"^(播报文章|播报|听新闻|编辑|广告|收藏|订阅)$",
         r"^查看原图(\s*\d+(\.\d+)?\s*[KkMm]B?)?$",
     )
 )
