@@ -142,7 +142,7 @@ def with_other_names(data: list[tuple[str, list[str]]], copies: int,
     return out
 
 
-def read_name_list(path: Path) -> list[str]:
+def read_name_list(path: Path, min_given: int = 20) -> list[str]:
     """Chinese-shaped person names of a jieba dictionary (``word freq tag`` lines; jieba's
     ``dict.txt``, MIT licence): the words tagged nr or nrfg that are a surname of the lexicon and
     one or two characters (a compound surname and one or two), without the ones that end in a title
@@ -172,10 +172,10 @@ def read_name_list(path: Path) -> list[str]:
     # 黄蓉转): a three-character word whose first two characters are a listed name is dropped
     found = {w for w in found if not (len(w) == 3 and w[:2] in found)}
     found = {w for w in found if w[-1] not in _NOT_LAST}
-    # a given-name character seen in fewer than 20 listed names is more often a cut word (余香 is
-    # kept, 柳橙汁 is not)
+    # a given-name character seen in fewer than min_given listed names is more often a cut word
+    # (余香 is kept, 柳橙汁 is not)
     given = Counter(ch for w in found for ch in w[1:])
-    return sorted(w for w in found if all(given[ch] >= 20 for ch in w[1:]))
+    return sorted(w for w in found if all(given[ch] >= min_given for ch in w[1:]))
 
 
 # Last characters of jieba's nr words that are places, ranks or kin rather than given names.
