@@ -18,6 +18,7 @@ import argparse
 import json
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pycrfsuite
@@ -141,6 +142,78 @@ def with_other_names(data: list[tuple[str, list[str]]], copies: int,
     return out
 
 
+def read_name_list(path: Path, min_given: int = 20) -> list[str]:
+    """Chinese-shaped person names of a jieba dictionary (``word freq tag`` lines; jieba's
+    ``dict.txt``, MIT licence): the words tagged nr or nrfg that are a surname of the lexicon and
+    one or two characters (a compound surname and one or two), without the ones that end in a title
+    or a form of address (陈医生, 王先生). jieba tags many ordinary words nr (丹凤眼, 买些): the
+    surname test keeps most of those out, and what is left only fills contexts that name somebody.
+    """
+    from parkcrawl.extract.lexicons import read_sections
+
+    surnames = read_sections("people_surnames.txt")
+    single, compound = set(surnames["single"]), set(surnames["compound"])
+    titles = read_sections("people_titles.txt")
+    ends = {t for t in titles["titles"] if len(t) <= 2} | set(_ADDRESS)
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) != 3 or parts[2] not in ("nr", "nrfg"):
+            continue
+        word = parts[0]
+        head = 2 if word[:2] in compound else 1 if word[0] in single else 0
+        if not head or not 1 <= len(word) - head <= 2:
+            continue
+        if any(word.endswith(e) for e in ends) or not all("\u4e00" <= c <= "\u9fff" for c in word):
+            continue
+        out.append(word)
+    found = set(out)
+    # jieba's nr words include names cut with the next character of a novel's sentence (郭靖少,
+    # 黄蓉转): a three-character word whose first two characters are a listed name is dropped
+    found = {w for w in found if not (len(w) == 3 and w[:2] in found)}
+    found = {w for w in found if w[-1] not in _NOT_LAST}
+    # a given-name character seen in fewer than min_given listed names is more often a cut word
+    # (余香 is kept, 柳橙汁 is not)
+    given = Counter(ch for w in found for ch in w[1:])
+    return sorted(w for w in found if all(given[ch] >= min_given for ch in w[1:]))
+
+
+# Last characters of jieba's nr words that are places, ranks or kin rather than given names.
+_NOT_LAST = frozenset("区县市省州府城镇乡村寨井口河江湖山岭峰松族之王后妃氏兄弟侠长主叔人帝君侯爵将官")
+
+
+# Forms of address that jieba's dictionary writes after a surname as if it were a name.
+_ADDRESS = ("先生", "女士", "小姐", "医生", "老师", "同志", "师傅", "大夫", "老板", "太太",
+            "夫人", "大爷", "大妈", "大姐", "大哥", "阿姨", "老", "总", "某", "氏", "家", "哥",
+            "姐", "嫂", "叔", "伯", "婆", "公", "爷", "娘", "妈")
+
+
+def with_listed_names(data: list[tuple[str, list[str]]], names: list[str], copies: int,
+                      seed: int) -> list[tuple[str, list[str]]]:
+    """Copies of each sentence naming somebody with each Chinese-shaped name (a surname of the
+    lexicon and one or two characters) replaced by a name drawn from ``names`` (real names of a
+    licensed dictionary, see read_name_list): the same contexts with many more real names.
+    """
+    from parkcrawl.extract.lexicons import read_sections
+
+    surnames = read_sections("people_surnames.txt")["single"]
+    rng = random.Random(seed)
+    out = []
+    for text, labels in data:
+        found = [(s, e) for s, e in _spans(labels) if 2 <= e - s <= 3 and text[s] in surnames]
+        if not found:
+            continue
+        for _ in range(copies):
+            new_text, new_labels, last = "", [], 0
+            for s, e in found:
+                name = rng.choice(names)
+                new_text += text[last:s] + name
+                new_labels += labels[last:s] + ["B"] + ["I"] * (len(name) - 1)
+                last = e
+            out.append((new_text + text[last:], new_labels + labels[last:]))
+    return out
+
+
 def _spans(labels: list[str]) -> list[tuple[int, int]]:
     out, start = [], -1
     for i, lab in enumerate([*labels, "O"]):
@@ -210,12 +283,15 @@ def _sentences(text: str, labels: list[str]) -> list[tuple[str, list[str]]]:
 RUN = 15
 
 
+def _eval_texts(data_dir: Path) -> list[str]:
+    return [json.loads(line)["text"] for part in ("dev", "heldout")
+            for line in (data_dir / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
 def _eval_runs(data_dir: Path) -> set[str]:
     runs: set[str] = set()
-    for part in ("dev", "heldout"):
-        for line in (data_dir / f"{part}.jsonl").read_text(encoding="utf-8").splitlines():
-            text = json.loads(line)["text"]
-            runs.update(text[i : i + RUN] for i in range(len(text) - RUN + 1))
+    for text in _eval_texts(data_dir):
+        runs.update(text[i : i + RUN] for i in range(len(text) - RUN + 1))
     return runs
 
 
@@ -226,6 +302,12 @@ def main() -> None:
                     help="add a copy of each --uner sentence naming somebody with titles beside the names")
     ap.add_argument("--other-names", type=int, default=0, metavar="N",
                     help="add N copies of each --uner sentence with its Chinese names replaced")
+    ap.add_argument("--name-list", type=Path, metavar="JIEBA_DICT",
+                    help="a jieba dictionary (dict.txt) whose person names --listed-names draws from")
+    ap.add_argument("--listed-names", type=int, default=0, metavar="N",
+                    help="add N copies of each --uner sentence with its Chinese names replaced by listed ones")
+    ap.add_argument("--listed-with-titles", action="store_true",
+                    help="replace the names of the --titles copies too (with --listed-names)")
     ap.add_argument("--bio", type=Path, action="append", default=[], metavar="PD_BIO")
     ap.add_argument("--cluener-train", type=Path)
     ap.add_argument("--out", type=Path,
@@ -240,6 +322,18 @@ def main() -> None:
     extra = with_titles(data, SEED) if args.titles else []
     if args.other_names:
         extra += with_other_names(data, args.other_names, SEED)
+    if args.listed_names:
+        names = read_name_list(args.name_list)
+        # jieba's dictionary was counted from People's Daily text, the source of the MSRA part
+        # of the evaluation set: a listed name written anywhere in an evaluation sentence (dev or
+        # held-out) is left out, as the sentences sharing a run with it are, so the set measures
+        # names the model has not been shown
+        texts = _eval_texts(args.eval_data)
+        kept = [n for n in names if not any(n in t for t in texts)]
+        print(f"{len(names)} listed names, {len(names) - len(kept)} left out (in the evaluation set)")
+        names = kept
+        base = data + extra if args.listed_with_titles else data
+        extra += with_listed_names(base, names, args.listed_names, SEED)
     data += extra
     data += [row for path in args.bio for row in read_bio(path)]
     if args.cluener_train:

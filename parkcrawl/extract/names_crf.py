@@ -2,7 +2,8 @@
 
 The model that ships, ``parkcrawl/data/people_names.crfsuite``, is trained by
 ``eval/people/train_names.py`` from Universal NER v1 (zh_gsdsimp, zh_pud), whose CC BY-SA
-licences allow redistributing what is learnt from them; the model file is CC BY-SA 4.0
+licences allow redistributing what is learnt from them, and copies of its sentences with person
+names of jieba's dictionary (MIT) in place of theirs; the model file is CC BY-SA 4.0
 (``parkcrawl/data/people_names.LICENSE.txt``). ``PARKCRAWL_PEOPLE_MODEL`` (environment) names
 another model file instead (a model trained from research-only corpora, docs/participants.md),
 or ``off`` for the title grammar alone. :mod:`parkcrawl.extract.participants` uses the model to
