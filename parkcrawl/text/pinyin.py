@@ -196,14 +196,13 @@ def _strip(text: str, html: bool) -> StripResult:
         return StripResult(text, 0, 0)
     # The ASCII variants have a literal first character, which the regex engine finds far faster
     # than a class: the full-width forms are looked for only on pages that hold them.
-    wide = "（" in text
+    # Only a full-width group needs the charset variant: a page with a "（" but no "（reading）"
+    # (a Traditional page's "（記者…）") splits into the same groups with the ASCII one. The bare
+    # pass below only inserts "(", so the answer holds for the text it rewrites too.
+    wide = "（" in text and _WIDE_GROUP_RE.search(text) is not None
     split_re = _SPLIT_ANY_RE if wide else _SPLIT_ASCII_RE
     bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
-    if (
-        not _SPLIT_ASCII_RE.search(text)
-        and not (wide and _WIDE_GROUP_RE.search(text))
-        and not bare_re.search(text)
-    ):
+    if not wide and not _SPLIT_ASCII_RE.search(text) and not bare_re.search(text):
         # No "(letters)" group anywhere (one C-level scan): most pages stop here.
         return StripResult(text, 0, 0)
     work = text
