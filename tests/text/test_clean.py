@@ -74,6 +74,19 @@ def test_clean_html_keeps_markup_and_attributes() -> None:
     )
 
 
+def test_clean_html_attribute_values_found_as_quoted_values_after_equals() -> None:
+    # Quoted values are found left to right after an "="; one holding an "=" and a quote of the
+    # other kind must not shift the values after it: each non-ASCII value comes back as served.
+    html = (
+        '<p a="b=\'x" c=\'園區\' d="國家=\'發展\'">國家</p>'
+        "<img alt='長(zhǎng)' src=\"/圖.png\">長</p>"
+    )
+    assert clean_html(html).html == (
+        '<p a="b=\'x" c=\'園區\' d="國家=\'發展\'">国家</p>'
+        "<img alt='長(zhǎng)' src=\"/圖.png\">长</p>"
+    )
+
+
 def test_clean_page_decodes_and_cleans() -> None:
     body = '<meta charset="gb2312"><p>園區(qū)長(zhǎng)會(huì)議 王喆</p>'.encode("gb18030")
     page = clean_page(body, "text/html")
