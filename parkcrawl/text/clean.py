@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from operator import not_
 
 from parkcrawl.text.decoding import decode_html
 from parkcrawl.text.invisible import (
@@ -54,6 +52,19 @@ FLAG_MOJIBAKE = "mojibake_repaired"
 # page in one call, so attribute values and URLs come back byte for byte.
 _ATTR_VALUE = re.compile(r"""=("[^"<>]*"|'[^'<>]*')""")
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+# The same values as _ATTR_VALUE's left-to-right scan, but only the non-ASCII ones come out to
+# Python (a page has ~100 quoted values and a handful hold hanzi): the loop steps over text
+# without "=", over ASCII-only values whole, and over an "=" that starts no value, as
+# _ATTR_VALUE's scan does, then captures a non-ASCII value or ends at the end of the page
+# (so a search never restarts inside the tail). Possessive: the loop never gives back.
+_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*')"""
+_NON_ASCII_VALUE = re.compile(
+    r"""(?:[^=]++|="[^"<>\x80-\U0010ffff]*"|='[^'<>\x80-\U0010ffff]*'|=(?!"""
+    + _VALUE
+    + r"""))*+(?:=("""
+    + _VALUE
+    + r""")|\Z)"""
+)
 
 
 @dataclass(frozen=True)
@@ -103,19 +114,9 @@ def _convert_html(html: str) -> str:
     converted = to_simplified(html)
     if converted == html:
         return html
-    # split() tokenizes exactly as finditer() (same scan) but builds the pieces in C: a page has
-    # ~100 quoted values and a handful of non-ASCII ones, and only those are visited in Python.
-    # Each value is preceded by its "=", which split() drops: counted in the piece before it.
-    parts = _ATTR_VALUE.split(html)
-    values = parts[1::2]
-    keep = list(compress(range(len(values)), map(not_, map(str.isascii, values))))
-    if not keep:
+    spans = [m.span(1) for m in _NON_ASCII_VALUE.finditer(html) if m.start(1) >= 0]
+    if not spans:
         return converted
-    ends = list(accumulate(map(len, parts)))  # end of parts[j] in html, "=" signs not counted
-    spans = []
-    for k in keep:
-        end = ends[2 * k + 1] + k + 1  # the k + 1 "=" of the values up to this one
-        spans.append((end - len(values[k]), end))
     if len(converted) == len(html) and all(converted[a] == html[a] for a, _b in spans):
         pieces: list[str] = []
         last = 0
