@@ -52,6 +52,19 @@ FLAG_MOJIBAKE = "mojibake_repaired"
 # page in one call, so attribute values and URLs come back byte for byte.
 _ATTR_VALUE = re.compile(r"""=("[^"<>]*"|'[^'<>]*')""")
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+# The same values as _ATTR_VALUE's left-to-right scan, but only the non-ASCII ones come out to
+# Python (a page has ~100 quoted values and a handful hold hanzi): the loop steps over text
+# without "=", over ASCII-only values whole, and over an "=" that starts no value, as
+# _ATTR_VALUE's scan does, then captures a non-ASCII value or ends at the end of the page
+# (so a search never restarts inside the tail). Possessive: the loop never gives back.
+_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*')"""
+_NON_ASCII_VALUE = re.compile(
+    r"""(?:[^=]++|="[^"<>\x80-\U0010ffff]*"|='[^'<>\x80-\U0010ffff]*'|=(?!"""
+    + _VALUE
+    + r"""))*+(?:=("""
+    + _VALUE
+    + r""")|\Z)"""
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +114,7 @@ def _convert_html(html: str) -> str:
     converted = to_simplified(html)
     if converted == html:
         return html
-    spans = [m.span(1) for m in _ATTR_VALUE.finditer(html) if not m.group(1).isascii()]
+    spans = [m.span(1) for m in _NON_ASCII_VALUE.finditer(html) if m.start(1) >= 0]
     if not spans:
         return converted
     if len(converted) == len(html) and all(converted[a] == html[a] for a, _b in spans):

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter, methodcaller, ne, not_
+from itertools import compress, repeat
+from operator import itemgetter, ne, not_
 
 from parkcrawl.text.script import CJK_CLASS
 
@@ -30,13 +30,15 @@ _OPEN, _CLOSE = "[(（]", "[)）]"
 # charset variant.
 _SPLIT_ASCII_RE = re.compile(f"(\\(({_READING}){_CLOSE})")
 _SPLIT_ANY_RE = re.compile(f"({_OPEN}({_READING}){_CLOSE})")
+# The full-width half of _SPLIT_ANY_RE, literal prefix too: whether a page holds any group at all
+# is asked with the two literal-prefix scans, each far faster than one scan for a class (most
+# Simplified pages hold a "（" and a "(letters)" somewhere, in a script if not in the text).
+_WIDE_GROUP_RE = re.compile(f"（{_READING}{_CLOSE}")
 # Where the mirror lost a character it also lost the opening parenthesis: ``重?fù)?dān)``.
 # A tone-marked syllable there gets its parenthesis back, then goes through the main pass.
 _BARE_ASCII_RE = re.compile(f"\\?({_READING}){_CLOSE}")
 _BARE_ANY_RE = re.compile(f"[?？\ufffd]({_READING}){_CLOSE}")
 _LAST_CHAR = itemgetter(slice(-1, None))
-_RFIND_LT = methodcaller("rfind", "<")
-_RFIND_GT = methodcaller("rfind", ">")
 # anchors an HTML annotation looks back through: a tag's end, whitespace, an adjacent group
 _LOOK_BACK = frozenset((">", " ", "\n", "\t", "\r", ""))
 _CJK_RE = re.compile(f"[{CJK_CLASS}]")
@@ -194,10 +196,13 @@ def _strip(text: str, html: bool) -> StripResult:
         return StripResult(text, 0, 0)
     # The ASCII variants have a literal first character, which the regex engine finds far faster
     # than a class: the full-width forms are looked for only on pages that hold them.
-    wide = "（" in text
+    # Only a full-width group needs the charset variant: a page with a "（" but no "（reading）"
+    # (a Traditional page's "（記者…）") splits into the same groups with the ASCII one. The bare
+    # pass below only inserts "(", so the answer holds for the text it rewrites too.
+    wide = "（" in text and _WIDE_GROUP_RE.search(text) is not None
     split_re = _SPLIT_ANY_RE if wide else _SPLIT_ASCII_RE
     bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
-    if not split_re.search(text) and not bare_re.search(text):
+    if not wide and not _SPLIT_ASCII_RE.search(text) and not bare_re.search(text):
         # No "(letters)" group anywhere (one C-level scan): most pages stop here.
         return StripResult(text, 0, 0)
     work = text
@@ -212,8 +217,9 @@ def _strip(text: str, html: bool) -> StripResult:
     n = len(groups)
     anchors = list(map(_LAST_CHAR, pieces[:n]))
     if html:
-        lts = list(map(_RFIND_LT, pieces[:n]))
-        gts = list(map(_RFIND_GT, pieces[:n]))
+        # str.rfind through map with a repeated argument: no Python-level call per piece
+        lts = list(map(str.rfind, pieces[:n], repeat("<", n)))
+        gts = list(map(str.rfind, pieces[:n], repeat(">", n)))
         # Most pieces between groups hold no tag: a group inherits the in-tag state of the last
         # piece that holds one. Only the pieces with a "<" or ">" are visited in Python.
         in_tag = bytearray(n)

@@ -74,6 +74,44 @@ def test_clean_html_keeps_markup_and_attributes() -> None:
     )
 
 
+def test_clean_html_attribute_values_found_as_quoted_values_after_equals() -> None:
+    # Quoted values are found left to right after an "="; one holding an "=" and a quote of the
+    # other kind must not shift the values after it: each non-ASCII value comes back as served.
+    html = (
+        '<p a="b=\'x" c=\'園區\' d="國家=\'發展\'">國家</p>'
+        "<img alt='長(zhǎng)' src=\"/圖.png\">長</p>"
+    )
+    assert clean_html(html).html == (
+        '<p a="b=\'x" c=\'園區\' d="國家=\'發展\'">国家</p>'
+        "<img alt='長(zhǎng)' src=\"/圖.png\">长</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a title="園區" href=\'x\' alt="a=\'中\'">',
+        '="中"="文"',
+        "x='' y=\"\" z='國'",
+        '<p a="b" c="國(guó)">國</p>=""',
+        '=="中"',
+        '="a"中"',
+        "='\"中\"'",
+        '<a b="c=\'d" e=\'國\'>',
+        '="<中>"="中',
+        "no values 中文 at all",
+        "",
+    ],
+)
+def test_non_ascii_values_are_those_of_the_full_scan(html: str) -> None:
+    # the one-pass pattern must find exactly the non-ASCII values of the plain left-to-right scan
+    from parkcrawl.text.clean import _ATTR_VALUE, _NON_ASCII_VALUE
+
+    full = [m.span(1) for m in _ATTR_VALUE.finditer(html) if not m.group(1).isascii()]
+    fast = [m.span(1) for m in _NON_ASCII_VALUE.finditer(html) if m.start(1) >= 0]
+    assert fast == full
+
+
 def test_clean_page_decodes_and_cleans() -> None:
     body = '<meta charset="gb2312"><p>園區(qū)長(zhǎng)會(huì)議 王喆</p>'.encode("gb18030")
     page = clean_page(body, "text/html")

@@ -104,6 +104,21 @@ def test_strip_result_counts() -> None:
         ("<p>王喆(zhé)出席</p>", "<p>王喆(zhé)出席</p>"),
         # a reading after an attribute-only tag is not an annotation of the tag
         ('<img alt="x">(yuán)園(yuán)區(qū)經(jīng)', '<img alt="x">(yuán)園區經'),
+        # a full-width parenthesis that holds no reading, and one that does (the split pattern
+        # is chosen by whether a full-width group exists, not by the "（" alone)
+        (
+            "<p>（記者 王明）園(yuán)區(qū)經(jīng)（2024）</p>",
+            "<p>（記者 王明）園區經（2024）</p>",
+        ),
+        (
+            "<p>（記者 王明）園（yuán）區(qū)經(jīng)</p>",
+            "<p>（記者 王明）園區經</p>",
+        ),
+        # a full-width group inside an attribute value stays, the text's goes
+        (
+            '<a title="園（yuán）">園(yuán)區（qū）經(jīng)</a>',
+            '<a title="園（yuán）">園區經</a>',
+        ),
     ],
 )
 def test_strip_annotations_html(html: str, expected: str) -> None:
