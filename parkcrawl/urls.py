@@ -6,6 +6,7 @@ Also session-id-free URLs for the requests the spider builds (:func:`without_ses
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -59,6 +60,10 @@ def without_session_ids(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+# An article's URL is made its key five times on its way (the spider's known check, the state's,
+# dedup, the record, the item's canonical_url), each a w3lib canonicalisation (issue 16). The key
+# is a pure function of the string; a few thousand recent URLs cover the pages in flight.
+@lru_cache(maxsize=2048)
 def canonical_url(url: str) -> str:
     """The dedup key of a URL: scheme-less, default port, fragment, tracking and print parameters,
     query order, ``index.html`` vs ``/`` and a ``/print/`` segment all made not to matter."""

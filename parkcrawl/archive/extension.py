@@ -25,7 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from parkcrawl import __version__
-from parkcrawl.archive.cdxj import write_index
+from parkcrawl.archive.cdxj import StreamedIndex, write_index
 from parkcrawl.archive.wacz import article_captures, pages_from_lines, write_wacz
 from parkcrawl.archive.warc import (
     ARCHIVE_KIND_KEY,
@@ -129,6 +129,8 @@ class WarcArchive:
         # to the crawl), and the indexing part of it.
         self.write_seconds = 0.0
         self.index_seconds = 0.0
+        # Per WARC file being written: its CDXJ lines so far (cdxj.StreamedIndex).
+        self._indexes: dict[Path, StreamedIndex] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcArchive:
@@ -192,8 +194,14 @@ class WarcArchive:
                 self.folder, prefix=self.prefix, max_size=self.max_size,
                 info=warcinfo_fields(self.crawler.settings, spider),
                 on_close=self._file_closed,
+                index_factory=self._new_index if self.index else None,
             )
         return self.writer
+
+    def _new_index(self, path: Path) -> StreamedIndex:
+        # The index is made as the records are written, not by reading the file back at close.
+        self._indexes[path] = StreamedIndex(path)
+        return self._indexes[path]
 
     def _file_closed(self, path: Path) -> None:
         self.crawler.stats.inc_value("parkcrawl/warc/files")
@@ -202,7 +210,11 @@ class WarcArchive:
         self.crawler.stats.set_value("parkcrawl/warc/paths", [*closed, str(path)])
         if self.index:
             started = time.perf_counter()
-            write_index(path)
+            streamed = self._indexes.pop(path, None)
+            if streamed is not None:
+                streamed.write()
+            else:
+                write_index(path)
             self.index_seconds += time.perf_counter() - started
             self.crawler.stats.inc_value("parkcrawl/warc/indexes")
         logger.info("WARC file written: %s", path)

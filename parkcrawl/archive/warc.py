@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
@@ -181,6 +182,7 @@ class WarcWriter:
         revisit_kinds: frozenset[str] = frozenset({MEDIA_KIND}),
         on_close: Callable[[Path], None] | None = None,
         started: datetime | None = None,
+        index_factory: Callable[[Path], Any] | None = None,
     ):
         self.folder = Path(folder)
         self.prefix = prefix
@@ -196,6 +198,10 @@ class WarcWriter:
         self._file: io.BufferedWriter | None = None
         self._path: Path | None = None
         self._writer: WARCWriter | None = None
+        # index_factory(path) -> an object whose add(record, offset, length) is told of every
+        # record written to the file at path (cdxj.StreamedIndex), so it need not be read back.
+        self.index_factory = index_factory
+        self._index: Any = None
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -217,7 +223,8 @@ class WarcWriter:
             break
         self._path = final
         self._writer = WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
-        self._writer.write_record(self._writer.create_warcinfo_record(name, self.info))
+        self._index = self.index_factory(final) if self.index_factory is not None else None
+        self._write_record(self._writer.create_warcinfo_record(name, self.info))
         self._count("warcinfo")
 
     def _finish(self) -> None:
@@ -227,6 +234,7 @@ class WarcWriter:
         os.replace(self._path.with_name(self._path.name + OPEN_SUFFIX), self._path)
         self.files.append(self._path)
         path, self._file, self._path, self._writer = self._path, None, None, None
+        self._index = None
         if self.on_close is not None:
             self.on_close(path)
 
@@ -247,11 +255,22 @@ class WarcWriter:
         except OSError:
             pass  # the buffered bytes that could not be written are what the error was about
         self._file, self._path, self._writer = None, None, None
+        if self._index is not None and hasattr(self._index, "discard"):
+            self._index.discard()
+        self._index = None
         return left
 
     @property
     def current_path(self) -> Path | None:
         return self._path
+
+    def _write_record(self, record: Any) -> None:
+        """Write one record (one gzip member) and tell the index where it went."""
+        assert self._writer is not None and self._file is not None
+        offset = self._file.tell()
+        self._writer.write_record(record)
+        if self._index is not None:
+            self._index.add(record, offset, self._file.tell() - offset)
 
     def _count(self, record_type: str) -> None:
         self.counts[record_type] = self.counts.get(record_type, 0) + 1
@@ -322,8 +341,16 @@ class WarcWriter:
                 KIND_FIELD: exchange.kind,
             },
         )
-        # Response first, then its request pointing at it with WARC-Concurrent-To.
-        writer.write_request_response_pair(request, response)
+        # Response first, then its request pointing at it with WARC-Concurrent-To: what warcio's
+        # write_request_response_pair does, one record at a time so that each one's offset and
+        # length are known to the index.
+        for name in ("WARC-Target-URI", "WARC-Date"):
+            request.rec_headers.replace_header(name, response.rec_headers.get_header(name))
+        request.rec_headers.add_header(
+            "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+        )
+        self._write_record(response)
+        self._write_record(request)
         # Into the OS now: a killed run loses no record it reported (finish_abandoned keeps it).
         self._file.flush()
         self._count(record_type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parkcrawl.middlewares import too_complex
+from parkcrawl.middlewares import _within_limits, too_complex
 from parkcrawl.navigation import ListWalk
 
 LIMITS = (1000, 50_000, 500)  # the defaults: attributes, elements, nesting depth
@@ -64,6 +64,10 @@ def _attributes(n: int) -> bytes:
         (b"<ul>" + b"<li><p>x<br><img src=a.png><span/>" * 600 + b"</ul>", None),
         # markup in GBK text is ASCII all the same
         ("<div>园区</div>".encode("gbk") * 10, None),
+        # at the depth limit exactly: 500 "<" let the quick check pass, the answer is the scan's
+        (b"<div>" * 500, None),
+        # one long attribute is one attribute: the quick check hands it to the scan
+        (b'<p title="' + b"x" * 5000 + b'">x</p>', None),
     ],
 )
 def test_too_complex(body: bytes, verdict: str | None) -> None:
@@ -73,3 +77,14 @@ def test_too_complex(body: bytes, verdict: str | None) -> None:
 def test_too_complex_limit_0_is_off() -> None:
     assert too_complex(b"<div>" * 501, 1000, 50_000, 0) is None
     assert too_complex(_attributes(1001), 0, 50_000, 500) is None
+
+
+def test_quick_check_passes_only_pages_that_cannot_exceed_a_limit() -> None:
+    # Issue 16: most pages skip the tag scan; the quick check must never pass one it would refuse.
+    assert _within_limits(b"<div>" * 500, *LIMITS)
+    assert not _within_limits(b"<div>" * 501, *LIMITS)
+    assert not _within_limits(b"<a>x</a>" * 50_001, 1000, 50_000, 0)
+    # 2,000 bytes between two ">" hold no attribute text longer than twice the limit
+    assert _within_limits(b"<p" + b" a" * 999 + b">", *LIMITS)
+    assert not _within_limits(b"<p" + b" a" * 999 + b" >", *LIMITS)
+    assert _within_limits(_attributes(1001), 0, 50_000, 500)
