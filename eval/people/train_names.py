@@ -1,6 +1,6 @@
 """Train the person-name CRF for parkcrawl.extract.names_crf.
 
-The shipped model (parkcrawl/data/people_names.crfsuite) is trained from Universal NER v1 only
+The shipped model (parkcrawl/data/people_names.crfsuite.gz, gzipped) is trained from Universal NER v1 only
 (``--uner``: the ``.iob2`` files of UniversalNER/UNER_Chinese-GSDSIMP, CC BY-SA 4.0, and
 UNER_Chinese-PUD, CC BY-SA 3.0, converted to Simplified with OpenCC), because their licences
 allow redistributing what is learnt from them. The other readers train a research-only model
