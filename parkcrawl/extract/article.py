@@ -200,25 +200,7 @@ def labelled_modified_date(text: str) -> str | None:
 
 def json_ld_modified(html: str) -> str | None:
     """The first ``dateModified`` of the page's JSON-LD blocks (``@graph`` and lists too)."""
-    for match in _JSON_LD.finditer(html):
-        text = match.group(1)
-        if len(text) > JSON_LD_MAX_CHARS or "dateModified" not in text:
-            continue
-        try:
-            data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            node = stack.pop(0)
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                value = node.get("dateModified")
-                if isinstance(value, str) and parse_date(value):
-                    return parse_date(value)
-                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
-    return None
+    return json_ld_value(html, "dateModified")
 
 
 def extract_modified_at(metas: dict[str, str], before: str, after: str, boxes: str) -> str | None:
@@ -357,11 +339,11 @@ def date_element_text(root: etree._Element, container: etree._Element | None) ->
     return "\n".join(before + rest)
 
 
-def json_ld_date(html: str) -> str | None:
-    """The first ``datePublished`` of the page's JSON-LD blocks (``@graph`` and lists too)."""
+def json_ld_value(html: str, key: str) -> str | None:
+    """The first date under ``key`` in the page's JSON-LD blocks (``@graph`` and lists too)."""
     for match in _JSON_LD.finditer(html):
         text = match.group(1)
-        if len(text) > JSON_LD_MAX_CHARS or "datePublished" not in text:
+        if len(text) > JSON_LD_MAX_CHARS or key not in text:
             continue
         try:
             data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
@@ -373,11 +355,16 @@ def json_ld_date(html: str) -> str | None:
             if isinstance(node, list):
                 stack.extend(node)
             elif isinstance(node, dict):
-                value = node.get("datePublished")
+                value = node.get(key)
                 if isinstance(value, str) and parse_date(value):
                     return parse_date(value)
                 stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     return None
+
+
+def json_ld_date(html: str) -> str | None:
+    """The first ``datePublished`` of the page's JSON-LD blocks (``@graph`` and lists too)."""
+    return json_ld_value(html, "datePublished")
 
 
 def extract_published_at(
