@@ -13,16 +13,14 @@ shared by training and tagging, so they must change together (retrain).
 
 from __future__ import annotations
 
-import atexit
 import gzip
 import itertools
 import os
 import re
-import tempfile
 from bisect import bisect_right
-from contextlib import ExitStack
 from functools import lru_cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from parkcrawl.extract.lexicons import read_sections
@@ -35,27 +33,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MODEL_ENV = "PARKCRAWL_PEOPLE_MODEL"
 # The model parkcrawl ships (CC BY-SA 4.0, trained from Universal NER v1 by eval/people).
 SHIPPED_MODEL = "people_names.crfsuite.gz"
-# crfsuite opens a file by its path: in the zipped Scrapyd egg the package data is copied out to
-# a temporary file, which stays for the life of the process.
-_FILES = ExitStack()
-atexit.register(_FILES.close)
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> Path:
-    # The model ships gzip-compressed (2.5 MB -> 1.0 MB in the wheel, the egg and git); crfsuite
-    # opens a file by its path, so it is written out once per process to a temporary file,
-    # removed when the process exits.
-    data = gzip.decompress((files("parkcrawl") / "data" / SHIPPED_MODEL).read_bytes())
-    handle = _FILES.enter_context(
-        tempfile.NamedTemporaryFile(prefix="parkcrawl-names-", suffix=".crfsuite")
-    )
-    handle.write(data)
-    handle.flush()
-    return Path(handle.name)
+# The in-memory models' bytes, by file (see _open_tagger).
+_MODEL_BYTES: dict[str, bytes] = {}
 
 
-def model_path() -> Path | None:
+def _shipped() -> Traversable:
+    # The packaged file (a path, or an entry of the zipped Scrapyd egg): read, never written out,
+    # so a full disk or a file-size limit cannot stop the model from loading.
+    return files("parkcrawl") / "data" / SHIPPED_MODEL
+
+
+def model_path() -> Traversable | None:
     """The model file PARKCRAWL_PEOPLE_MODEL names, else the shipped one; None when "off"."""
     value = os.environ.get(MODEL_ENV)
     if value and value.strip().lower() == "off":
@@ -69,7 +59,7 @@ def shipped() -> bool:
 
 
 @lru_cache(maxsize=4)
-def _available(path: Path | None) -> bool:
+def _available(path: Traversable | None) -> bool:
     if path is None:
         return False
     if not path.is_file():
@@ -158,13 +148,21 @@ def _tagger():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=4)
-def _open_tagger(path: Path | None):  # type: ignore[no-untyped-def]
+def _open_tagger(path: Traversable | None):  # type: ignore[no-untyped-def]
     import pycrfsuite
 
     if path is None:
         raise RuntimeError(f"no name model: set {MODEL_ENV} to a trained model file")
     tagger = pycrfsuite.Tagger()
-    tagger.open(str(path))
+    if path.name.endswith(".gz"):
+        # the shipped model, gzipped (2.5 MB -> 1.0 MB in git, the wheel and the egg): opened
+        # from memory, no temporary file
+        # crfsuite reads the model in place: its bytes must outlive the tagger (a freed buffer
+        # is a crash), so they are kept for the life of the process
+        data = _MODEL_BYTES.setdefault(str(path), gzip.decompress(path.read_bytes()))
+        tagger.open_inmemory(data)
+    else:
+        tagger.open(str(path))
     return tagger
 
 
