@@ -27,6 +27,7 @@ from bench.common import (
     log,
     rnd,
 )
+from tools.processes import stop
 
 # ------------------------------------------------------------------------------ sites
 
@@ -326,10 +327,5 @@ def redis_server(work: Path) -> Iterator[str]:
             time.sleep(0.1)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log_file.close()

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from parkcrawl.cms import DEFAULT_PER_PAGE, parse_datastore
-from parkcrawl.devtools.demo_server import QuietHandler, SiteServer
+from parkcrawl.devtools.demo_server import QuietHandler, SiteServer, serve_until_interrupted
 
 DATAPROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 # The module's form is a few hundred bytes; a larger body is refused.
@@ -169,15 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.root.is_dir():
         parser.exit(2, f"serve: error: no such folder: {args.root}\n")
     server = make_server(args.root, args.data, args.port)
-    host, port = server.server_address[:2]
-    print(f"serving {args.root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_interrupted(server, args.root)
 
 
 if __name__ == "__main__":

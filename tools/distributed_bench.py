@@ -41,6 +41,7 @@ from typing import Any
 from scrapy.statscollectors import MemoryStatsCollector
 
 from parkcrawl.devtools.demo_server import QuietHandler, SiteServer
+from tools.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 STATS_FILE_SETTING = "PARKCRAWL_BENCH_STATS_FILE"
@@ -129,8 +130,7 @@ def redis_for_bench(redis_url: str | None, workdir: Path) -> Iterator[str]:
             time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 def generate_site(n_articles: int, out: Path) -> None:

@@ -45,6 +45,7 @@ from tools.evalscore import (
     score_page,
     summarize,
 )
+from tools.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT_DIR = ROOT / "output" / "eval"
@@ -148,14 +149,7 @@ def serve_eval_site(eval_dir: Path) -> Iterator[str]:
         _wait_until_up(base_url)
         yield base_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop(proc)
 
 
 def _wait_until_up(base_url: str) -> None:

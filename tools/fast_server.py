@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from tools.processes import stop
+
 MAX_HEAD = 64 * 1024  # a request head larger than this is refused
 
 
@@ -197,14 +199,7 @@ def serve(*roots: Path, delay: float = 0.0) -> Iterator[str]:
             raise RuntimeError(f"fast_server did not start (said {line!r})")
         yield line.rsplit(" on ", 1)[1].rstrip("/")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop(proc)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -83,8 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         server = make_server(args.root, args.port)
     except OSError as exc:
         parser.exit(2, f"serve: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}\n")
+    return serve_until_interrupted(server, args.root)
+
+
+def serve_until_interrupted(server: Any, root: Path) -> int:
+    """Announce ``server``'s address (the line the tests and tools read), serve until Ctrl-C."""
     host, port = server.server_address[:2]
-    print(f"serving {args.root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    print(f"serving {root} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
