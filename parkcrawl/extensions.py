@@ -232,6 +232,8 @@ class RunReport:
             "dropped_by_reason": by_reason,
             "dropped": self.dropped,
             "duration_s": round(time.monotonic() - self.started, 3),
+            # A page worker that died (PARKCRAWL_PAGE_PROCESSES): its pages were read again here.
+            "page_worker_restarts": stats.get_value("parkcrawl/page_workers/restarts", 0),
             "output_files": {
                 "feeds": sorted(str(uri) for uri in self.crawler.settings.getdict("FEEDS")),
                 "warc": list(stats.get_value("parkcrawl/warc/paths") or []),

@@ -22,9 +22,10 @@ from parkcrawl.extract.participants import extract_participants
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.items import Article
 from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
-from parkcrawl.page import read_page
+from parkcrawl.page import Page, read_page
 from parkcrawl.state import get_state, title_key
 from parkcrawl.urls import absolute_canonical_url, canonical_url
+from parkcrawl.workers import PageWorkers, get_workers
 
 # The extractor's fields the item carries too (the breadcrumb and its links are set apart: the
 # site's override and the walked path stand in for them).
@@ -84,14 +85,32 @@ class PagePipeline:
         config = sites.get(site)
         return config.breadcrumb_selector if config is not None else None
 
-    def process_item(self, item: Article) -> Article:
+    def _workers(self) -> PageWorkers | None:
+        workers = get_workers(self.crawler) if self.crawler is not None else None
+        return workers if workers is not None and workers.active else None
+
+    def _read_args(self, item: Article) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """read_page's arguments for the item's page."""
+        return (item.raw_body, item.url, item.content_type), {
+            "breadcrumb_selector": self._breadcrumb_selector(item.site),
+            "convert": self.convert_script,
+        }
+
+    def process_item(self, item: Article) -> Any:
         if item.raw_body is None:
             return item
-        page = read_page(
-            item.raw_body, item.url, item.content_type,
-            breadcrumb_selector=self._breadcrumb_selector(item.site),
-            convert=self.convert_script,
-        )
+        workers = self._workers()
+        if workers is not None:  # PARKCRAWL_PAGE_PROCESSES: read on another core
+            return self._process_in_worker(workers, item)
+        args, kwargs = self._read_args(item)
+        return self.apply(item, read_page(*args, **kwargs))
+
+    async def _process_in_worker(self, workers: PageWorkers, item: Article) -> Article:
+        args, kwargs = self._read_args(item)
+        return self.apply(item, await workers.run(read_page, *args, **kwargs))
+
+    def apply(self, item: Article, page: Page) -> Article:
+        """Put what the page yields on the item; drop it when it has no title or body."""
         item.encoding = page.encoding
         item.script = page.script
         # The text fields are Simplified once converted; unconverted they keep the page's script.
@@ -124,16 +143,35 @@ class PagePipeline:
         return item
 
 
+def participants_of(text: str) -> list[dict[str, str | None]]:
+    """The participants field of an article's text (title, newline, body)."""
+    return [{"name": person.name, "role": person.role} for person in extract_participants(text)]
+
+
 class ParticipantsPipeline:
     """Name the people in the article with the office they hold."""
 
     offline = True
 
-    def process_item(self, item: Article) -> Article:
+    def __init__(self) -> None:
+        self.crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ParticipantsPipeline:
+        pipeline = cls()
+        pipeline.crawler = crawler
+        return pipeline
+
+    def process_item(self, item: Article) -> Any:
         text = f"{item.title or ''}\n{item.body or ''}"
-        item.participants = [
-            {"name": person.name, "role": person.role} for person in extract_participants(text)
-        ]
+        workers = get_workers(self.crawler) if self.crawler is not None else None
+        if workers is not None and workers.active:  # PARKCRAWL_PAGE_PROCESSES: another core
+            return self._process_in_worker(workers, item, text)
+        item.participants = participants_of(text)
+        return item
+
+    async def _process_in_worker(self, workers: PageWorkers, item: Article, text: str) -> Article:
+        item.participants = await workers.run(participants_of, text)
         return item
 
 

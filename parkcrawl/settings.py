@@ -102,6 +102,8 @@ EXTENSIONS = {
     "parkcrawl.archive.extension.WarcArchive": 200,
     "parkcrawl.archive.mirror.MirrorWriter": 210,
     # Before the run report: the bar is closed before the summary is logged below it.
+    # The page and participants stages' process pool (PARKCRAWL_PAGE_PROCESSES).
+    "parkcrawl.workers.PageWorkers": 150,
     "parkcrawl.progress.Progress": 490,
     "parkcrawl.extensions.RunReport": 500,
 }
@@ -199,6 +201,10 @@ PARKCRAWL_HTML_REPORT_ENABLED = True
 PARKCRAWL_PROGRESS_ENABLED = True
 PARKCRAWL_PROGRESS_INTERVAL = 10.0
 PARKCRAWL_PROGRESS_TO_STDERR = False
+# Worker processes that read article pages and name their people (parkcrawl/workers.py): "auto"
+# is one when the crawl may use two cores or more, 0 reads them in the crawl's process.
+PARKCRAWL_PAGE_PROCESSES = "auto"
+
 # PARKCRAWL_PROGRESS_BAR: "auto" draws a progress bar (tqdm) instead of the line when stderr is a
 #   terminal; True always, False never. Scrapy's LogStats line is off while either is on.
 PARKCRAWL_PROGRESS_BAR = "auto"

@@ -1,0 +1,210 @@
+"""The page stages on another core: a process pool the page and participants pipelines share.
+
+Reading an article page (decode, clean, parse, extract) and naming its people are pure CPU work,
+about half of what a crawl spends per page; Scrapy's engine, the downloader and the writers run
+on one core. With ``PARKCRAWL_PAGE_PROCESSES`` = N > 0 these stages run in N worker processes
+while the reactor goes on fetching and writing; ``0`` runs them in the crawl's process, as
+``parkcrawl reextract`` and the component tests do. ``auto`` (the default) is one worker where
+the machine gives the crawl more than one core, none otherwise.
+
+Why the output does not change: each stage calls the same pure function in the worker as in
+process; a worker takes its tasks in the order they were sent, so with one worker the articles
+reach the dedup stage in the order their pages arrived (with several, the first copy of a
+duplicate to finish wins, as the first to arrive does in process). What can go wrong, and what
+happens then:
+
+- a worker dies (out of memory, a crash in a C library on a hostile page): the pool is rebuilt
+  for the next pages and the page in hand is read again in the crawl's process, so no article is
+  lost (``parkcrawl/page_workers/restarts`` counts it);
+- Ctrl-C: the workers ignore SIGINT, which the terminal sends to the whole process group, so
+  Scrapy's graceful stop still finishes the pages in hand; the pool closes after the last item;
+- a worker cannot start (no /dev/shm, a process limit): the crawl logs one warning and runs the
+  stages in process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+def processes_wanted(value: Any, cores: int | None = None) -> int:
+    """PARKCRAWL_PAGE_PROCESSES: ``auto`` (one worker given two cores or more), or a count ≥ 0."""
+    text = str(value).strip().lower()
+    if text == "auto":
+        if cores is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+                os.cpu_count() or 1
+            )
+        return 1 if cores >= 2 else 0
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0 or str(count) != text:
+        raise ValueError(f"PARKCRAWL_PAGE_PROCESSES must be auto or a whole number ≥ 0, got {value!r}")
+    return count
+
+
+def _worker_started(parent: int) -> None:
+    """In each worker, first: ignore Ctrl-C, and end with the crawl's process."""
+    # Ctrl-C reaches the whole process group: the crawl's process decides how to stop, and its
+    # graceful stop needs the workers to finish the pages in hand.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crawl killed outright (SIGKILL, the OOM killer) must not leave its worker behind: the
+    # worker holds both ends of its task queue, so it would never read an end of file, and it
+    # keeps the crawl's stdout and stderr open (a scheduler or a test reading them would wait
+    # for ever). Linux ends it with its parent; elsewhere a thread watches the parent's pid.
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    elif os.getppid() != parent:  # the parent died before the kernel was told to tell us
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        return libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def warm_up() -> int:
+    """Load what the first page would (OpenCC, the name model, the pinyin readings) before it
+    comes, so no page waits on a worker's start-up."""
+    from parkcrawl.extract.participants import extract_participants
+    from parkcrawl.page import read_page
+
+    read_page(
+        "<html><head><title>园區(qū)</title></head><body><h1>園區(qū)新聞</h1>"
+        "<p>管委會(huì)主任王明出席會(huì)議。</p></body></html>".encode(),
+        "http://warm.up/", "text/html; charset=utf-8",
+    )
+    extract_participants("管委会主任王明出席会议。")
+    return os.getpid()
+
+
+class PageWorkers:
+    """The pool (or none: ``run`` then calls the function here), one per crawl."""
+
+    def __init__(self, processes: int, stats: Any = None) -> None:
+        self.processes = processes
+        self.stats = stats
+        self._pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> PageWorkers:
+        processes = processes_wanted(crawler.settings.get("PARKCRAWL_PAGE_PROCESSES", "auto"))
+        if not processes:
+            raise NotConfigured("PARKCRAWL_PAGE_PROCESSES is 0 (or one core): pages read in process")
+        workers = cls(processes, crawler.stats)
+        # Started now, while Scrapy builds the rest of the crawl: a worker's start-up (an
+        # interpreter, OpenCC, the name model: about a second) overlaps the engine's, and the
+        # first article does not wait for it.
+        workers._start()
+        # After the engine has closed the scraper: every item has left the pipelines by then.
+        crawler.signals.connect(workers.close, signal=signals.spider_closed)
+        # A crawl that stops before its spider opens (a bad argument) closes them too.
+        crawler.signals.connect(workers.close, signal=signals.engine_stopped)
+        return workers
+
+    @property
+    def active(self) -> bool:
+        return self._pool is not None
+
+    def _start(self) -> None:
+        try:
+            # spawn, not fork: the crawl's process runs the reactor and threads (DNS, feed
+            # storage), and a forked copy of a lock another thread held would never be released.
+            self._pool = ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_started, initargs=(os.getpid(),),
+            )
+            for _ in range(self.processes):
+                self._pool.submit(warm_up)
+        except OSError as exc:
+            logger.warning("page workers could not start (%s): pages are read in process", exc)
+            self._pool = None
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    async def run(self, function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        """``function(*args, **kwargs)`` in a worker; here when there is none or it died."""
+        pool = self._pool
+        if pool is None:
+            return function(*args, **kwargs)
+        try:
+            future = pool.submit(function, *args, **kwargs)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down under us
+            return self._in_process_after_crash(pool, function, args, kwargs)
+        try:
+            return await maybe_deferred_to_future(_deferred(future))
+        except BrokenProcessPool:
+            return self._in_process_after_crash(pool, function, args, kwargs)
+
+    def _in_process_after_crash(
+        self, pool: ProcessPoolExecutor, function: Callable[..., _T], args: Any, kwargs: Any
+    ) -> _T:
+        if self._pool is pool:
+            logger.warning("a page worker died: restarting the pool; this page is read in process")
+            if self.stats is not None:
+                self.stats.inc_value("parkcrawl/page_workers/restarts")
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._start()
+        return function(*args, **kwargs)
+
+
+def _deferred(future: Future[_T]) -> Deferred[_T]:
+    """A Deferred fired in the reactor's thread when ``future`` is done (any reactor)."""
+    from twisted.internet import reactor
+
+    deferred: Deferred[_T] = Deferred()
+
+    def settle(done: Future[_T]) -> None:
+        if done.cancelled():  # the pool shut down with the page still queued
+            deferred.errback(BrokenProcessPool("the page workers were shut down"))
+            return
+        exc = done.exception()
+        if exc is not None:
+            deferred.errback(exc)
+        else:
+            deferred.callback(done.result())
+
+    future.add_done_callback(lambda done: reactor.callFromThread(settle, done))  # type: ignore[attr-defined]
+    return deferred
+
+
+def get_workers(crawler: Any) -> PageWorkers | None:
+    """The crawl's PageWorkers extension, or None when the pages are read in process."""
+    return crawler.get_extension(PageWorkers) if crawler else None

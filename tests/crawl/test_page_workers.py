@@ -1,0 +1,171 @@
+"""The page stages on another core (PARKCRAWL_PAGE_PROCESSES): same output, no article lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from parkcrawl.workers import processes_wanted
+from tests.support import DEMO_SITE, ROOT, run_crawl
+
+GOLDEN = ROOT / "tests" / "golden" / "demo_parknews.jsonl"
+# What the page and participants stages decide (the fields a worker's result fills).
+PAGE_FIELDS = ["title", "body", "published_at", "source", "participants", "breadcrumb",
+               "content_hash", "encoding", "script", "authors", "media"]
+
+
+@pytest.mark.parametrize(
+    ("value", "cores", "expected"),
+    [("auto", 1, 0), ("auto", 2, 1), ("auto", 16, 1), ("0", 8, 0), ("3", 1, 3), (" 2 ", 1, 2)],
+)
+def test_processes_wanted(value: str, cores: int, expected: int) -> None:
+    assert processes_wanted(value, cores) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5", "", "02"])
+def test_processes_wanted_rejects(value: str) -> None:
+    with pytest.raises(ValueError, match="PARKCRAWL_PAGE_PROCESSES"):
+        processes_wanted(value, 2)
+
+
+def _by_url(items: list[dict], site_url: str) -> dict[str, dict]:
+    return {item["url"].removeprefix(site_url): item for item in items}
+
+
+@pytest.mark.e2e
+def test_in_process_and_two_workers_write_the_golden_articles(
+    demo_site_url: str, tmp_path: Path
+) -> None:
+    golden = {
+        line["url"]: line
+        for line in map(json.loads, GOLDEN.read_text(encoding="utf-8").splitlines())
+    }
+    for processes in ("0", "2"):
+        run = run_crawl(
+            tmp_path / processes, "-a", f"start_url={demo_site_url}/index.html",
+            "-s", f"PARKCRAWL_PAGE_PROCESSES={processes}",
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        got = _by_url(run.items, demo_site_url)
+        assert sorted(got) == sorted(golden), processes
+        for url, item in got.items():
+            for name in PAGE_FIELDS:
+                if name in golden[url]:
+                    assert item[name] == golden[url][name], (processes, url, name)
+
+
+@pytest.mark.e2e
+def test_a_mistyped_value_is_one_line_and_exit_2(demo_site_url: str, tmp_path: Path) -> None:
+    run = run_crawl(
+        tmp_path, "-a", f"start_url={demo_site_url}/index.html",
+        "-s", "PARKCRAWL_PAGE_PROCESSES=lots",
+    )
+    assert run.returncode == 2
+    assert "PARKCRAWL_PAGE_PROCESSES must be auto or a whole number" in run.stderr
+    assert not run.items
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The crawl's page workers: its child processes started by multiprocessing's spawn."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except FileNotFoundError:
+                continue
+            if b"spawn_main" in cmdline:
+                found.append(int(child))
+    return found
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_worker_killed_mid_crawl_loses_no_article(tmp_path: Path) -> None:
+    """SIGKILL the worker (what the kernel's OOM killer does) while pages are in hand: the pool is
+    rebuilt, the pages in hand are read in the crawl's process, and every article is written."""
+    from tools import fast_server
+
+    golden_urls = sorted(
+        json.loads(line)["url"] for line in GOLDEN.read_text(encoding="utf-8").splitlines()
+    )
+    out = tmp_path / "out.jsonl"
+    # Every answer held 0.3 s: the crawl lasts long enough to kill its worker in the middle.
+    with fast_server.serve(DEMO_SITE, delay=0.3) as site_url:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(out),
+             "-a", f"start_url={site_url}/index.html",
+             "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}",
+             "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
+             "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
+             "-s", "PARKCRAWL_PAGE_PROCESSES=1", "-s", "AUTOTHROTTLE_ENABLED=False"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            killed: list[int] = []
+            deadline = time.monotonic() + 60
+            while not killed and time.monotonic() < deadline and proc.poll() is None:
+                lines = out.read_bytes().count(b"\n") if out.exists() else 0
+                workers = _workers_of(proc.pid) if lines >= 3 else []
+                for worker in workers:
+                    os.kill(worker, signal.SIGKILL)
+                    killed.append(worker)
+                time.sleep(0.05)
+            _, stderr = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert killed, "the worker was not found while the crawl ran"
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "a page worker died" in stderr
+    urls = [json.loads(line)["url"].removeprefix(site_url) for line in out.read_text().splitlines()]
+    assert sorted(urls) == golden_urls  # each once, none lost
+    report = json.loads(sorted((tmp_path / "runs").glob("*.json"))[-1].read_text())
+    assert report["page_worker_restarts"] >= 1
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_crawl_killed_outright_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """SIGKILL the crawl itself: its worker ends with it, and the crawl's stderr reaches its end
+    (a worker left behind would hold it open, and whoever reads it would wait for ever)."""
+    from tools import fast_server
+
+    out = tmp_path / "out.jsonl"
+    with fast_server.serve(DEMO_SITE, delay=0.3) as site_url:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(out),
+             "-a", f"start_url={site_url}/index.html",
+             "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}",
+             "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
+             "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
+             "-s", "PARKCRAWL_PAGE_PROCESSES=1"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        try:
+            workers: list[int] = []
+            deadline = time.monotonic() + 60
+            while not workers and time.monotonic() < deadline and proc.poll() is None:
+                # once articles are written: the worker is started, warmed up and at work
+                lines = out.read_bytes().count(b"\n") if out.exists() else 0
+                workers = _workers_of(proc.pid) if lines >= 2 else []
+                time.sleep(0.05)
+            assert workers, "no worker found while the crawl ran"
+            proc.kill()
+            proc.communicate(timeout=30)  # EOF on stderr: nobody holds it any more
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.05)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
+    assert not alive
