@@ -305,6 +305,10 @@ def dateline_regions(
         if h_end <= c_start:
             # Headline above the container: the dateline sits between them.
             before = text[h_end : min(c_start, h_end + DATELINE_WINDOW_BEFORE)] + "\n" + header
+            if c_start - h_end > DATELINE_WINDOW_BEFORE:
+                # A headline far above (a site or column name taken for it, sidebars between):
+                # the article's own title-and-date row stands just above the container.
+                before += "\n" + text[max(h_end, c_start - DATELINE_WINDOW_AFTER) : c_start]
         else:
             # Headline inside the container: its leading lines were set aside as the header.
             before = header

@@ -62,6 +62,8 @@ from parkcrawl.extract.selectors import (
     NOISE_HINT_PENALTY,
     PARAGRAPH_RUN_MIN,
     PUNCTUATION,
+    REPEATED_POST_MIN,
+    REPEATED_POST_TAGS,
     WIDGET_HINT,
     WIDGET_MAX_CHARS,
 )
@@ -438,13 +440,46 @@ class SelectorIndex:
 
 
 def find_body_node(root: etree._Element) -> etree._Element | None:
-    """The element holding the article text: a known container, else the densest block."""
+    """The element holding the article text: a known container, else the densest block; the
+    first post when that block is one of a page's repeated posts."""
     body = root.find("body")
     if body is None:
         body = root
     stats = measure(body)
-    dense = densest_node(body, stats)
     index = SelectorIndex(body)
+    found = _find_container(body, stats, index)
+    return _first_post(found, stats, index) if found is not None else None
+
+
+def _first_post(
+    node: etree._Element, stats: dict[etree._Element, NodeStats], index: SelectorIndex
+) -> etree._Element:
+    """The first of the page's posts when ``node`` is one of REPEATED_POST_MIN or more blocks of
+    one template (same tag and class, none inside another, not siblings: each post sits in its
+    own wrapper with its title and date), every one a valid text block; else ``node``."""
+    tag, cls = tag_name(node), node.get("class", "").strip()
+    if tag not in REPEATED_POST_TAGS or not cls:
+        return node
+    same = [
+        el for el in index.select(f"{tag}.{cls.split()[0]}")
+        if el.get("class", "").strip() == cls and el in stats
+    ]
+    if len(same) < REPEATED_POST_MIN or same[0] is node:
+        return node
+    parents = {id(el.getparent()) for el in same}
+    if len(parents) < len(same):  # siblings: paragraphs or cells of one article
+        return node
+    if any(_is_ancestor(a, b) for a in same for b in same if a is not b):
+        return node
+    if not all(_valid(stats[el]) and stats[el].punct > 0 for el in same):
+        return node
+    return same[0]
+
+
+def _find_container(
+    body: etree._Element, stats: dict[etree._Element, NodeStats], index: SelectorIndex
+) -> etree._Element | None:
+    dense = densest_node(body, stats)
     # Known CMS containers: trusted when they hold text and do not sit beside a far larger text
     # block (then they are a sidebar or summary box that happens to use the name).
     for selector in CONTENT_SELECTORS:

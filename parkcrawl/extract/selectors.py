@@ -369,6 +369,13 @@ FEED_MIN_ITEMS = 5
 # alone (its other children left out), as a candidate for the article.
 PARAGRAPH_RUN_MIN = 3
 
+# A page that repeats one post template (a blog archive's or a forum thread's posts: the same
+# tag and class, each with its own title and date row, in separate wrappers) shows its own post
+# first; the densest post further down is another one. When the chosen container is one of at
+# least REPEATED_POST_MIN such blocks, each a valid text block, the first of them is taken.
+REPEATED_POST_MIN = 3
+REPEATED_POST_TAGS = frozenset({"div", "td", "article", "section"})
+
 # A line that is only a count (likes, comments, shares: "89", "1.2万", "3k+").
 COUNTER_LINE = re.compile(r"^\d+(\.\d+)?[万千kKwW]?\+?$")
 
