@@ -477,8 +477,20 @@ DATE_META_NAMES: tuple[str, ...] = (
     "article:published_time",
     "og:article:published_time",
     "og:release_date",
+    "news:published_time",
     "datePublished",
     "firstpublishedtime",
+    # other CMS names: Sina's Weibo card, Tencent's, generic "publishtime"/"pubtime"
+    "weibo: article:create_at",
+    "weibo:article:create_at",
+    "apub:time",
+    "publishtime",
+    "publish_time",
+    "pubtime",
+    # journal pages (Highwire/PRISM tags of academic publishers)
+    "citation_publication_date",
+    "citation_date",
+    "prism.publicationDate",
     "dc.date.issued",
     "DC.date",
 )
@@ -616,6 +628,10 @@ MODIFIED_META_NAMES: tuple[str, ...] = (
     "ModifiedDate",
     "dc.date.modified",
     "DCTERMS.modified",
+    # www.gov.cn ("2020-03-05-10:21:00"), Sina's Weibo card
+    "lastmodifiedtime",
+    "weibo: article:update_at",
+    "weibo:article:update_at",
 )
 # A labelled modification date in a dateline ("更新时间：2024-10-20 09:00"); the date must
 # follow the label within MODIFIED_LABEL_GAP characters.
