@@ -60,6 +60,10 @@ from parkcrawl.extract.selectors import (
     LINK_BOX_TAGS,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
+    NOTICE_MAX_CHARS,
+    NOTICE_MIN_WORDS,
+    NOTICE_PENALTY,
+    NOTICE_WORDS,
     PARAGRAPH_RUN_MIN,
     PUNCTUATION,
     REPEATED_POST_MIN,
@@ -286,7 +290,9 @@ def densest_node(
         if not tag or tag in DENSITY_SKIP_TAGS:
             continue
         score = density_score(el, stats[el])
-        # (the feed test walks ancestors: asked only of an element that would win)
+        # (the feed and notice tests walk the element: asked only of one that would win)
+        if score > best_score and _is_notice(el, stats[el]):
+            score *= NOTICE_PENALTY
         if score > best_score and not _in_feed(el):
             best, best_score = el, score
         # The element's own paragraphs, scored without the rest of it: old portals set the
@@ -317,6 +323,14 @@ def _paragraph_run(
         run.link_tags += st.link_tags
         run.paragraphs += st.paragraphs
     return run
+
+
+def _is_notice(el: etree._Element, st: NodeStats) -> bool:
+    """Whether the element is a short legal notice (著作权声明, 免责声明), not an article."""
+    if st.text_chars > NOTICE_MAX_CHARS:
+        return False
+    words = {m.group(0) for m in NOTICE_WORDS.finditer("".join(el.itertext()))}
+    return len(words) >= NOTICE_MIN_WORDS
 
 
 def _in_feed(el: etree._Element) -> bool:

@@ -360,6 +360,17 @@ LINK_BOX_KEEP_HREF = re.compile(
     re.IGNORECASE,
 )
 
+# A site's legal notice (著作权声明 / 免责声明: "所有内容均由其内容合作方根据协议提供 ... 转载 ...
+# 稿酬 ..."): one long unbroken block, as dense as text gets, and never the article. A
+# density candidate this short whose text names NOTICE_MIN_WORDS of these words is scored
+# NOTICE_PENALTY times lower (an article about copyright is longer than a notice).
+NOTICE_WORDS = re.compile(
+    r"著作权|版权|转载|摘编|稿酬|免责|侵权|法律责任|授权|不代表本(网|站)|本(网|站)(观点|立场)"
+)
+NOTICE_MIN_WORDS = 3
+NOTICE_MAX_CHARS = 600
+NOTICE_PENALTY = 0.1
+
 # A list of at least FEED_MIN_ITEMS <li> items is a feed (recommendations, a news stream,
 # comments): a teaser or comment inside one item can be denser than a short article, and is
 # never the article, so nothing inside such an item is a density candidate.
