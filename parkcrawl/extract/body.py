@@ -48,6 +48,7 @@ from parkcrawl.extract.selectors import (
     DISCLOSURE_META_LINE,
     DROP_TAGS,
     FEED_MIN_ITEMS,
+    FURNITURE_CLASSES,
     GENERIC_CONTAINER_MIN_SHARE,
     GENERIC_CONTENT_SELECTORS,
     HIDDEN_STYLE,
@@ -526,6 +527,9 @@ def remove_widgets(container: etree._Element) -> None:
     doomed = []
     for el in container.iterdescendants():
         if not tag_name(el):
+            continue
+        if FURNITURE_CLASSES.intersection(el.get("class", "").split()):
+            doomed.append(el)
             continue
         hints = f"{el.get('class', '')} {el.get('id', '')}"
         if not hints.strip() or not WIDGET_HINT.search(hints):

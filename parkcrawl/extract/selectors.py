@@ -344,6 +344,13 @@ WIDGET_HINT = re.compile(
     re.IGNORECASE,
 )
 WIDGET_MAX_CHARS = 200
+# Class names of the furniture a widespread wiki engine (MediaWiki) sets into every article,
+# whatever their size: infoboxes, maintenance notices, navigation boxes, table of contents,
+# "[edit]" links. Matched as whole class tokens: removed before the article's text is read.
+FURNITURE_CLASSES: frozenset[str] = frozenset(
+    {"infobox", "ambox", "navbox", "vertical-navbox", "mw-editsection", "toc", "mw-jump-link",
+     "catlinks", "sistersitebox", "side-box", "reflist", "references"}
+)
 
 # A box inside the article whose text is nearly all link text is a related-headlines or
 # recommendation list set into the article (a floated <table> of headlines, a "推荐" box), with

@@ -1,6 +1,6 @@
-"""A video player set into the article (issue 19): its buttons, speed and quality menus and
-error messages are no text. Every page below is written for these tests; none is copied from an
-evaluation set.
+"""Furniture set into the article (issue 19): a video player (its buttons, speed and quality
+menus and error messages are no text) and a wiki engine's boxes. Every page below is written for
+these tests; none is copied from an evaluation set.
 """
 
 from __future__ import annotations
@@ -35,3 +35,22 @@ def test_an_article_box_named_video_keeps_its_text() -> None:
         "</body></html>"
     )
     assert extract_article(html, URL).body == "\n".join(paragraphs)
+
+
+def test_wiki_engine_furniture_leaves_the_body() -> None:
+    # A wiki article: a maintenance notice, an infobox, a table of contents, "[编辑]" links and
+    # the reference list, all by the engine's class names; only the prose stays.
+    html = (
+        "<html><head><title>园区 - 百科</title></head><body><h1>园区</h1>"
+        "<div id='content'>"
+        "<table class='ambox'><tr><td>此条目需要补充更多来源，请协助改善。</td></tr></table>"
+        "<table class='infobox'><tr><th>所属地区</th><td>某省某市</td></tr>"
+        "<tr><th>设立时间</th><td>2017年4月1日</td></tr></table>"
+        f"<p>{P1}</p>"
+        "<div class='toc'><ul><li>1 历史</li><li>2 产业</li></ul></div>"
+        "<h2>历史<span class='mw-editsection'>[编辑]</span></h2>"
+        f"<p>{P2}</p>"
+        "<div class='reflist'><ol><li>^ 园区简介. 某某网. 2023-03-19</li></ol></div>"
+        "</div></body></html>"
+    )
+    assert extract_article(html, URL).body == f"{P1}\n历史\n{P2}"
