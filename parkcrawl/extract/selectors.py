@@ -331,8 +331,8 @@ NOISE_HINT = re.compile(
 NOISE_HINT_PENALTY = 0.3
 
 # Widgets inside an article container, removed before its text is read (share bars, print and
-# close buttons, font-size switches, prev/next links, related-article lists, QR codes, video
-# players: their buttons, speed and quality menus and error messages are no text).
+# close buttons, font-size switches, prev/next links, related-article lists, QR codes, a blog's
+# calendar, video players: their buttons, speed and quality menus and error messages are no text).
 # Matched against class and id; an element is only removed when it is short or mostly links,
 # so a wrapper that happens to carry such a name keeps its article.
 WIDGET_HINT = re.compile(
@@ -340,7 +340,7 @@ WIDGET_HINT = re.compile(
     r"font[-_]?size|zihao|zh_?size|prev|next|pager|page[-_]?nav|pagination|sxpage|"
     r"related|xgwz|xgxw|xglj|recommend|tuijian|qrcode|ewm|erweima|weixin|wechat|toolbar|"
     r"tools|article[-_]?tool|func|collect|favorite|comment|pinglun|editor[-_]?name|zrbj|"
-    r"bianji|copyright|banquan|player|video)",
+    r"bianji|copyright|banquan|player|video|calendar|rili)",
     re.IGNORECASE,
 )
 WIDGET_MAX_CHARS = 200

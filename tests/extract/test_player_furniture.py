@@ -54,3 +54,16 @@ def test_wiki_engine_furniture_leaves_the_body() -> None:
         "</div></body></html>"
     )
     assert extract_article(html, URL).body == f"{P1}\n历史\n{P2}"
+
+
+def test_a_blog_calendar_leaves_the_body() -> None:
+    # Days without posts are plain numbers, so the table is no link box.
+    days = "".join(
+        "<tr>" + "".join(f"<td>{w * 7 + d}</td>" for d in range(1, 8)) + "</tr>" for w in range(4)
+    )
+    html = (
+        "<html><head><title>园区项目集中签约</title></head><body><h1>园区项目集中签约</h1>"
+        f"<div class='content'><table id='Calendar1_entryCal'><tr><th>Su</th><th>Mo</th></tr>"
+        f"{days}</table><p>{P1}</p><p>{P2}</p></div></body></html>"
+    )
+    assert extract_article(html, URL).body == f"{P1}\n{P2}"
