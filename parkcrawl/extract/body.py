@@ -69,6 +69,12 @@ from parkcrawl.extract.selectors import (
     PUNCTUATION,
     REPEATED_POST_MIN,
     REPEATED_POST_TAGS,
+    SUMMARY_HINT,
+    SUMMARY_LABEL,
+    SUMMARY_MAX_CHARS,
+    SUMMARY_MAX_LINK_RATIO,
+    SUMMARY_MIN_CHARS,
+    SUMMARY_SIBLINGS,
     WIDGET_HINT,
     WIDGET_MAX_CHARS,
 )
@@ -728,5 +734,34 @@ def extract_body(
     """The article text of ``container`` as cleaned lines (widgets removed in place)."""
     if container is None:
         return BodyText()
+    summary = summary_line(container)
     remove_widgets(container)
-    return clean_lines(element_lines(container, skip), title)
+    body = clean_lines(element_lines(container, skip), title)
+    # Prepended after cleaning: a summary first would end the byline lead of the container.
+    if summary and _squash(summary) not in _squash("".join(body.lines)):
+        body.lines.insert(0, summary)
+    return body
+
+
+def summary_line(container: etree._Element) -> str | None:
+    """The text of an article summary box among the container's nearest preceding siblings."""
+    seen = 0
+    for el in container.itersiblings(preceding=True):
+        if not tag_name(el) or tag_name(el) in DROP_TAGS:
+            continue
+        seen += 1
+        if seen > SUMMARY_SIBLINGS:
+            break
+        text = clean_line(" ".join(el.itertext()))
+        hints = f"{el.get('class', '')} {el.get('id', '')}"
+        if not (SUMMARY_HINT.search(hints) or SUMMARY_LABEL.match(text)):
+            continue
+        chars, _ = _count(text)
+        links, _ = _count("".join(t for a in el.iter("a") for t in a.itertext()))
+        if (
+            SUMMARY_MIN_CHARS <= chars <= SUMMARY_MAX_CHARS
+            and any(ch in PUNCTUATION for ch in text)
+            and links <= SUMMARY_MAX_LINK_RATIO * chars
+        ):
+            return text
+    return None

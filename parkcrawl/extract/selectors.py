@@ -379,6 +379,18 @@ NOTICE_MIN_WORDS = 3
 NOTICE_MAX_CHARS = 600
 NOTICE_PENALTY = 0.1
 
+# An article's summary box set just before its container, outside it (<div class="art_summary">
+# 核心提示：…</div><div class="art_content">, an encyclopaedia's lead above its sections): one
+# of the container's SUMMARY_SIBLINGS nearest preceding siblings, named like a summary or
+# opening with a summary label, SUMMARY_MIN_CHARS to SUMMARY_MAX_CHARS long, with a sentence
+# mark and almost no links, becomes the body's first line.
+SUMMARY_HINT = re.compile(r"summary|abstract|zhaiyao|daodu|digest|tiyao", re.IGNORECASE)
+SUMMARY_LABEL = re.compile(r"^[【\[]?\s*(核心提示|内容提要|内容摘要|摘要|导读|导语|提要)\s*[】\]]?\s*[:：]")
+SUMMARY_SIBLINGS = 3
+SUMMARY_MIN_CHARS = 10
+SUMMARY_MAX_CHARS = 500
+SUMMARY_MAX_LINK_RATIO = 0.2
+
 # A list of at least FEED_MIN_ITEMS <li> items is a feed (recommendations, a news stream,
 # comments): a teaser or comment inside one item can be denser than a short article, and is
 # never the article, so nothing inside such an item is a density candidate.
