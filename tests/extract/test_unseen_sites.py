@@ -428,3 +428,24 @@ def test_gov_last_modified_meta_is_the_modification_date() -> None:
 )
 def test_hyphen_before_the_time(text: str, expected: str) -> None:
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("dateline", "ld", "expected"),
+    [
+        # a day-only dateline takes JSON-LD's time of the same day (UTC moved to China time)
+        ("2024-05-20", '{"datePublished": "2024-05-20T06:05:02Z"}', "2024-05-20T14:05:02+08:00"),
+        # a dateline to the minute takes JSON-LD's seconds
+        ("2024-05-20 14:33", '{"datePublished": "2024-05-20T14:33:26+08:00"}',
+         "2024-05-20T14:33:26+08:00"),
+        # another day in JSON-LD (a later update filed as published) leaves the dateline alone
+        ("2024-05-20", '{"datePublished": "2024-05-22T09:00:00+08:00"}', "2024-05-20"),
+    ],
+)
+def test_json_ld_time_for_the_dateline_day(dateline: str, ld: str, expected: str) -> None:
+    html = (
+        f"<html><head><title>园区项目签约</title>{_ld(ld)}</head><body><h1>园区项目签约</h1>"
+        f"<div class='info'>发布时间：{dateline}</div>"
+        f"<div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    assert extract_article(html, URL).published_at == expected
