@@ -305,6 +305,10 @@ def dateline_regions(
         if h_end <= c_start:
             # Headline above the container: the dateline sits between them.
             before = text[h_end : min(c_start, h_end + DATELINE_WINDOW_BEFORE)] + "\n" + header
+            if c_start - h_end > DATELINE_WINDOW_BEFORE:
+                # A headline far above (a site or column name taken for it, sidebars between):
+                # the article's own title-and-date row stands just above the container.
+                before += "\n" + text[max(h_end, c_start - DATELINE_WINDOW_AFTER) : c_start]
         else:
             # Headline inside the container: its leading lines were set aside as the header.
             before = header
@@ -373,7 +377,8 @@ def extract_published_at(
 ) -> str | None:
     """Meta publication date (precision taken from the dateline when it agrees), else the
     dateline, else a labelled date near the body, else a date box, else JSON-LD's
-    datePublished, else a date in the URL."""
+    datePublished, else a date in the URL. JSON-LD's time is kept when it falls on the day
+    found."""
     dateline = (
         pick_dateline_date(before)
         or pick_dateline_date(after, labelled_only=True)
@@ -388,8 +393,13 @@ def extract_published_at(
         # "2022-01-28 00:00:00" is a CMS filling in a time nobody wrote: keep the day only.
         meta = meta[:10]
     if meta and dateline:
-        return more_precise(meta, dateline) if same_day(meta, dateline) else meta
-    return meta or dateline or json_ld or date_from_url(url)
+        found = more_precise(meta, dateline) if same_day(meta, dateline) else meta
+    else:
+        found = meta or dateline
+    if found and json_ld and same_day(found, json_ld):
+        # A day-only dateline or meta takes the time JSON-LD gives for the same day.
+        return more_precise(found, json_ld)
+    return found or json_ld or date_from_url(url)
 
 
 # -- source ----------------------------------------------------------------------------------------

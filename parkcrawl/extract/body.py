@@ -48,6 +48,7 @@ from parkcrawl.extract.selectors import (
     DISCLOSURE_META_LINE,
     DROP_TAGS,
     FEED_MIN_ITEMS,
+    FURNITURE_CLASSES,
     GENERIC_CONTAINER_MIN_SHARE,
     GENERIC_CONTENT_SELECTORS,
     HIDDEN_STYLE,
@@ -60,8 +61,20 @@ from parkcrawl.extract.selectors import (
     LINK_BOX_TAGS,
     NOISE_HINT,
     NOISE_HINT_PENALTY,
+    NOTICE_MAX_CHARS,
+    NOTICE_MIN_WORDS,
+    NOTICE_PENALTY,
+    NOTICE_WORDS,
     PARAGRAPH_RUN_MIN,
     PUNCTUATION,
+    REPEATED_POST_MIN,
+    REPEATED_POST_TAGS,
+    SUMMARY_HINT,
+    SUMMARY_LABEL,
+    SUMMARY_MAX_CHARS,
+    SUMMARY_MAX_LINK_RATIO,
+    SUMMARY_MIN_CHARS,
+    SUMMARY_SIBLINGS,
     WIDGET_HINT,
     WIDGET_MAX_CHARS,
 )
@@ -284,7 +297,9 @@ def densest_node(
         if not tag or tag in DENSITY_SKIP_TAGS:
             continue
         score = density_score(el, stats[el])
-        # (the feed test walks ancestors: asked only of an element that would win)
+        # (the feed and notice tests walk the element: asked only of one that would win)
+        if score > best_score and _is_notice(el, stats[el]):
+            score *= NOTICE_PENALTY
         if score > best_score and not _in_feed(el):
             best, best_score = el, score
         # The element's own paragraphs, scored without the rest of it: old portals set the
@@ -315,6 +330,14 @@ def _paragraph_run(
         run.link_tags += st.link_tags
         run.paragraphs += st.paragraphs
     return run
+
+
+def _is_notice(el: etree._Element, st: NodeStats) -> bool:
+    """Whether the element is a short legal notice (著作权声明, 免责声明), not an article."""
+    if st.text_chars > NOTICE_MAX_CHARS:
+        return False
+    words = {m.group(0) for m in NOTICE_WORDS.finditer("".join(el.itertext()))}
+    return len(words) >= NOTICE_MIN_WORDS
 
 
 def _in_feed(el: etree._Element) -> bool:
@@ -438,13 +461,46 @@ class SelectorIndex:
 
 
 def find_body_node(root: etree._Element) -> etree._Element | None:
-    """The element holding the article text: a known container, else the densest block."""
+    """The element holding the article text: a known container, else the densest block; the
+    first post when that block is one of a page's repeated posts."""
     body = root.find("body")
     if body is None:
         body = root
     stats = measure(body)
-    dense = densest_node(body, stats)
     index = SelectorIndex(body)
+    found = _find_container(body, stats, index)
+    return _first_post(found, stats, index) if found is not None else None
+
+
+def _first_post(
+    node: etree._Element, stats: dict[etree._Element, NodeStats], index: SelectorIndex
+) -> etree._Element:
+    """The first of the page's posts when ``node`` is one of REPEATED_POST_MIN or more blocks of
+    one template (same tag and class, none inside another, not siblings: each post sits in its
+    own wrapper with its title and date), every one a valid text block; else ``node``."""
+    tag, cls = tag_name(node), node.get("class", "").strip()
+    if tag not in REPEATED_POST_TAGS or not cls:
+        return node
+    same = [
+        el for el in index.select(f"{tag}.{cls.split()[0]}")
+        if el.get("class", "").strip() == cls and el in stats
+    ]
+    if len(same) < REPEATED_POST_MIN or same[0] is node:
+        return node
+    parents = {id(el.getparent()) for el in same}
+    if len(parents) < len(same):  # siblings: paragraphs or cells of one article
+        return node
+    if any(_is_ancestor(a, b) for a in same for b in same if a is not b):
+        return node
+    if not all(_valid(stats[el]) and stats[el].punct > 0 for el in same):
+        return node
+    return same[0]
+
+
+def _find_container(
+    body: etree._Element, stats: dict[etree._Element, NodeStats], index: SelectorIndex
+) -> etree._Element | None:
+    dense = densest_node(body, stats)
     # Known CMS containers: trusted when they hold text and do not sit beside a far larger text
     # block (then they are a sidebar or summary box that happens to use the name).
     for selector in CONTENT_SELECTORS:
@@ -477,6 +533,9 @@ def remove_widgets(container: etree._Element) -> None:
     doomed = []
     for el in container.iterdescendants():
         if not tag_name(el):
+            continue
+        if FURNITURE_CLASSES.intersection(el.get("class", "").split()):
+            doomed.append(el)
             continue
         hints = f"{el.get('class', '')} {el.get('id', '')}"
         if not hints.strip() or not WIDGET_HINT.search(hints):
@@ -675,5 +734,34 @@ def extract_body(
     """The article text of ``container`` as cleaned lines (widgets removed in place)."""
     if container is None:
         return BodyText()
+    summary = summary_line(container)
     remove_widgets(container)
-    return clean_lines(element_lines(container, skip), title)
+    body = clean_lines(element_lines(container, skip), title)
+    # Prepended after cleaning: a summary first would end the byline lead of the container.
+    if summary and _squash(summary) not in _squash("".join(body.lines)):
+        body.lines.insert(0, summary)
+    return body
+
+
+def summary_line(container: etree._Element) -> str | None:
+    """The text of an article summary box among the container's nearest preceding siblings."""
+    seen = 0
+    for el in container.itersiblings(preceding=True):
+        if not tag_name(el) or tag_name(el) in DROP_TAGS:
+            continue
+        seen += 1
+        if seen > SUMMARY_SIBLINGS:
+            break
+        text = clean_line(" ".join(el.itertext()))
+        hints = f"{el.get('class', '')} {el.get('id', '')}"
+        if not (SUMMARY_HINT.search(hints) or SUMMARY_LABEL.match(text)):
+            continue
+        chars, _ = _count(text)
+        links, _ = _count("".join(t for a in el.iter("a") for t in a.itertext()))
+        if (
+            SUMMARY_MIN_CHARS <= chars <= SUMMARY_MAX_CHARS
+            and any(ch in PUNCTUATION for ch in text)
+            and links <= SUMMARY_MAX_LINK_RATIO * chars
+        ):
+            return text
+    return None

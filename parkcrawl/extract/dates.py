@@ -18,12 +18,13 @@ from parkcrawl.extract.selectors import (
 CHINA_TZ = timezone(timedelta(hours=8))
 
 # "2024-11-22", "2024/11/22", "2024.11.22" (one separator throughout) or "2024年11月22日",
-# optionally followed by a time "09:30" / "09:30:15" / "T09:30:15+08:00" / "09时30分".
+# optionally followed by a time "09:30" / "09:30:15" / "T09:30:15+08:00" / "09时30分", or
+# "-09:30:15" as www.gov.cn's firstpublishedtime meta writes it ("2020-03-05-10:21:00").
 DATE_PATTERN = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*"
     r"(?:(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
     r"|年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?)"
-    r"(?:(?:\s*|T|\s*日\s*)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)(?!\d)"
+    r"(?:(?:\s*|T|-|\s*日\s*)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)(?!\d)"
     r"(?:\s*[:：分]\s*(?P<S>[0-5]\d)(?!\d)(?:\.\d+)?)?"
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?)?"
     # "7/5/2005 9:23:57 PM": month/day/year, as ASP and .NET pages print dates by default.

@@ -331,7 +331,8 @@ NOISE_HINT = re.compile(
 NOISE_HINT_PENALTY = 0.3
 
 # Widgets inside an article container, removed before its text is read (share bars, print and
-# close buttons, font-size switches, prev/next links, related-article lists, QR codes).
+# close buttons, font-size switches, prev/next links, related-article lists, QR codes, a blog's
+# calendar, video players: their buttons, speed and quality menus and error messages are no text).
 # Matched against class and id; an element is only removed when it is short or mostly links,
 # so a wrapper that happens to carry such a name keeps its article.
 WIDGET_HINT = re.compile(
@@ -339,10 +340,17 @@ WIDGET_HINT = re.compile(
     r"font[-_]?size|zihao|zh_?size|prev|next|pager|page[-_]?nav|pagination|sxpage|"
     r"related|xgwz|xgxw|xglj|recommend|tuijian|qrcode|ewm|erweima|weixin|wechat|toolbar|"
     r"tools|article[-_]?tool|func|collect|favorite|comment|pinglun|editor[-_]?name|zrbj|"
-    r"bianji|copyright|banquan)",
+    r"bianji|copyright|banquan|player|video|calendar|rili)",
     re.IGNORECASE,
 )
 WIDGET_MAX_CHARS = 200
+# Class names of the furniture a widespread wiki engine (MediaWiki) sets into every article,
+# whatever their size: infoboxes, maintenance notices, navigation boxes, table of contents,
+# "[edit]" links. Matched as whole class tokens: removed before the article's text is read.
+FURNITURE_CLASSES: frozenset[str] = frozenset(
+    {"infobox", "ambox", "navbox", "vertical-navbox", "mw-editsection", "toc", "mw-jump-link",
+     "catlinks", "sistersitebox", "side-box", "reflist", "references"}
+)
 
 # A box inside the article whose text is nearly all link text is a related-headlines or
 # recommendation list set into the article (a floated <table> of headlines, a "推荐" box), with
@@ -360,6 +368,29 @@ LINK_BOX_KEEP_HREF = re.compile(
     re.IGNORECASE,
 )
 
+# A site's legal notice (著作权声明 / 免责声明: "所有内容均由其内容合作方根据协议提供 ... 转载 ...
+# 稿酬 ..."): one long unbroken block, as dense as text gets, and never the article. A
+# density candidate this short whose text names NOTICE_MIN_WORDS of these words is scored
+# NOTICE_PENALTY times lower (an article about copyright is longer than a notice).
+NOTICE_WORDS = re.compile(
+    r"著作权|版权|转载|摘编|稿酬|免责|侵权|法律责任|授权|不代表本(网|站)|本(网|站)(观点|立场)"
+)
+NOTICE_MIN_WORDS = 3
+NOTICE_MAX_CHARS = 600
+NOTICE_PENALTY = 0.1
+
+# An article's summary box set just before its container, outside it (<div class="art_summary">
+# 核心提示：…</div><div class="art_content">, an encyclopaedia's lead above its sections): one
+# of the container's SUMMARY_SIBLINGS nearest preceding siblings, named like a summary or
+# opening with a summary label, SUMMARY_MIN_CHARS to SUMMARY_MAX_CHARS long, with a sentence
+# mark and almost no links, becomes the body's first line.
+SUMMARY_HINT = re.compile(r"summary|abstract|zhaiyao|daodu|digest|tiyao", re.IGNORECASE)
+SUMMARY_LABEL = re.compile(r"^[【\[]?\s*(核心提示|内容提要|内容摘要|摘要|导读|导语|提要)\s*[】\]]?\s*[:：]")
+SUMMARY_SIBLINGS = 3
+SUMMARY_MIN_CHARS = 10
+SUMMARY_MAX_CHARS = 500
+SUMMARY_MAX_LINK_RATIO = 0.2
+
 # A list of at least FEED_MIN_ITEMS <li> items is a feed (recommendations, a news stream,
 # comments): a teaser or comment inside one item can be denser than a short article, and is
 # never the article, so nothing inside such an item is a density candidate.
@@ -368,6 +399,13 @@ FEED_MIN_ITEMS = 5
 # An element with at least this many direct <p> children is also scored on those paragraphs
 # alone (its other children left out), as a candidate for the article.
 PARAGRAPH_RUN_MIN = 3
+
+# A page that repeats one post template (a blog archive's or a forum thread's posts: the same
+# tag and class, each with its own title and date row, in separate wrappers) shows its own post
+# first; the densest post further down is another one. When the chosen container is one of at
+# least REPEATED_POST_MIN such blocks, each a valid text block, the first of them is taken.
+REPEATED_POST_MIN = 3
+REPEATED_POST_TAGS = frozenset({"div", "td", "article", "section"})
 
 # A line that is only a count (likes, comments, shares: "89", "1.2万", "3k+").
 COUNTER_LINE = re.compile(r"^\d+(\.\d+)?[万千kKwW]?\+?$")
@@ -470,8 +508,20 @@ DATE_META_NAMES: tuple[str, ...] = (
     "article:published_time",
     "og:article:published_time",
     "og:release_date",
+    "news:published_time",
     "datePublished",
     "firstpublishedtime",
+    # other CMS names: Sina's Weibo card, Tencent's, generic "publishtime"/"pubtime"
+    "weibo: article:create_at",
+    "weibo:article:create_at",
+    "apub:time",
+    "publishtime",
+    "publish_time",
+    "pubtime",
+    # journal pages (Highwire/PRISM tags of academic publishers)
+    "citation_publication_date",
+    "citation_date",
+    "prism.publicationDate",
     "dc.date.issued",
     "DC.date",
 )
@@ -609,6 +659,10 @@ MODIFIED_META_NAMES: tuple[str, ...] = (
     "ModifiedDate",
     "dc.date.modified",
     "DCTERMS.modified",
+    # www.gov.cn ("2020-03-05-10:21:00"), Sina's Weibo card
+    "lastmodifiedtime",
+    "weibo: article:update_at",
+    "weibo:article:update_at",
 )
 # A labelled modification date in a dateline ("更新时间：2024-10-20 09:00"); the date must
 # follow the label within MODIFIED_LABEL_GAP characters.

@@ -376,3 +376,76 @@ def test_json_ld_date(head: str, url: str, expected: str | None) -> None:
         f"<div class='content'><p>{PARA}</p></div></body></html>"
     )
     assert extract_article(html, url).published_at == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        # www.gov.cn writes a hyphen between the day and the time: the time is kept
+        ("<meta name='firstpublishedtime' content='2020-03-05-10:21:00'>",
+         "2020-03-05T10:21:00+08:00"),
+        ("<meta name='weibo: article:create_at' content='2020-03-05 10:21:06'>",
+         "2020-03-05T10:21:06+08:00"),
+        ("<meta property='news:published_time' content='2020-03-05 10:21'>",
+         "2020-03-05T10:21+08:00"),
+        ("<meta name='apub:time' content='2020/3/5 10:21:06'>", "2020-03-05T10:21:06+08:00"),
+        ("<meta name='publishtime' content='2020年3月5日'>", "2020-03-05"),
+        ("<meta name='citation_publication_date' content='2020/03/05'>", "2020-03-05"),
+        # a UTC time is moved to China time (the next day here), not cut to its UTC date
+        ("<meta property='article:published_time' content='2020-03-05T18:21:00Z'>",
+         "2020-03-06T02:21:00+08:00"),
+    ],
+)
+def test_chinese_cms_date_metas(meta: str, expected: str) -> None:
+    # The page's only date is in the meta: the body says nothing of when.
+    html = (
+        f"<html><head><title>园区项目签约</title>{meta}</head><body><h1>园区项目签约</h1>"
+        f"<div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    assert extract_article(html, URL).published_at == expected
+
+
+def test_gov_last_modified_meta_is_the_modification_date() -> None:
+    html = (
+        "<html><head><title>园区项目签约</title>"
+        "<meta name='firstpublishedtime' content='2020-03-05-10:21:00'>"
+        "<meta name='lastmodifiedtime' content='2020-03-09-08:00:00'></head><body>"
+        f"<h1>园区项目签约</h1><div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    fields = extract_article(html, URL)
+    assert (fields.published_at, fields.modified_at) == (
+        "2020-03-05T10:21:00+08:00", "2020-03-09T08:00:00+08:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-03-05-10:21:00", "2020-03-05T10:21:00+08:00"),
+        # a range of days is no time
+        ("2020-03-05-2020-03-06", "2020-03-05"),
+    ],
+)
+def test_hyphen_before_the_time(text: str, expected: str) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("dateline", "ld", "expected"),
+    [
+        # a day-only dateline takes JSON-LD's time of the same day (UTC moved to China time)
+        ("2024-05-20", '{"datePublished": "2024-05-20T06:05:02Z"}', "2024-05-20T14:05:02+08:00"),
+        # a dateline to the minute takes JSON-LD's seconds
+        ("2024-05-20 14:33", '{"datePublished": "2024-05-20T14:33:26+08:00"}',
+         "2024-05-20T14:33:26+08:00"),
+        # another day in JSON-LD (a later update filed as published) leaves the dateline alone
+        ("2024-05-20", '{"datePublished": "2024-05-22T09:00:00+08:00"}', "2024-05-20"),
+    ],
+)
+def test_json_ld_time_for_the_dateline_day(dateline: str, ld: str, expected: str) -> None:
+    html = (
+        f"<html><head><title>园区项目签约</title>{_ld(ld)}</head><body><h1>园区项目签约</h1>"
+        f"<div class='info'>发布时间：{dateline}</div>"
+        f"<div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    assert extract_article(html, URL).published_at == expected
