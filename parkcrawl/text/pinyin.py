@@ -9,12 +9,14 @@ deliberate gloss on a clean page (``王喆(zhé)``) survive.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import itemgetter, ne, not_
+from pathlib import Path
 
 from parkcrawl.text.script import CJK_CLASS
 
@@ -93,35 +95,56 @@ def _variants(reading: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[int, str]:
+    """pypinyin's per-character readings, code point → "zhōng,zhòng" (tone-marked).
+
+    Loaded from its module file without importing the pypinyin package: the package's import
+    loads its phrase dictionary (~45 MB, ~0.1 s) and its first ``pinyin()`` call trains a
+    segmenter, neither of which a per-character reading check uses. The file's cached bytecode
+    is used as for a normal import. Should pypinyin move the table, the package import is the
+    fallback (same table, slower start)."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is not None and spec.origin:
+        path = Path(spec.origin).with_name("pinyin_dict.py")
+        table_spec = importlib.util.spec_from_file_location("parkcrawl._pypinyin_table", path)
+        if path.is_file() and table_spec is not None and table_spec.loader is not None:
+            module = importlib.util.module_from_spec(table_spec)
+            table_spec.loader.exec_module(module)
+            table = getattr(module, "pinyin_dict", None)
+            if isinstance(table, dict):
+                return table
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return pinyin_dict
+
+
 @lru_cache(maxsize=16384)
 def readings_of(ch: str) -> frozenset[str]:
     """Every accepted reading of ``ch`` (tone-marked and toneless, ü and v), also via its Simplified form."""
-    from pypinyin import Style, pinyin
-
     from parkcrawl.text.script import to_simplified
 
-    chars = {ch, to_simplified(ch)}
+    table = _pinyin_table()
     out: set[str] = set()
-    for c in chars:
+    for c in {ch, to_simplified(ch)}:
         if not _CJK_RE.fullmatch(c):
             continue
-        for style in (Style.TONE, Style.NORMAL):
-            for reading in pinyin(c, style=style, heteronym=True)[0]:
-                if reading == c:
-                    continue
-                for variant in _variants(reading):
-                    out.add(variant)
-                    out.add(_strip_tones(variant))
+        # pypinyin's pinyin(c, heteronym=True) for one character reads this table; its toneless
+        # style is the tone-stripped reading, which _strip_tones gives below
+        for reading in (table.get(ord(c)) or "").split(","):
+            if not reading or reading == c:
+                continue
+            for variant in _variants(reading):
+                out.add(variant)
+                out.add(_strip_tones(variant))
     return frozenset(out)
 
 
 @lru_cache(maxsize=1)
 def all_syllables() -> frozenset[str]:
     """Every reading pypinyin knows, tone-marked and toneless: valid annotations of a lost character."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
     out: set[str] = set()
-    for value in set(pinyin_dict.values()):
+    for value in set(_pinyin_table().values()):
         for reading in value.split(","):
             for variant in _variants(reading):
                 out.add(variant)
