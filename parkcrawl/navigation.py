@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -72,7 +74,10 @@ def _anchor_text(anchor: Selector) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def _absolute(base_url: str, href: str | None) -> str | None:
+    # Cached: a list page's pager and article list read the same anchors, and the site's menus
+    # repeat on every list page (urljoin + safe_url_string were 5% of a crawl's main thread).
     if not href:
         return None
     href = href.strip()
@@ -84,14 +89,24 @@ def _absolute(base_url: str, href: str | None) -> str | None:
     return url.split("#", 1)[0]
 
 
+# The last page's links: a list page asks for them for its article list, again for its pager
+# (and 下一页), from the same unchanged tree. Held by the tree itself (``is``), so a new page,
+# even one at the same address, is read afresh.
+_last_links: list[Any] = [None, "", []]
+
+
 def page_links(sel: Selector, base_url: str) -> list[tuple[Selector, Link]]:
     """Every http(s) anchor of the page with its absolute URL and normalized text."""
+    root, last_base, last = _last_links
+    if root is sel.root and last_base == base_url:
+        return list(last)
     out = []
     for anchor in sel.xpath("//a[@href]"):
         url = _absolute(base_url, anchor.root.get("href"))
         if url:
             out.append((anchor, Link(url, normalize_link_text(_anchor_text(anchor)))))
-    return out
+    _last_links[:] = [sel.root, base_url, out]
+    return list(out)
 
 
 def find_section_link(sel: Selector, base_url: str, wanted: str) -> Link | None:
