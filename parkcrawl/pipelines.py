@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem
 
 from parkcrawl.dedup import Claim, MemoryClaims, Verdict
 from parkcrawl.extract.article import ArticleFields
-from parkcrawl.extract.participants import extract_participants
+from parkcrawl.extract.participants import participants_of
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.items import Article
 from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
@@ -141,11 +141,6 @@ class PagePipeline:
         item.content_hash = page.content_hash
         item.body_simhash = page.simhash
         return item
-
-
-def participants_of(text: str) -> list[dict[str, str | None]]:
-    """The participants field of an article's text (title, newline, body)."""
-    return [{"name": person.name, "role": person.role} for person in extract_participants(text)]
 
 
 class ParticipantsPipeline:

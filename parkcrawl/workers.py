@@ -35,12 +35,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
+if TYPE_CHECKING:
+    from twisted.internet.defer import Deferred
+
+# Scrapy and Twisted are imported where the crawl's process uses them, not here: a worker
+# imports this module (for _worker_started and warm_up) and needs neither.
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _watch_parent(parent: int) -> None:
 def warm_up() -> int:
     """Load what the first page would (OpenCC, the name model, the pinyin readings) before it
     comes, so no page waits on a worker's start-up."""
-    from parkcrawl.extract.participants import extract_participants
+    from parkcrawl.extract.participants import participants_of
     from parkcrawl.page import read_page
 
     read_page(
@@ -108,7 +109,7 @@ def warm_up() -> int:
         "<p>管委會(huì)主任王明出席會(huì)議。</p></body></html>".encode(),
         "http://warm.up/", "text/html; charset=utf-8",
     )
-    extract_participants("管委会主任王明出席会议。")
+    participants_of("管委会主任王明出席会议。")
     return os.getpid()
 
 
@@ -122,6 +123,9 @@ class PageWorkers:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PageWorkers:
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
         processes = processes_wanted(crawler.settings.get("PARKCRAWL_PAGE_PROCESSES", "auto"))
         if not processes:
             raise NotConfigured("PARKCRAWL_PAGE_PROCESSES is 0 (or one core): pages read in process")
@@ -168,6 +172,8 @@ class PageWorkers:
             future = pool.submit(function, *args, **kwargs)
         except (BrokenProcessPool, RuntimeError):  # broken, or shut down under us
             return self._in_process_after_crash(pool, function, args, kwargs)
+        from scrapy.utils.defer import maybe_deferred_to_future
+
         try:
             return await maybe_deferred_to_future(_deferred(future))
         except BrokenProcessPool:
@@ -188,6 +194,7 @@ class PageWorkers:
 def _deferred(future: Future[_T]) -> Deferred[_T]:
     """A Deferred fired in the reactor's thread when ``future`` is done (any reactor)."""
     from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
 
     deferred: Deferred[_T] = Deferred()
 

@@ -105,12 +105,28 @@ def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[s
     )
 
 
+@lru_cache(maxsize=8)
+def _starts_by_length(words: frozenset[str]) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """Per word length n, a pattern matching (empty) where some word of that length starts."""
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        if word:
+            by_length.setdefault(len(word), []).append(word)
+    return tuple(
+        (n, re.compile("(?=(?:" + "|".join(map(re.escape, sorted(group))) + "))"))
+        for n, group in sorted(by_length.items())
+    )
+
+
 def _marks(text: str, words: frozenset[str], *, at_end: bool) -> list[bool]:
     """For each position, whether a word of ``words`` ends (at_end) or starts there."""
+    # One regex scan per word length (in C) instead of a slice and a set lookup per position
+    # and length: 17% of the stage's time on news text.
     out = [False] * (len(text) + 2)
-    for n in {len(w) for w in words}:
-        for i in [i for i in range(len(text) - n + 1) if text[i : i + n] in words]:
-            out[i + n if at_end else i] = True
+    for n, starts in _starts_by_length(words):
+        shift = n if at_end else 0
+        for match in starts.finditer(text):
+            out[match.start() + shift] = True
     return out
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from parkcrawl.extract import names_crf, names_lac
 from parkcrawl.extract.lexicons import read_sections
 
-__all__ = ["Participant", "extract_participants"]
+__all__ = ["Participant", "extract_participants", "participants_of"]
 
 
 @dataclass(frozen=True)
@@ -569,3 +569,9 @@ def extract_participants(text: str) -> list[Participant]:
         elif roles[mention.name] is None and mention.role:
             roles[mention.name] = mention.role  # a later title fills a missing role
     return [Participant(name, roles[name]) for name in order]
+
+
+def participants_of(text: str) -> list[dict[str, str | None]]:
+    """The item's participants field for an article's text (title, newline, body): plain dicts,
+    which the page workers send back (parkcrawl/workers.py) and the feed writes as they are."""
+    return [{"name": person.name, "role": person.role} for person in extract_participants(text)]
