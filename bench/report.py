@@ -152,11 +152,20 @@ def causes(summary: dict[str, Any], sections: dict[str, Any]) -> list[str]:
         park_ms, bare_ms = 1000 / tp["crawl_pages_per_s"], 1000 / tp["bare_pages_per_s"]
         allowed = 1000 / (MIN_CRAWL_VS_BARE * tp["bare_pages_per_s"]) - bare_ms
         text = (
-            f"- **Throughput.** parknews spends {park_ms:.1f} ms of one core per page against the bare "
-            f"spider's {bare_ms:.1f} ms: both are CPU-bound on 127.0.0.1, where the bare spider "
+            f"- **Throughput.** parknews takes {park_ms:.1f} ms per page of wall time against the "
+            f"bare spider's {bare_ms:.1f} ms: both are CPU-bound on 127.0.0.1, where the bare spider "
             f"is Scrapy alone. Reaching {MIN_CRAWL_VS_BARE:.0%} would leave parknews {allowed:.1f} ms "
             "per page for all of its own work"
         )
+        cpu = tp.get("cpu_ms_per_page") or {}
+        if cpu.get("parknews_main") is not None and cpu.get("parknews_workers") is not None:
+            text += (
+                f". By CPU per page: the crawl's process {cpu['parknews_main']} ms and its page "
+                f"worker {cpu['parknews_workers']} ms (start-up included) against the bare "
+                f"spider's {cpu.get('bare_main')} ms; the page stages in process cost "
+                f"{cpu.get('inprocess_main')} ms of the one core. On this 2-core machine the worker, "
+                "the crawl's process and the site's server share two cores"
+            )
         if ex and "parkcrawl" in ex["extract_ms_per_page"]:
             text += (
                 f", while cleaning and extraction alone take {ex['extract_ms_per_page']['parkcrawl']} "

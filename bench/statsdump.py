@@ -9,6 +9,7 @@ change to the project's components.
 from __future__ import annotations
 
 import json
+import resource
 from datetime import datetime
 from typing import Any
 
@@ -23,10 +24,30 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 class JsonFileStatsCollector(MemoryStatsCollector):
-    """MemoryStatsCollector that dumps the final stats to BENCH_STATS_FILE when the spider closes."""
+    """MemoryStatsCollector that dumps the final stats to BENCH_STATS_FILE when the spider closes,
+    with the CPU seconds of the crawl's process from spider open to close (``bench/cpu_main_s``)
+    and of its child processes reaped by then, the page workers (``bench/cpu_children_s``,
+    their start-up included)."""
+
+    def open_spider(self, spider: Any = None) -> None:
+        self._cpu_at_open = _cpu_s(resource.RUSAGE_SELF)
+        self._children_at_open = _cpu_s(resource.RUSAGE_CHILDREN)
+        if spider is None:
+            super().open_spider()
+        else:
+            super().open_spider(spider)
 
     def _persist_stats(self, stats: dict[str, Any]) -> None:
+        stats["bench/cpu_main_s"] = round(_cpu_s(resource.RUSAGE_SELF) - self._cpu_at_open, 3)
+        stats["bench/cpu_children_s"] = round(
+            _cpu_s(resource.RUSAGE_CHILDREN) - self._children_at_open, 3
+        )
         super()._persist_stats(stats)
         path = self._crawler.settings.get("BENCH_STATS_FILE")
         if path:
