@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
+# A pool that broke more often than this in one run is given up (see _in_process_after_crash).
+MAX_RESTARTS = 3
+
 
 def processes_wanted(value: Any, cores: int | None = None) -> int:
     """PARKCRAWL_PAGE_PROCESSES: ``auto`` (one worker given two cores or more), or a count ≥ 0."""
@@ -119,6 +122,7 @@ class PageWorkers:
     def __init__(self, processes: int, stats: Any = None) -> None:
         self.processes = processes
         self.stats = stats
+        self.restarts = 0
         self._pool: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -154,6 +158,8 @@ class PageWorkers:
             )
             for _ in range(self.processes):
                 self._pool.submit(warm_up)
+            if self.stats is not None:
+                self.stats.set_value("parkcrawl/page_workers/processes", self.processes)
         except OSError as exc:
             logger.warning("page workers could not start (%s): pages are read in process", exc)
             self._pool = None
@@ -183,11 +189,21 @@ class PageWorkers:
         self, pool: ProcessPoolExecutor, function: Callable[..., _T], args: Any, kwargs: Any
     ) -> _T:
         if self._pool is pool:
-            logger.warning("a page worker died: restarting the pool; this page is read in process")
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.restarts += 1
             if self.stats is not None:
                 self.stats.inc_value("parkcrawl/page_workers/restarts")
-            pool.shutdown(wait=False, cancel_futures=True)
-            self._start()
+            if self.restarts > MAX_RESTARTS:
+                # Workers that cannot live here (cannot import parkcrawl, killed at once): the
+                # rest of the run reads its pages in process, as PARKCRAWL_PAGE_PROCESSES=0.
+                logger.warning(
+                    "page workers died %d times: the rest of the pages are read in process",
+                    self.restarts,
+                )
+                self._pool = None
+            else:
+                logger.warning("a page worker died: restarting the pool; this page is read in process")
+                self._start()
         return function(*args, **kwargs)
 
 

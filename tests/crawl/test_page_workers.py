@@ -169,3 +169,23 @@ def test_a_crawl_killed_outright_leaves_no_worker_behind(tmp_path: Path) -> None
     alive = [w for w in workers if Path(f"/proc/{w}").exists()
              and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
     assert not alive
+
+
+def test_a_pool_that_keeps_breaking_is_given_up() -> None:
+    """After MAX_RESTARTS rebuilt pools the run reads its pages in process (one warning), rather
+    than spawning a worker per page that cannot live here."""
+    from parkcrawl.workers import MAX_RESTARTS, PageWorkers
+
+    workers = PageWorkers(1)
+    workers._start()
+    try:
+        for restart in range(1, MAX_RESTARTS + 2):
+            pool = workers._pool
+            assert pool is not None
+            assert workers._in_process_after_crash(pool, len, ("页面",), {}) == 2
+            assert workers.restarts == restart
+        assert not workers.active
+        assert workers._in_process_after_crash(pool, len, ("页",), {}) == 1  # stale pool: no count
+        assert workers.restarts == MAX_RESTARTS + 1
+    finally:
+        workers.close()

@@ -361,3 +361,13 @@ def test_scrapyd_venv_keeps_setuptools_below_81(scrapyd_venv: Path, tmp_path: Pa
         ).returncode
         != 0
     )
+
+
+def test_job_reads_its_pages_in_a_working_page_worker(deployment: Deployment) -> None:
+    """A Scrapyd job runs from a zipped egg under scrapyd's runner: its page worker (spawned,
+    PARKCRAWL_PAGE_PROCESSES=auto) must import parkcrawl from the egg too, not die and fall back."""
+    log = (
+        deployment.scrapyd.directory / "logs" / "parkcrawl" / "parknews" / f"{deployment.jobid}.log"
+    ).read_text(encoding="utf-8")
+    assert "'parkcrawl/page_workers/processes': 1" in log  # Scrapy's stats dump at the end
+    assert "page worker" not in log  # neither "a page worker died" nor "page workers died"
