@@ -202,7 +202,7 @@ PARKCRAWL_PROGRESS_ENABLED = True
 PARKCRAWL_PROGRESS_INTERVAL = 10.0
 PARKCRAWL_PROGRESS_TO_STDERR = False
 # Worker processes that read article pages and name their people (parkcrawl/workers.py): "auto"
-# is one when the crawl may use two cores or more, 0 reads them in the crawl's process.
+# is one per core beyond the first (at most four), 0 reads them in the crawl's process.
 PARKCRAWL_PAGE_PROCESSES = "auto"
 
 # PARKCRAWL_PROGRESS_BAR: "auto" draws a progress bar (tqdm) instead of the line when stderr is a

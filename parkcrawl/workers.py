@@ -4,8 +4,8 @@ Reading an article page (decode, clean, parse, extract) and naming its people ar
 about half of what a crawl spends per page; Scrapy's engine, the downloader and the writers run
 on one core. With ``PARKCRAWL_PAGE_PROCESSES`` = N > 0 these stages run in N worker processes
 while the reactor goes on fetching and writing; ``0`` runs them in the crawl's process, as
-``parkcrawl reextract`` and the component tests do. ``auto`` (the default) is one worker where
-the machine gives the crawl more than one core, none otherwise.
+``parkcrawl reextract`` and the component tests do. ``auto`` (the default) is a worker per core
+the crawl may use beyond the first, at most four: one on two cores, none on one.
 
 Why the output does not change: each stage calls the same pure function in the worker as in
 process; a worker takes its tasks in the order they were sent, so with one worker the articles
@@ -52,14 +52,17 @@ MAX_RESTARTS = 3
 
 
 def processes_wanted(value: Any, cores: int | None = None) -> int:
-    """PARKCRAWL_PAGE_PROCESSES: ``auto`` (one worker given two cores or more), or a count ≥ 0."""
+    """PARKCRAWL_PAGE_PROCESSES: ``auto`` (a worker per core beyond the first, at most four), or
+    a count ≥ 0."""
     text = str(value).strip().lower()
     if text == "auto":
         if cores is None:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
                 os.cpu_count() or 1
             )
-        return 1 if cores >= 2 else 0
+        # The crawl's own process keeps one core; a worker per other core, up to four (a
+        # worker reads ~300 article pages a second, more than one Scrapy process fetches).
+        return max(0, min(cores - 1, 4))
     try:
         count = int(text)
     except ValueError:

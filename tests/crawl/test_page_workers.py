@@ -23,7 +23,7 @@ PAGE_FIELDS = ["title", "body", "published_at", "source", "participants", "bread
 
 @pytest.mark.parametrize(
     ("value", "cores", "expected"),
-    [("auto", 1, 0), ("auto", 2, 1), ("auto", 16, 1), ("0", 8, 0), ("3", 1, 3), (" 2 ", 1, 2)],
+    [("auto", 1, 0), ("auto", 2, 1), ("auto", 3, 2), ("auto", 16, 4), ("0", 8, 0), ("3", 1, 3), (" 2 ", 1, 2)],
 )
 def test_processes_wanted(value: str, cores: int, expected: int) -> None:
     assert processes_wanted(value, cores) == expected
