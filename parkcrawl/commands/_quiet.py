@@ -12,6 +12,8 @@ NO_CRAWL_OUTPUT = {
     "PARKCRAWL_STATE_ENABLED": False,
     "PARKCRAWL_RUNS_DIR": "",
     "PARKCRAWL_PROGRESS_ENABLED": False,
+    # One page looked at: a worker process would cost more to start than the page to read.
+    "PARKCRAWL_PAGE_PROCESSES": 0,
 }
 
 
