@@ -55,6 +55,27 @@ _MAYBE_WIDE_RE = re.compile(f"（(?<={_MAYBE_BEFORE}（)(?:{_READING}){_CLOSE}")
 # Characters the mirror left where it lost the original (it kept the annotation).
 LOST_MARKS = frozenset("?？\ufffd")
 
+# The one-pass form of the common case (issue 16), for pages whose groups open with an ASCII "(".
+# A group can be valid only after a hanzi or a lost mark (the "anchor"): one split with the
+# literal "(" first splits the page at exactly those groups and hands out their anchor and
+# reading, so no Python code runs per group. Groups after anything else stay in the text, as the
+# general pass keeps them (INVALID). Two cases are left to the general pass, which handles them:
+# a group that looks back (after whitespace, ">", another group, or at the very start), and a
+# page where an anchored group is not valid.
+_ANCHOR = f"[{CJK_CLASS}?？\ufffd]"
+_FAST_SPLIT_RE = re.compile(f"\\((?<=({_ANCHOR})\\()({_READING}){_CLOSE}")
+# groups the general pass would look back from: in HTML after whitespace, ">" or a ")" (another
+# group ends there); in plain text only after another group
+_LOOKS_BACK_HTML_RE = re.compile(f"\\((?<=[> \\t\\r\\n)）]\\()(?:{_READING}){_CLOSE}")
+_LOOKS_BACK_TEXT_RE = re.compile(f"\\((?<=[)）]\\()(?:{_READING}){_CLOSE}")
+# A stretch inside a tag (from a "<" to the next "<" or ">": the general pass's in-tag rule) that
+# holds an anchored group: the mirror annotated alt and title values too, and those are kept. The
+# possessive loop steps over every "(" that opens no anchored group, so the scan never backtracks.
+_ANCHORED = f"\\((?<={_ANCHOR}\\(){_READING}{_CLOSE}"
+_IN_TAG_RE = re.compile(
+    f"(<[^<>(]*+(?:\\((?!(?<={_ANCHOR}\\(){_READING}{_CLOSE})[^<>(]*+)*+{_ANCHORED}[^<>]*)"
+)
+
 # The artifact is present when at least this many tone-marked annotations validate, or when
 # one does and tone-marked plus toneless reach it.
 MIN_ANNOTATIONS = 3
@@ -191,6 +212,51 @@ def _html_anchor(pieces: list[str], i: int, anchors: list[str]) -> str:
         return anchors[i - 1] if i > 0 else ""
 
 
+def _page_shows_artifact(toned: int, toneless: int, anchors: list[str], kinds: list[int]) -> bool:
+    """Whether the valid annotations found show the mirror's artifact (see MIN_* above)."""
+    if toned >= MIN_ANNOTATIONS or (toned and toned + toneless >= MIN_ANNOTATIONS):
+        return True  # the page shows tone-marked annotations: toneless ones are accepted too
+    if toneless >= MIN_TONELESS_ONLY and not toned:
+        return True
+    return bool(
+        toned
+        and toned + toneless >= MIN_SIGNATURE
+        and all(_converted(a) for a, k in zip(anchors, kinds) if k)
+    )
+
+
+def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
+    """The common case in C-level passes; None where the general pass must decide.
+
+    ``work`` is ``text`` after the lost-parenthesis repair; groups open with an ASCII "(".
+    """
+    if work.startswith("(") or (_LOOKS_BACK_HTML_RE if html else _LOOKS_BACK_TEXT_RE).search(work):
+        return None
+    # [outside, in-tag stretch, outside, ...]: the stretches are kept whole
+    parts = _IN_TAG_RE.split(work) if html and "<" in work else [work]
+    anchors: list[str] = []
+    readings: list[str] = []
+    for k in range(0, len(parts), 2):
+        split = _FAST_SPLIT_RE.split(parts[k])
+        if len(split) > 1:
+            anchors += split[1::3]
+            readings += split[2::3]
+            parts[k] = "".join(split[0::3])
+    kinds = list(map(_KINDS.get, zip(anchors, readings)))
+    if None in kinds:
+        kinds = [_kind(a, r) if k is None else k for k, a, r in zip(kinds, anchors, readings)]
+    if INVALID in kinds:
+        return None  # an anchored group that is no reading of its character: kept, in order
+    toned = kinds.count(TONED)
+    toneless = len(kinds) - toned
+    if not _page_shows_artifact(toned, toneless, anchors, kinds):
+        return StripResult(text, 0, 0)
+    lost = 0
+    if "?(" in work or "？(" in work or "\ufffd(" in work:
+        lost = sum(map(anchors.count, LOST_MARKS))
+    return StripResult("".join(parts), toned + toneless, lost)
+
+
 def _strip(text: str, html: bool) -> StripResult:
     if ")" not in text and "）" not in text:
         return StripResult(text, 0, 0)
@@ -210,6 +276,10 @@ def _strip(text: str, html: bool) -> StripResult:
         work = bare_re.sub(_reopen, text)
     if not _MAYBE_ASCII_RE.search(work) and not (wide and _MAYBE_WIDE_RE.search(work)):
         return StripResult(text, 0, 0)  # every group would be INVALID: the page is kept
+    if not wide:
+        fast = _strip_anchored(text, work, html)
+        if fast is not None:
+            return fast
     parts = split_re.split(work)
     pieces = parts[0::3]  # text between groups: one more than groups
     groups = parts[1::3]
@@ -242,15 +312,7 @@ def _strip(text: str, html: bool) -> StripResult:
         kinds = [_kind(a, r) if k is None else k for k, a, r in zip(kinds, anchors, readings)]
     toned = kinds.count(TONED)
     toneless = kinds.count(TONELESS)
-    if toned >= MIN_ANNOTATIONS or (toned and toned + toneless >= MIN_ANNOTATIONS):
-        pass  # the page shows tone-marked annotations: toneless ones are accepted too
-    elif toneless >= MIN_TONELESS_ONLY and not toned:
-        pass
-    elif not (
-        toned
-        and toned + toneless >= MIN_SIGNATURE
-        and all(_converted(a) for a, k in zip(anchors, kinds) if k)
-    ):
+    if not _page_shows_artifact(toned, toneless, anchors, kinds):
         return StripResult(text, 0, 0)
     if INVALID in kinds:
         for i in compress(range(n), map(not_, kinds)):  # the INVALID groups only
