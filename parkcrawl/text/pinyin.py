@@ -63,10 +63,13 @@ LOST_MARKS = frozenset("?？\ufffd")
 # a group that looks back (after whitespace, ">", another group, or at the very start), and a
 # page where an anchored group is not valid.
 _ANCHOR = f"[{CJK_CLASS}?？\ufffd]"
-_FAST_SPLIT_RE = re.compile(f"\\((?<=({_ANCHOR})\\()({_READING}){_CLOSE}")
+# The capture is "anchor(reading" as one string, one object and one dict key per group: the
+# look-behind steps back over the anchor and "(", and a look-ahead inside it captures forward.
+_FAST_SPLIT_RE = re.compile(f"\\((?<=(?=({_ANCHOR}\\({_READING}))..){_READING}{_CLOSE}")
 # groups the general pass would look back from: in HTML after whitespace, ">" or a ")" (another
 # group ends there); in plain text only after another group
 _LOOKS_BACK_HTML_RE = re.compile(f"\\((?<=[> \\t\\r\\n)）]\\()(?:{_READING}){_CLOSE}")
+_AFTER_LOST_RE = re.compile("\\((?<=[?？\ufffd]\\()")
 _LOOKS_BACK_TEXT_RE = re.compile(f"\\((?<=[)）]\\()(?:{_READING}){_CLOSE}")
 # A stretch inside a tag (from a "<" to the next "<" or ">": the general pass's in-tag rule) that
 # holds an anchored group: the mirror annotated alt and title values too, and those are kept. The
@@ -213,7 +216,10 @@ def _html_anchor(pieces: list[str], i: int, anchors: list[str]) -> str:
 
 
 def _page_shows_artifact(toned: int, toneless: int, anchors: list[str], kinds: list[int]) -> bool:
-    """Whether the valid annotations found show the mirror's artifact (see MIN_* above)."""
+    """Whether the valid annotations found show the mirror's artifact (see MIN_* above).
+
+    ``anchors[i]`` starts with the character group i follows (the rest, if any, is ignored).
+    """
     if toned >= MIN_ANNOTATIONS or (toned and toned + toneless >= MIN_ANNOTATIONS):
         return True  # the page shows tone-marked annotations: toneless ones are accepted too
     if toneless >= MIN_TONELESS_ONLY and not toned:
@@ -221,7 +227,7 @@ def _page_shows_artifact(toned: int, toneless: int, anchors: list[str], kinds: l
     return bool(
         toned
         and toned + toneless >= MIN_SIGNATURE
-        and all(_converted(a) for a, k in zip(anchors, kinds) if k)
+        and all(_converted(a[0]) for a, k in zip(anchors, kinds) if k)
     )
 
 
@@ -234,27 +240,39 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
         return None
     # [outside, in-tag stretch, outside, ...]: the stretches are kept whole
     parts = _IN_TAG_RE.split(work) if html and "<" in work else [work]
-    anchors: list[str] = []
-    readings: list[str] = []
+    found: list[str] = []  # "anchor(reading" of every anchored group outside tags, in order
     for k in range(0, len(parts), 2):
         split = _FAST_SPLIT_RE.split(parts[k])
         if len(split) > 1:
-            anchors += split[1::3]
-            readings += split[2::3]
-            parts[k] = "".join(split[0::3])
-    kinds = list(map(_KINDS.get, zip(anchors, readings)))
-    if None in kinds:
-        kinds = [_kind(a, r) if k is None else k for k, a, r in zip(kinds, anchors, readings)]
-    if INVALID in kinds:
+            found += split[1::2]
+            parts[k] = "".join(split[0::2])
+    kinds = list(map(_KINDS_BY_GROUP.get, found))
+    seen = set(kinds)
+    if None in seen:
+        kinds = [_group_kind(g) if k is None else k for k, g in zip(kinds, found)]
+        seen = set(kinds)
+    if INVALID in seen:
         return None  # an anchored group that is no reading of its character: kept, in order
     toned = kinds.count(TONED)
     toneless = len(kinds) - toned
-    if not _page_shows_artifact(toned, toneless, anchors, kinds):
+    if not _page_shows_artifact(toned, toneless, found, kinds):
         return StripResult(text, 0, 0)
     lost = 0
-    if "?(" in work or "？(" in work or "\ufffd(" in work:
-        lost = sum(map(anchors.count, LOST_MARKS))
+    if _AFTER_LOST_RE.search(work):  # one scan of the "(" (three substring scans cost more)
+        lost = sum(1 for g in found if g[0] in LOST_MARKS)
     return StripResult("".join(parts), toned + toneless, lost)
+
+
+_KINDS_BY_GROUP: dict[str, int] = {}
+
+
+def _group_kind(group: str) -> int:
+    """_kind of an "anchor(reading" string (cached under the string)."""
+    kind = _kind(group[0], group[2:])
+    if len(_KINDS_BY_GROUP) >= _MAX_KINDS:
+        _KINDS_BY_GROUP.clear()
+    _KINDS_BY_GROUP[group] = kind
+    return kind
 
 
 def _strip(text: str, html: bool) -> StripResult:
