@@ -286,12 +286,11 @@ def _strip(text: str, html: bool) -> StripResult:
     wide = "（" in text and _WIDE_GROUP_RE.search(text) is not None
     split_re = _SPLIT_ANY_RE if wide else _SPLIT_ASCII_RE
     bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
-    if not wide and not _SPLIT_ASCII_RE.search(text) and not bare_re.search(text):
-        # No "(letters)" group anywhere (one C-level scan): most pages stop here.
-        return StripResult(text, 0, 0)
-    work = text
-    if bare_re is _BARE_ANY_RE or "?" in text:
-        work = bare_re.sub(_reopen, text)
+    # The bare pass rewrites only where its search finds something: most pages hold a "?" (in a
+    # URL) and no "?reading)", and a search costs less than a sub that rebuilds the page.
+    work = bare_re.sub(_reopen, text) if bare_re.search(text) else text
+    # No group that could be an annotation (a "(letters)" after a hanzi, a lost mark, whitespace,
+    # ">" or ")"; one C-level scan): most pages stop here.
     if not _MAYBE_ASCII_RE.search(work) and not (wide and _MAYBE_WIDE_RE.search(work)):
         return StripResult(text, 0, 0)  # every group would be INVALID: the page is kept
     if not wide:
