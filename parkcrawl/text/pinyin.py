@@ -69,8 +69,13 @@ _FAST_SPLIT_RE = re.compile(f"\\((?<=(?=({_ANCHOR}\\({_READING}))..){_READING}{_
 # groups the general pass would look back from: in HTML after whitespace, ">" or a ")" (another
 # group ends there); in plain text only after another group
 _LOOKS_BACK_HTML_RE = re.compile(f"\\((?<=[> \\t\\r\\n)）]\\()(?:{_READING}){_CLOSE}")
-_AFTER_LOST_RE = re.compile("\\((?<=[?？\ufffd]\\()")
 _LOOKS_BACK_TEXT_RE = re.compile(f"\\((?<=[)）]\\()(?:{_READING}){_CLOSE}")
+# The same scans with groups after a lost mark added: one scan of the "(" answers both questions
+# on most pages (neither), the separate ones run only where it finds something.
+_LOOKS_BACK_OR_LOST_HTML_RE = re.compile(
+    f"\\((?<=[> \\t\\r\\n)）?？\ufffd]\\()(?:{_READING}){_CLOSE}"
+)
+_LOOKS_BACK_OR_LOST_TEXT_RE = re.compile(f"\\((?<=[)）?？\ufffd]\\()(?:{_READING}){_CLOSE}")
 # A stretch inside a tag (from a "<" to the next "<" or ">": the general pass's in-tag rule) that
 # holds an anchored group: the mirror annotated alt and title values too, and those are kept. The
 # possessive loop steps over every "(" that opens no anchored group, so the scan never backtracks.
@@ -241,7 +246,10 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
 
     ``work`` is ``text`` after the lost-parenthesis repair; groups open with an ASCII "(".
     """
-    if work.startswith("(") or (_LOOKS_BACK_HTML_RE if html else _LOOKS_BACK_TEXT_RE).search(work):
+    if work.startswith("("):
+        return None
+    either = (_LOOKS_BACK_OR_LOST_HTML_RE if html else _LOOKS_BACK_OR_LOST_TEXT_RE).search(work)
+    if either and (_LOOKS_BACK_HTML_RE if html else _LOOKS_BACK_TEXT_RE).search(work):
         return None
     # [outside, in-tag stretch, outside, ...]: the stretches are kept whole
     parts = _IN_TAG_RE.split(work) if html and "<" in work else [work]
@@ -263,7 +271,7 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
     if not _page_shows_artifact(toned, toneless, found, kinds):
         return StripResult(text, 0, 0)
     lost = 0
-    if _AFTER_LOST_RE.search(work):  # one scan of the "(" (three substring scans cost more)
+    if either:  # a group after a lost mark, or else the look-back scan would have stopped here
         lost = sum(1 for g in found if g[0] in LOST_MARKS)
     return StripResult("".join(parts), toned + toneless, lost)
 
