@@ -57,9 +57,12 @@ _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 # without "=", over ASCII-only values whole, and over an "=" that starts no value, as
 # _ATTR_VALUE's scan does, then captures a non-ASCII value or ends at the end of the page
 # (so a search never restarts inside the tail). Possessive: the loop never gives back.
-_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*')"""
+# The value classes are written as positive ranges ("[^"<>]" is "[\x00-!#-;=?-\U0010ffff]",
+# the ASCII-only ones stop at \x7f), which the regex engine tests faster than negated classes
+# (-25% on this scan, issue 16); "[^=]" stays negated, a single character it skips fastest.
+_VALUE = r"""(?:"[\x00-!#-;=?-\U0010ffff]*"|'[\x00-&(-;=?-\U0010ffff]*')"""
 _NON_ASCII_VALUE = re.compile(
-    r"""(?:[^=]++|="[^"<>\x80-\U0010ffff]*"|='[^'<>\x80-\U0010ffff]*'|=(?!"""
+    r"""(?:[^=]++|="[\x00-!#-;=?-\x7f]*+"|='[\x00-&(-;=?-\x7f]*+'|=(?!"""
     + _VALUE
     + r"""))*+(?:=("""
     + _VALUE
