@@ -40,7 +40,12 @@ from parkcrawl.text.invisible import (
 )
 from parkcrawl.text.mojibake import SCREEN_FIRST, SCREEN_TAIL, repair_mojibake
 from parkcrawl.text.pinyin import StripResult, strip_annotations, strip_annotations_html
-from parkcrawl.text.script import convertible_class, script_of, to_simplified
+from parkcrawl.text.script import (
+    convertible_class,
+    script_of,
+    to_simplified,
+    to_simplified_visible,
+)
 from parkcrawl.text.whitespace import normalize_whitespace
 
 FLAG_ANNOTATIONS = "pinyin_annotations"
@@ -113,8 +118,11 @@ def clean_text(text: str, *, convert: bool = True) -> CleanedText:
 
 
 def _convert_html(html: str) -> str:
-    """to_simplified over the whole page, attribute values kept as they were."""
-    converted = to_simplified(html)
+    """to_simplified over the whole page, attribute values kept as they were.
+
+    ``html`` has been through invisible-character removal, so it holds no NUL.
+    """
+    converted = to_simplified_visible(html)
     if converted == html:
         return html
     spans = [m.span(1) for m in _NON_ASCII_VALUE.finditer(html) if m.start(1) >= 0]
