@@ -38,7 +38,14 @@ from parkcrawl.text.invisible import (
     strip_invisible_html,
     strip_references,
 )
-from parkcrawl.text.mojibake import SCREEN_FIRST, SCREEN_TAIL, repair_mojibake
+from parkcrawl.text.mojibake import (
+    SCREEN_FIRST,
+    SCREEN_GB_FIRST,
+    SCREEN_GB_TAIL,
+    SCREEN_LATIN,
+    SCREEN_TAIL,
+    repair_mojibake,
+)
 from parkcrawl.text.pinyin import StripResult, strip_annotations, strip_annotations_html
 from parkcrawl.text.script import (
     convertible_class,
@@ -168,6 +175,17 @@ def _needs_work(html: str) -> bool:
 # The same without convertible characters, for a page that needs conversion (every Traditional
 # page): one scan says whether mojibake repair or invisible-character removal has anything to do.
 _DAMAGE = re.compile(f"[{REMOVED_CLASS}{SCREEN_FIRST}](?:(?<=[{REMOVED_CLASS}])|{SCREEN_TAIL})")
+# _DAMAGE as two scans, for the residue of a page that needs conversion: an annotated page's
+# toned readings (á, è) are cp1252 leads that _DAMAGE would try one by one (issue 16).
+_DAMAGE_GB = re.compile(
+    f"[{REMOVED_CLASS}{SCREEN_GB_FIRST}](?:(?<=[{REMOVED_CLASS}])|{SCREEN_GB_TAIL})"
+)
+_DAMAGE_LATIN = re.compile(SCREEN_LATIN)
+
+
+def _damaged(residue: str) -> bool:
+    """_DAMAGE.search over a page's residue, in its two faster parts."""
+    return _DAMAGE_GB.search(residue) is not None or _DAMAGE_LATIN.search(residue) is not None
 
 # Bytes no screen looks for: tab to carriage return and printable ASCII (issue 16).
 _PLAIN_ASCII = bytes(range(0x09, 0x0E)) + bytes(range(0x20, 0x7F))
@@ -194,7 +212,7 @@ def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:
         # nothing to convert: the page as served, Simplified unless the mirror annotated it
         script = "Hant" if stripped.stripped else "Hans"
         return CleanedPage(stripped.text, encoding, script, _flags(False, stripped))
-    if _DAMAGE.search(residue) is None:
+    if not _damaged(residue):
         repaired, visible = html, strip_references(html)
     else:
         repaired = repair_mojibake(html)

@@ -141,6 +141,12 @@ SCREEN_TAIL = (
     f"|(?<=[{_TELLS}])(?:[^\\x00-\\x7f]{{2}}[{_TELLS}]|[^\\x00-\\x7f]?\ufffd)"
 )
 _SCREEN = re.compile(f"[{SCREEN_FIRST}](?:{SCREEN_TAIL})")
+# The same screen in two parts, for text full of toned pinyin (the residue of an annotated page,
+# where every "á" or "è" is a cp1252 lead and each failed try costs more than a skipped
+# character): the GBK part, and the cp1252 part found by its continuation, rarer there (issue 16).
+SCREEN_GB_FIRST = _TELLS
+SCREEN_GB_TAIL = f"(?<=[{_TELLS}])(?:[^\\x00-\\x7f]{{2}}[{_TELLS}]|[^\\x00-\\x7f]?\ufffd)"
+SCREEN_LATIN = f"[{_LATIN_CONT}](?<=[\u00c2-\u00f4][{_LATIN_CONT}])"
 
 
 def repair_mojibake(text: str) -> str:
