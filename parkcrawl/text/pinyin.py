@@ -57,25 +57,22 @@ LOST_MARKS = frozenset("?？\ufffd")
 
 # The one-pass form of the common case (issue 16), for pages whose groups open with an ASCII "(".
 # A group can be valid only after a hanzi or a lost mark (the "anchor"): one split with the
-# literal "(" first splits the page at exactly those groups and hands out their anchor and
-# reading, so no Python code runs per group. Groups after anything else stay in the text, as the
-# general pass keeps them (INVALID). Two cases are left to the general pass, which handles them:
-# a group that looks back (after whitespace, ">", another group, or at the very start), and a
-# page where an anchored group is not valid.
+# literal "(" first splits the page at those groups and hands out their anchor and reading, so
+# no Python code runs per group. Groups after anything else stay in the text, as the general
+# pass keeps them (INVALID). The split also takes the groups the general pass would look back
+# from (in HTML after whitespace, ">" or a ")" that ends another group; in plain text only after
+# another group): their key is INVALID, and a page with an INVALID key goes to the general pass,
+# which decides those and groups that are no reading of their character.
 _ANCHOR = f"[{CJK_CLASS}?？\ufffd]"
 # The capture is "anchor(reading" as one string, one object and one dict key per group: the
-# look-behind steps back over the anchor and "(", and a look-ahead inside it captures forward.
-_FAST_SPLIT_RE = re.compile(f"\\((?<=(?=({_ANCHOR}\\({_READING}))..){_READING}{_CLOSE}")
-# groups the general pass would look back from: in HTML after whitespace, ">" or a ")" (another
-# group ends there); in plain text only after another group
-_LOOKS_BACK_HTML_RE = re.compile(f"\\((?<=[> \\t\\r\\n)）]\\()(?:{_READING}){_CLOSE}")
-_LOOKS_BACK_TEXT_RE = re.compile(f"\\((?<=[)）]\\()(?:{_READING}){_CLOSE}")
-# The same scans with groups after a lost mark added: one scan of the "(" answers both questions
-# on most pages (neither), the separate ones run only where it finds something.
-_LOOKS_BACK_OR_LOST_HTML_RE = re.compile(
-    f"\\((?<=[> \\t\\r\\n)）?？\ufffd]\\()(?:{_READING}){_CLOSE}"
+# look-behind steps back over the anchor (a line break too: "(?s:..)") and "(", and a
+# look-ahead inside it captures forward.
+_FAST_SPLIT_HTML_RE = re.compile(
+    f"\\((?<=(?=([{CJK_CLASS}?？\ufffd> \\t\\r\\n)）]\\({_READING}))(?s:..)){_READING}{_CLOSE}"
 )
-_LOOKS_BACK_OR_LOST_TEXT_RE = re.compile(f"\\((?<=[)）?？\ufffd]\\()(?:{_READING}){_CLOSE}")
+_FAST_SPLIT_TEXT_RE = re.compile(
+    f"\\((?<=(?=([{CJK_CLASS}?？\ufffd)）]\\({_READING}))(?s:..)){_READING}{_CLOSE}"
+)
 # A stretch inside a tag (from a "<" to the next "<" or ">": the general pass's in-tag rule) that
 # holds an anchored group: the mirror annotated alt and title values too, and those are kept. The
 # possessive loop steps over every "(" that opens no anchored group, so the scan never backtracks.
@@ -165,6 +162,8 @@ def all_syllables() -> frozenset[str]:
 
 # kind of an annotation, by (character, reading)
 INVALID, TONED, TONELESS = 0, 1, 2
+# kinds of the one-split form's keys: TONED and TONELESS after a lost mark
+LOST_TONED, LOST_TONELESS = TONED + 2, TONELESS + 2
 _KINDS: dict[tuple[str, str], int] = {}
 _MAX_KINDS = 200_000
 
@@ -246,16 +245,12 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
 
     ``work`` is ``text`` after the lost-parenthesis repair; groups open with an ASCII "(".
     """
-    if work.startswith("("):
-        return None
-    either = (_LOOKS_BACK_OR_LOST_HTML_RE if html else _LOOKS_BACK_OR_LOST_TEXT_RE).search(work)
-    if either and (_LOOKS_BACK_HTML_RE if html else _LOOKS_BACK_TEXT_RE).search(work):
-        return None
     # [outside, in-tag stretch, outside, ...]: the stretches are kept whole
     parts = _IN_TAG_RE.split(work) if html and "<" in work else [work]
+    split_re = _FAST_SPLIT_HTML_RE if html else _FAST_SPLIT_TEXT_RE
     found: list[str] = []  # "anchor(reading" of every anchored group outside tags, in order
     for k in range(0, len(parts), 2):
-        split = _FAST_SPLIT_RE.split(parts[k])
+        split = split_re.split(parts[k])
         if len(split) > 1:
             found += split[1::2]
             parts[k] = "".join(split[0::2])
@@ -265,14 +260,16 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
         kinds = [_group_kind(g) if k is None else k for k, g in zip(kinds, found)]
         seen = set(kinds)
     if INVALID in seen:
-        return None  # an anchored group that is no reading of its character: kept, in order
+        return None  # a group that looks back, or is no reading of its character
     toned = kinds.count(TONED)
+    lost = 0
+    if LOST_TONED in seen or LOST_TONELESS in seen:
+        lost_toned = kinds.count(LOST_TONED)
+        toned += lost_toned
+        lost = lost_toned + kinds.count(LOST_TONELESS)
     toneless = len(kinds) - toned
     if not _page_shows_artifact(toned, toneless, found, kinds):
         return StripResult(text, 0, 0)
-    lost = 0
-    if either:  # a group after a lost mark, or else the look-back scan would have stopped here
-        lost = sum(1 for g in found if g[0] in LOST_MARKS)
     return StripResult("".join(parts), toned + toneless, lost)
 
 
@@ -280,8 +277,11 @@ _KINDS_BY_GROUP: dict[str, int] = {}
 
 
 def _group_kind(group: str) -> int:
-    """_kind of an "anchor(reading" string (cached under the string)."""
-    kind = _kind(group[0], group[2:])
+    """The kind of an "anchor(reading" key of the split (cached under the key)."""
+    anchor = group[0]
+    kind = _kind(anchor, group[2:])
+    if kind and anchor in LOST_MARKS:
+        kind += 2
     if len(_KINDS_BY_GROUP) >= _MAX_KINDS:
         _KINDS_BY_GROUP.clear()
     _KINDS_BY_GROUP[group] = kind
