@@ -173,10 +173,9 @@ def _needs_work(html: str) -> bool:
 
 
 # The same without convertible characters, for a page that needs conversion (every Traditional
-# page): one scan says whether mojibake repair or invisible-character removal has anything to do.
-_DAMAGE = re.compile(f"[{REMOVED_CLASS}{SCREEN_FIRST}](?:(?<=[{REMOVED_CLASS}])|{SCREEN_TAIL})")
-# _DAMAGE as two scans, for the residue of a page that needs conversion: an annotated page's
-# toned readings (á, è) are cp1252 leads that _DAMAGE would try one by one (issue 16).
+# page): whether mojibake repair or invisible-character removal has anything to do. Two scans,
+# not one over the union: an annotated page's toned readings (á, è) are cp1252 leads, which a
+# scan keyed on leads would try one by one; the cp1252 part is keyed on its continuation.
 _DAMAGE_GB = re.compile(
     f"[{REMOVED_CLASS}{SCREEN_GB_FIRST}](?:(?<=[{REMOVED_CLASS}])|{SCREEN_GB_TAIL})"
 )
@@ -184,8 +183,9 @@ _DAMAGE_LATIN = re.compile(SCREEN_LATIN)
 
 
 def _damaged(residue: str) -> bool:
-    """_DAMAGE.search over a page's residue, in its two faster parts."""
+    """Whether an invisible character or mojibake may be in the page ``residue`` comes from."""
     return _DAMAGE_GB.search(residue) is not None or _DAMAGE_LATIN.search(residue) is not None
+
 
 # Bytes no screen looks for: tab to carriage return and printable ASCII (issue 16).
 _PLAIN_ASCII = bytes(range(0x09, 0x0E)) + bytes(range(0x20, 0x7F))
