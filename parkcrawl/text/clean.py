@@ -46,7 +46,12 @@ from parkcrawl.text.mojibake import (
     SCREEN_TAIL,
     repair_mojibake,
 )
-from parkcrawl.text.pinyin import StripResult, strip_annotations, strip_annotations_html
+from parkcrawl.text.pinyin import (
+    TONE_MARKS,
+    StripResult,
+    strip_annotations,
+    strip_annotations_html,
+)
 from parkcrawl.text.script import (
     convertible_class,
     script_of,
@@ -154,17 +159,19 @@ _screen: re.Pattern[str] | None = None
 
 
 def _needs_work(html: str) -> bool:
-    """Whether mojibake repair, invisible-character removal or conversion could change ``html``.
+    """Whether mojibake repair, invisible-character removal or conversion could change ``html``,
+    or ``html`` holds a tone-marked letter (which the lost-parenthesis repair needs).
 
-    One scan of the page instead of one per step: its class is the union of the three steps'
+    One scan of the page instead of one per step: its class is the union of the steps'
     screens (an invisible character, a character the converter changes, the first character of
-    mojibake), and the mojibake screen's own test follows a hit on its first character. A
+    mojibake, a tone-marked letter), and the mojibake screen's own test follows a hit on its
+    first character. A
     Simplified page, most pages, is then scanned once. Stripping annotations and removing
     character references only delete text, so they cannot bring a convertible character in.
     """
     global _screen
     if _screen is None:
-        own = f"{REMOVED_CLASS}{convertible_class()}"
+        own = f"{REMOVED_CLASS}{convertible_class()}{re.escape(TONE_MARKS)}"
         _screen = re.compile(
             f"[{own}{SCREEN_FIRST}](?:(?<=[{own}])|{SCREEN_TAIL})"
         )
@@ -208,7 +215,7 @@ def _residue(html: str) -> str:
 def _clean_markup(html: str, convert: bool, encoding: str) -> CleanedPage:
     residue = _residue(html)
     if not _needs_work(residue):
-        stripped = strip_annotations_html(strip_references(html))
+        stripped = strip_annotations_html(strip_references(html), tone_marks=False)
         # nothing to convert: the page as served, Simplified unless the mirror annotated it
         script = "Hant" if stripped.stripped else "Hans"
         return CleanedPage(stripped.text, encoding, script, _flags(False, stripped))

@@ -22,6 +22,7 @@ from parkcrawl.text.script import CJK_CLASS
 # combining marks (pypinyin writes ê̄ and m̄ with U+0304 etc.). Uppercase is never a reading
 # (the mirror writes lowercase; ``李(Li)`` is a romanised name).
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜếềńňǹḿ\u0300\u0301\u0304\u030c"
+TONE_MARKS = _TONED  # public: clean.py's screen of a page looks for them too
 _READING = f"[a-zü{_TONED}ê]{{1,8}}"
 _OPEN, _CLOSE = "[(（]", "[)）]"
 
@@ -288,7 +289,7 @@ def _group_kind(group: str) -> int:
     return kind
 
 
-def _strip(text: str, html: bool) -> StripResult:
+def _strip(text: str, html: bool, tone_marks: bool = True) -> StripResult:
     if ")" not in text and "）" not in text:
         return StripResult(text, 0, 0)
     # The ASCII variants have a literal first character, which the regex engine finds far faster
@@ -296,16 +297,18 @@ def _strip(text: str, html: bool) -> StripResult:
     # Only a full-width group needs the charset variant: a page with a "（" but no "（reading）"
     # (a Traditional page's "（記者…）") splits into the same groups with the ASCII one. The bare
     # pass below only inserts "(", so the answer holds for the text it rewrites too.
-    wide = "（" in text and _WIDE_GROUP_RE.search(text) is not None
-    split_re = _SPLIT_ANY_RE if wide else _SPLIT_ASCII_RE
     bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
     # The bare pass rewrites only where its search finds something: most pages hold a "?" (in a
-    # URL) and no "?reading)", and a search costs less than a sub that rebuilds the page.
-    work = bare_re.sub(_reopen, text) if bare_re.search(text) else text
+    # URL) and no "?reading)", and a search costs less than a sub that rebuilds the page. It
+    # reopens only a tone-marked reading, so a text without tone marks skips it.
+    work = bare_re.sub(_reopen, text) if tone_marks and bare_re.search(text) else text
     # No group that could be an annotation (a "(letters)" after a hanzi, a lost mark, whitespace,
-    # ">" or ")"; one C-level scan): most pages stop here.
-    if not _MAYBE_ASCII_RE.search(work) and not (wide and _MAYBE_WIDE_RE.search(work)):
+    # ">" or ")"; one C-level scan each for "(" and "（"): most pages stop here. The bare pass
+    # inserts only "(", so a full-width group in ``work`` is one in ``text``.
+    if not _MAYBE_ASCII_RE.search(work) and not ("（" in work and _MAYBE_WIDE_RE.search(work)):
         return StripResult(text, 0, 0)  # every group would be INVALID: the page is kept
+    wide = "（" in text and _WIDE_GROUP_RE.search(text) is not None
+    split_re = _SPLIT_ANY_RE if wide else _SPLIT_ASCII_RE
     if not wide:
         fast = _strip_anchored(text, work, html)
         if fast is not None:
@@ -360,6 +363,10 @@ def strip_annotations(text: str) -> StripResult:
     return _strip(text, html=False)
 
 
-def strip_annotations_html(html: str) -> StripResult:
-    """Remove annotations from an HTML string, leaving tags and attribute values untouched."""
-    return _strip(html, html=True)
+def strip_annotations_html(html: str, *, tone_marks: bool = True) -> StripResult:
+    """Remove annotations from an HTML string, leaving tags and attribute values untouched.
+
+    ``tone_marks=False`` says the caller knows ``html`` holds no tone-marked letter (TONE_MARKS),
+    which spares the repair of lost parentheses a scan: it needs a tone-marked reading.
+    """
+    return _strip(html, html=True, tone_marks=tone_marks)
