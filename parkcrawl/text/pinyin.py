@@ -250,11 +250,12 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
     parts = _IN_TAG_RE.split(work) if html and "<" in work else [work]
     split_re = _FAST_SPLIT_HTML_RE if html else _FAST_SPLIT_TEXT_RE
     found: list[str] = []  # "anchor(reading" of every anchored group outside tags, in order
+    kept: list[str] = []  # the text without them, in pieces
     for k in range(0, len(parts), 2):
         split = split_re.split(parts[k])
-        if len(split) > 1:
-            found += split[1::2]
-            parts[k] = "".join(split[0::2])
+        found += split[1::2]
+        kept += split[0::2]
+        kept += parts[k + 1 : k + 2]
     kinds = list(map(_KINDS_BY_GROUP.get, found))
     seen = set(kinds)
     if None in seen:
@@ -271,7 +272,7 @@ def _strip_anchored(text: str, work: str, html: bool) -> StripResult | None:
     toneless = len(kinds) - toned
     if not _page_shows_artifact(toned, toneless, found, kinds):
         return StripResult(text, 0, 0)
-    return StripResult("".join(parts), toned + toneless, lost)
+    return StripResult("".join(kept), toned + toneless, lost)
 
 
 _KINDS_BY_GROUP: dict[str, int] = {}
@@ -297,11 +298,14 @@ def _strip(text: str, html: bool, tone_marks: bool = True) -> StripResult:
     # Only a full-width group needs the charset variant: a page with a "（" but no "（reading）"
     # (a Traditional page's "（記者…）") splits into the same groups with the ASCII one. The bare
     # pass below only inserts "(", so the answer holds for the text it rewrites too.
-    bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
     # The bare pass rewrites only where its search finds something: most pages hold a "?" (in a
     # URL) and no "?reading)", and a search costs less than a sub that rebuilds the page. It
     # reopens only a tone-marked reading, so a text without tone marks skips it.
-    work = bare_re.sub(_reopen, text) if tone_marks and bare_re.search(text) else text
+    work = text
+    if tone_marks:
+        bare_re = _BARE_ANY_RE if ("？" in text or "\ufffd" in text) else _BARE_ASCII_RE
+        if bare_re.search(text):
+            work = bare_re.sub(_reopen, text)
     # No group that could be an annotation (a "(letters)" after a hanzi, a lost mark, whitespace,
     # ">" or ")"; one C-level scan each for "(" and "（"): most pages stop here. The bare pass
     # inserts only "(", so a full-width group in ``work`` is one in ``text``.
