@@ -162,12 +162,12 @@ def _needs_work(html: str) -> bool:
     """Whether mojibake repair, invisible-character removal or conversion could change ``html``,
     or ``html`` holds a tone-marked letter (which the lost-parenthesis repair needs).
 
-    One scan of the page instead of one per step: its class is the union of the steps'
-    screens (an invisible character, a character the converter changes, the first character of
-    mojibake, a tone-marked letter), and the mojibake screen's own test follows a hit on its
-    first character. A
-    Simplified page, most pages, is then scanned once. Stripping annotations and removing
-    character references only delete text, so they cannot bring a convertible character in.
+    One scan of the page (of its residue, see _residue) instead of one per step: its class is
+    the union of the steps' screens (an invisible character, a character the converter changes,
+    the first character of mojibake, a tone-marked letter), and the mojibake screen's own test
+    follows a hit on its first character. A Simplified page, most pages, is then scanned once.
+    Stripping annotations and removing character references only delete text, so they cannot
+    bring a convertible character in.
     """
     global _screen
     if _screen is None:
