@@ -40,10 +40,14 @@ REMOVED_CLASS = re.escape("".join(sorted(REMOVED)))
 _ANY = re.compile("[" + REMOVED_CLASS + "]")
 # Named references that stand for one of them (&lrm; &rlm; &zwj; &zwnj; &ZeroWidthSpace; …).
 _NAMED = sorted(name for name, value in html5.items() if value in REMOVED and name.endswith(";"))
+# After "&", a look-ahead for "#" or a name's first letter: a page holds many "&amp;" and
+# "&nbsp;", and each is then turned away with one test instead of one per alternative (issue 16).
 _REFERENCE = re.compile(
-    r"&#[xX](?P<hex>[0-9a-fA-F]{1,6});?|&#(?P<dec>[0-9]{1,7});?|&(?P<name>"
+    "&(?=["
+    + re.escape("#" + "".join(sorted({name[0] for name in _NAMED})))
+    + r"])(?:#[xX](?P<hex>[0-9a-fA-F]{1,6});?|#(?P<dec>[0-9]{1,7});?|(?P<name>"
     + "|".join(map(re.escape, _NAMED))
-    + ")"
+    + "))"
 )
 
 

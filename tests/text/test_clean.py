@@ -138,14 +138,15 @@ def test_clean_page_decodes_and_cleans() -> None:
     ],
 )
 def test_clean_html_screens(html: str, expected: str, script: str) -> None:
-    # The one-scan screens (clean._needs_work, clean._DAMAGE, pinyin._MAYBE_*) skip passes only
+    # The one-scan screens (clean._needs_work, clean._damaged, pinyin._MAYBE_*) skip passes only
     # where the pass would change nothing.
     page = clean_html(html)
     assert (page.html, page.script) == (expected, script)
 
 
 def test_screens_change_nothing_on_the_demo_site(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Every page of the demo site cleans the same with the screens as with every pass run.
+    # Every page of the demo site cleans the same with the screens as with every pass run, and
+    # with the annotation pass's one-split form (pinyin._strip_anchored) as with its general form.
     from pathlib import Path
 
     from parkcrawl.text import clean as clean_module
@@ -161,7 +162,8 @@ def test_screens_change_nothing_on_the_demo_site(monkeypatch: pytest.MonkeyPatch
             return True
 
     monkeypatch.setattr(clean_module, "_needs_work", lambda html: True)
-    monkeypatch.setattr(clean_module, "_DAMAGE", Always())
+    monkeypatch.setattr(clean_module, "_damaged", lambda residue: True)
     monkeypatch.setattr(pinyin, "_MAYBE_ASCII_RE", Always())
+    monkeypatch.setattr(pinyin, "_strip_anchored", lambda text, work, html: None)
     assert [clean_html(t) for t in texts] == screened
     assert sum(page.script == "Hant" for page in screened) > 0

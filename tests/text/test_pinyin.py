@@ -123,3 +123,43 @@ def test_strip_result_counts() -> None:
 )
 def test_strip_annotations_html(html: str, expected: str) -> None:
     assert strip_annotations_html(html).text == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # the mirror annotated an alt value too: kept there (inside a tag), stripped in the text
+        (
+            '<img alt="園(yuán)區(qū)"><p>園(yuán)區(qū)發(fā)展</p>',
+            StripResult('<img alt="園(yuán)區(qū)"><p>園區發展</p>', 3, 0),
+        ),
+        # a tag holding a second "<": inside it from that "<" on, so its group stays
+        (
+            '<a title="a<b 園(yuán)">園(yuán)區(qū)經(jīng)</a>',
+            StripResult('<a title="a<b 園(yuán)">園區經</a>', 3, 0),
+        ),
+        # a group after a line break looks back to the character before it
+        ("<p>園\n(yuán)區(qū)發(fā)</p>", StripResult("<p>園\n區發</p>", 3, 0)),
+        # a script's call is no annotation
+        (
+            "<script>f(e)</script><p>園(yuán)區(qū)發(fā)</p>",
+            StripResult("<script>f(e)</script><p>園區發</p>", 3, 0),
+        ),
+        # after a hanzi but no reading of it: kept
+        ("<p>園(yuán)區(qū)發(fā)展(abc)</p>", StripResult("<p>園區發展(abc)</p>", 3, 0)),
+        # after a lost character: removed and counted as lost
+        ("<p>重?(fù)園(yuán)區(qū)</p>", StripResult("<p>重?園區</p>", 3, 1)),
+        # at the very start of the page: nothing before it to annotate
+        ("(yuán)園(yuán)區(qū)發(fā)", StripResult("(yuán)園區發", 3, 0)),
+    ],
+)
+def test_one_split_form_and_general_pass_agree(
+    html: str, expected: StripResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The one-split form (pinyin._strip_anchored) answers most annotated pages; the general pass
+    # answers the rest (look-back, invalid groups) and is the reference: both give the truth.
+    from parkcrawl.text import pinyin
+
+    assert strip_annotations_html(html) == expected
+    monkeypatch.setattr(pinyin, "_strip_anchored", lambda text, work, html: None)
+    assert strip_annotations_html(html) == expected
