@@ -245,5 +245,28 @@ def markdown(result: dict[str, Any] | None, why: str | None) -> list[str]:
                     "(Amdahl), so a larger site shows more of the scale-out than a small one."
                 ),
             ]
+        lines += _timeline_lines(rd)
     lines += not_measured(why)
     return lines
+
+
+def _timeline_lines(rd: dict[str, Any]) -> list[str]:
+    """Where the last repeat's 2-worker crawl spent its time (tools.distributed_bench.timeline)."""
+    runs = rd.get("runs") or []
+    tl = runs[-1]["modes"]["distributed_2"].get("timeline") if runs else None
+    if not tl:
+        return []
+    workers = "; ".join(
+        f"worker {n}: start {w['start_s']}, first answer {w['first_answer_s']}, first article "
+        f"{w['first_article_s']}, last article {w['last_article_s']}, close {w['close_s']} "
+        f"({w['idle_waits']} idle waits, {w['left_queued']} requests left queued)"
+        for n, w in enumerate(tl["workers"], 1)
+    )
+    return [
+        "",
+        (
+            "Timeline of the last repeat's 2-worker crawl, seconds from the first engine start: "
+            f"{workers}. Answers per second, both workers (with {rd['delay_s']} s per answer, "
+            f"the requests in flight): {tl['answers_per_s']}."
+        ),
+    ]
