@@ -416,8 +416,12 @@ class SharedScheduler(Scheduler):
         downloaded its last 8 while the other sat idle (issue 16, 2 workers vs 1). So a request
         is taken only while fewer are waiting here (in the downloader, not transferring) than
         the slots could start at once, and always when none is waiting: at most one waits for a
-        full slot, as with one site, and a crawl of several sites still fills every site's slots.
+        full slot, while a crawl of several sites still fills every site's slots.
         A response that ends frees a slot and asks again, and so does the pull every idle_poll.
+        It also keeps a worker within CONCURRENT_REQUESTS_PER_DOMAIN: Scrapy 2.19's slot starts
+        its queued requests as asyncio tasks and counts them as transferring only once they run,
+        so a slot holding many starts them all at once (14 in flight at the bench's server for
+        a limit of 8, before this check; 8 after).
         """
         downloader = getattr(self.crawler.engine, "downloader", None)
         slots = getattr(downloader, "slots", None)
