@@ -259,7 +259,7 @@ def _timeline_lines(rd: dict[str, Any]) -> list[str]:
     workers = "; ".join(
         f"worker {n}: start {w['start_s']}, first answer {w['first_answer_s']}, first article "
         f"{w['first_article_s']}, last article {w['last_article_s']}, close {w['close_s']} "
-        f"({w['idle_waits']} idle waits, {w['left_queued']} requests left queued)"
+        f"({w['idle_waits']} idle waits; {w['left_queued']} times it left the queue to the other)"
         for n, w in enumerate(tl["workers"], 1)
     )
     return [
