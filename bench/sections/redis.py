@@ -232,6 +232,14 @@ def markdown(result: dict[str, Any] | None, why: str | None) -> list[str]:
                 f"{_fmt(rd['two_vs_plain'])} (over the article phase alone: "
                 f"{_fmt(rd['two_vs_plain_in_phase'])}); articles per worker: {rd['split']}."
             ),
+            "",
+            (
+                "A distributed worker takes a request from the queue only when its site's download "
+                "slot can start it, so it has at most CONCURRENT_REQUESTS_PER_DOMAIN (8) pages of "
+                "the site in flight; a plain process can have more (Scrapy 2.19's slot starts "
+                "every request it holds at once, up to CONCURRENT_REQUESTS, 16), which is how it "
+                "can outrun one worker here."
+            ),
         ]
         if rd.get("two_vs_one_ceiling"):
             lines += [
