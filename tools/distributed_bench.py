@@ -48,23 +48,41 @@ STATS_FILE_SETTING = "PARKCRAWL_BENCH_STATS_FILE"
 
 
 class TimingStats(MemoryStatsCollector):
-    """Stats collector that also writes the crawl's clock and counts to PARKCRAWL_BENCH_STATS_FILE."""
+    """Stats collector that also writes the crawl's clock and counts to PARKCRAWL_BENCH_STATS_FILE,
+    with the time of each response and each article written (the worker's timeline)."""
+
+    TIMED = {"downloader/response_count": "response_times", "item_scraped_count": "item_times"}
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self._times: dict[str, list[float]] = {name: [] for name in self.TIMED.values()}
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
+        super().inc_value(key, count, start)
+        if key in self.TIMED:
+            self._times[self.TIMED[key]].append(time.time())
 
     def _persist_stats(self, stats: dict[str, Any]) -> None:
         super()._persist_stats(stats)
         path = self._crawler.settings.get(STATS_FILE_SETTING)
         if path:
-            keep = ("start_time", "finish_time", "item_scraped_count", "downloader/response_count")
-            Path(path).write_text(
-                json.dumps(
-                    {
-                        key: value.isoformat() if isinstance(value, datetime) else value
-                        for key, value in stats.items()
-                        if key in keep
-                    }
-                ),
-                encoding="utf-8",
+            keep = (
+                "start_time",
+                "finish_time",
+                "item_scraped_count",
+                "downloader/response_count",
+                "parkcrawl/distributed/idle_waits",
+                "parkcrawl/distributed/left_queued",
             )
+            figures: dict[str, Any] = {
+                key: value.isoformat() if isinstance(value, datetime) else value
+                for key, value in stats.items()
+                if key in keep
+            }
+            figures.update(
+                {name: [round(t, 3) for t in times] for name, times in self._times.items()}
+            )
+            Path(path).write_text(json.dumps(figures), encoding="utf-8")
 
 
 class DelayedHandler(QuietHandler):
@@ -139,8 +157,10 @@ def generate_site(n_articles: int, out: Path) -> None:
     write_site(build_pages(bench_site(n_articles, load_site())), out)
 
 
-def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> dict[str, Any]:
-    """Run ``processes`` crawls side by side; their clock, articles and pages."""
+def _crawl(
+    workdir: Path, start_url: str, processes: int, extra: list[str], delay_s: float = 0.0
+) -> dict[str, Any]:
+    """Run ``processes`` crawls side by side; their clock, articles, pages and timeline."""
     procs = []
     launched = time.monotonic()
     for n in range(processes):
@@ -179,10 +199,11 @@ def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> d
     ]
     urls = [line["url"] for line in lines]
     window = (finish - start).total_seconds()
-    # The article phase, after the serial walk home → section → first list page (fetched_at has
-    # whole seconds: the phase is counted inclusively).
-    fetched = sorted(datetime.fromisoformat(line["fetched_at"]) for line in lines)
-    phase = (fetched[-1] - fetched[0]).total_seconds() + 1 if fetched else 0
+    # The article phase, from the first article's request (its answer less the server's delay)
+    # to the last article written; before it the serial walk home -> section -> first list page,
+    # after it the close.
+    items = sorted(t for s in stats for t in s.get("item_times", []))
+    phase = items[-1] - items[0] + delay_s if items else 0.0
     return {
         "processes": processes,
         "articles": len(urls),
@@ -192,12 +213,42 @@ def _crawl(workdir: Path, start_url: str, processes: int, extra: list[str]) -> d
         "window_s": round(window, 3),
         "wall_s": round(wall, 3),
         "articles_per_s": round(len(urls) / window, 2) if window else None,
-        "article_phase_s": phase,
+        "article_phase_s": round(phase, 3),
         "articles_per_s_in_phase": round(len(urls) / phase, 2) if phase else None,
         # Outside the article phase, which more processes cannot shorten: the walk to the first
         # list page (robots.txt, home, section, list page, one after another) and the close.
         "serial_walk_s": round(max(window - phase, 0.0), 3),
+        "timeline": timeline(stats, start.timestamp()),
     }
+
+
+def timeline(stats: list[dict[str, Any]], t0: float) -> dict[str, Any]:
+    """Where the crawl's time went, in seconds from the first engine start: per worker its start,
+    first answer, first and last article written and close, how often it waited idle for the
+    others (idle_waits) and declined a request it could not start yet (left_queued); and the
+    answers per second of all workers (with the server's delay, the requests in flight)."""
+
+    def at(t: float | None) -> float | None:
+        return None if t is None else round(t - t0, 2)
+
+    workers = []
+    answers: list[float] = []
+    for s in stats:
+        responses, items = s.get("response_times", []), s.get("item_times", [])
+        answers += responses
+        workers.append({
+            "start_s": at(datetime.fromisoformat(s["start_time"]).timestamp()),
+            "first_answer_s": at(responses[0] if responses else None),
+            "first_article_s": at(items[0] if items else None),
+            "last_article_s": at(items[-1] if items else None),
+            "close_s": at(datetime.fromisoformat(s["finish_time"]).timestamp()),
+            "idle_waits": s.get("parkcrawl/distributed/idle_waits", 0),
+            "left_queued": s.get("parkcrawl/distributed/left_queued", 0),
+        })  # fmt: skip
+    per_second = [0] * (int(max(answers) - t0) + 1 if answers else 0)
+    for t in answers:
+        per_second[int(t - t0)] += 1
+    return {"workers": workers, "answers_per_s": per_second}
 
 
 def ceiling(mode: dict[str, Any], workers: int = 2) -> float | None:
@@ -256,6 +307,7 @@ def measure_processes(
                 start_url,
                 2 if name == "distributed_2" else 1,
                 (distributed() if name.startswith("distributed") else []) + extra,
+                delay_s,
             )
             for name in modes
         }

@@ -232,6 +232,14 @@ def markdown(result: dict[str, Any] | None, why: str | None) -> list[str]:
                 f"{_fmt(rd['two_vs_plain'])} (over the article phase alone: "
                 f"{_fmt(rd['two_vs_plain_in_phase'])}); articles per worker: {rd['split']}."
             ),
+            "",
+            (
+                "A distributed worker takes a request from the queue only when its site's download "
+                "slot can start it, so it has at most CONCURRENT_REQUESTS_PER_DOMAIN (8) pages of "
+                "the site in flight; a plain process can have more (Scrapy 2.19's slot starts "
+                "every request it holds at once, up to CONCURRENT_REQUESTS, 16), which is how it "
+                "can outrun one worker here."
+            ),
         ]
         if rd.get("two_vs_one_ceiling"):
             lines += [
@@ -245,5 +253,28 @@ def markdown(result: dict[str, Any] | None, why: str | None) -> list[str]:
                     "(Amdahl), so a larger site shows more of the scale-out than a small one."
                 ),
             ]
+        lines += _timeline_lines(rd)
     lines += not_measured(why)
     return lines
+
+
+def _timeline_lines(rd: dict[str, Any]) -> list[str]:
+    """Where the last repeat's 2-worker crawl spent its time (tools.distributed_bench.timeline)."""
+    runs = rd.get("runs") or []
+    tl = runs[-1]["modes"]["distributed_2"].get("timeline") if runs else None
+    if not tl:
+        return []
+    workers = "; ".join(
+        f"worker {n}: start {w['start_s']}, first answer {w['first_answer_s']}, first article "
+        f"{w['first_article_s']}, last article {w['last_article_s']}, close {w['close_s']} "
+        f"({w['idle_waits']} idle waits; {w['left_queued']} times it left the queue to the other)"
+        for n, w in enumerate(tl["workers"], 1)
+    )
+    return [
+        "",
+        (
+            "Timeline of the last repeat's 2-worker crawl, seconds from the first engine start: "
+            f"{workers}. Answers per second, both workers (with {rd['delay_s']} s per answer, "
+            f"the requests in flight): {tl['answers_per_s']}."
+        ),
+    ]

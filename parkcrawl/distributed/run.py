@@ -393,6 +393,9 @@ class SharedScheduler(Scheduler):
     def next_request(self) -> Any:
         if self._unsent:
             self._send_unsent()
+        if not self._has_room():
+            self.stats.inc_value("parkcrawl/distributed/left_queued")
+            return None
         data = self._call(self.run.pop, default=None)
         if not data:
             if self.outage is not None and self.outage.down:
@@ -401,6 +404,41 @@ class SharedScheduler(Scheduler):
         self.stats.inc_value("scheduler/dequeued/redis")
         obj = (self.serializer or picklecompat).loads(data)
         return request_from_dict(obj, spider=self.spider)
+
+    def _has_room(self) -> bool:
+        """Whether this worker can start another request now, so it may take one from the queue.
+
+        Scrapy's engine takes requests until CONCURRENT_REQUESTS (16) are in its downloader,
+        although a site's slot downloads only CONCURRENT_REQUESTS_PER_DOMAIN (8) at a time: with
+        the scheduler in memory the rest just wait their turn. From a shared queue they would
+        wait in this worker while another worker has free slots: when a list page's articles
+        arrive one worker took 16 and the other found the queue empty, and at the end one worker
+        downloaded its last 8 while the other sat idle (issue 16, 2 workers vs 1). So a request
+        is taken only while fewer are waiting here (in the downloader, not transferring) than
+        the slots could start at once, and always when none is waiting: at most one waits for a
+        full slot, while a crawl of several sites still fills every site's slots.
+        A response that ends frees a slot and asks again, and so does the pull every idle_poll.
+        It also keeps a worker within CONCURRENT_REQUESTS_PER_DOMAIN: Scrapy 2.19's slot starts
+        its queued requests as asyncio tasks and counts them as transferring only once they run,
+        so a slot holding many starts them all at once (14 in flight at the bench's server for
+        a limit of 8, before this check; 8 after).
+        """
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        slots = getattr(downloader, "slots", None)
+        active = getattr(downloader, "active", None)
+        if slots is None or active is None:
+            return True
+        transferring = sum(len(slot.transferring) for slot in slots.values())
+        waiting = len(active) - transferring
+        # A slot with a request already queued cannot start one now; one with a download delay
+        # starts one at a time, whatever its concurrency.
+        room = sum(
+            0 if slot.queue else
+            min(1, max(0, slot.free_transfer_slots())) if slot.delay else
+            max(0, slot.free_transfer_slots())
+            for slot in slots.values()
+        )  # fmt: skip
+        return waiting < max(1, room)
 
     def has_pending_requests(self) -> bool:
         if self._unsent or (self.outage is not None and self.outage.down):
