@@ -341,7 +341,11 @@ class ListWalk:
         self.max_pages = max_pages
         self.max_variants = max_variants
         self.requested: set[str] = set()
-        self.listed: set[str] = set()
+        # The listed articles' keys, by their hash: only "new to this walk?" is asked of them,
+        # and a 64-bit hash of a 70-character URL takes half its memory (this set grows by
+        # one entry per article of the section, ~4 MB fewer per 50,000). Two URLs sharing a hash
+        # (odds ~1e-10 at 50,000) would count one article as not new.
+        self.listed: set[int] = set()
         # Per path: query variants whose page listed no article new to this walk. A real pager
         # (``?page=N``) lists new articles on every page, so only traps are counted.
         self.barren_variants: dict[tuple[str, str], int] = {}
@@ -382,7 +386,7 @@ class ListWalk:
     def read(self, key: str, article_keys: Iterable[str]) -> int:
         """Note that list page ``key`` listed ``article_keys``; returns how many were new to the walk."""
         before = len(self.listed)
-        self.listed.update(article_keys)
+        self.listed.update(map(hash, article_keys))
         new = len(self.listed) - before
         path = self._path_key(key)
         if not new and path is not None:
