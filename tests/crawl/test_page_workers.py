@@ -72,6 +72,19 @@ def test_a_mistyped_value_is_one_line_and_exit_2(demo_site_url: str, tmp_path: P
     assert not run.items
 
 
+def _start_crawl(tmp_path: Path, site_url: str) -> subprocess.Popen[str]:
+    """A crawl of the site with one page worker, writing tmp_path/out.jsonl, stderr piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(tmp_path / "out.jsonl"),
+         "-a", f"start_url={site_url}/index.html",
+         "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}",
+         "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
+         "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
+         "-s", "PARKCRAWL_PAGE_PROCESSES=1", "-s", "AUTOTHROTTLE_ENABLED=False"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+
+
 def _workers_of(pid: int) -> list[int]:
     """The crawl's page workers: its child processes started by multiprocessing's spawn."""
     found = []
@@ -99,15 +112,7 @@ def test_a_worker_killed_mid_crawl_loses_no_article(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     # Every answer held 0.3 s: the crawl lasts long enough to kill its worker in the middle.
     with fast_server.serve(DEMO_SITE, delay=0.3) as site_url:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(out),
-             "-a", f"start_url={site_url}/index.html",
-             "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}",
-             "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
-             "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
-             "-s", "PARKCRAWL_PAGE_PROCESSES=1", "-s", "AUTOTHROTTLE_ENABLED=False"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
+        proc = _start_crawl(tmp_path, site_url)
         try:
             killed: list[int] = []
             deadline = time.monotonic() + 60
@@ -140,15 +145,7 @@ def test_a_crawl_killed_outright_leaves_no_worker_behind(tmp_path: Path) -> None
 
     out = tmp_path / "out.jsonl"
     with fast_server.serve(DEMO_SITE, delay=0.3) as site_url:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scrapy", "crawl", "parknews", "-O", str(out),
-             "-a", f"start_url={site_url}/index.html",
-             "-s", f"PARKCRAWL_RUNS_DIR={tmp_path / 'runs'}",
-             "-s", f"PARKCRAWL_STATE_DIR={tmp_path / 'state'}",
-             "-s", f"PARKCRAWL_WARC_DIR={tmp_path / 'warc'}",
-             "-s", "PARKCRAWL_PAGE_PROCESSES=1"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+        proc = _start_crawl(tmp_path, site_url)
         try:
             workers: list[int] = []
             deadline = time.monotonic() + 60
