@@ -85,10 +85,6 @@ class PagePipeline:
         config = sites.get(site)
         return config.breadcrumb_selector if config is not None else None
 
-    def _workers(self) -> PageWorkers | None:
-        workers = get_workers(self.crawler) if self.crawler is not None else None
-        return workers if workers is not None and workers.active else None
-
     def _read_args(self, item: Article) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """read_page's arguments for the item's page."""
         return (item.raw_body, item.url, item.content_type), {
@@ -99,7 +95,7 @@ class PagePipeline:
     def process_item(self, item: Article) -> Any:
         if item.raw_body is None:
             return item
-        workers = self._workers()
+        workers = get_workers(self.crawler)
         if workers is not None:  # PARKCRAWL_PAGE_PROCESSES: read on another core
             return self._process_in_worker(workers, item)
         args, kwargs = self._read_args(item)
@@ -159,8 +155,8 @@ class ParticipantsPipeline:
 
     def process_item(self, item: Article) -> Any:
         text = f"{item.title or ''}\n{item.body or ''}"
-        workers = get_workers(self.crawler) if self.crawler is not None else None
-        if workers is not None and workers.active:  # PARKCRAWL_PAGE_PROCESSES: another core
+        workers = get_workers(self.crawler)
+        if workers is not None:  # PARKCRAWL_PAGE_PROCESSES: another core
             return self._process_in_worker(workers, item, text)
         item.participants = participants_of(text)
         return item

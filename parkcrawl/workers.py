@@ -232,5 +232,7 @@ def _deferred(future: Future[_T]) -> Deferred[_T]:
 
 
 def get_workers(crawler: Any) -> PageWorkers | None:
-    """The crawl's PageWorkers extension, or None when the pages are read in process."""
-    return crawler.get_extension(PageWorkers) if crawler else None
+    """The crawl's live page workers, or None when the pages are read in process (no crawler,
+    PARKCRAWL_PAGE_PROCESSES=0, or a pool given up)."""
+    workers = crawler.get_extension(PageWorkers) if crawler else None
+    return workers if workers is not None and workers.active else None
