@@ -65,6 +65,11 @@ DOWNLOADER_MIDDLEWARES = {
 # both on by default).
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy checks every callback for a generator that returns a value, with inspect.getsource and
+# ast.parse, for every response: its cache holds callbacks by weak reference and a bound method
+# is made anew each time, so it never hits (3% of the crawl's main thread, issue 16). The check
+# is a test of ours instead (tests/component/test_spider_callbacks.py).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Requests carry their site (sites file) from the page that linked them.
 SPIDER_MIDDLEWARES = {
@@ -106,9 +111,9 @@ EXTENSIONS = {
     "parkcrawl.state.CrawlState": 100,
     "parkcrawl.archive.extension.WarcArchive": 200,
     "parkcrawl.archive.mirror.MirrorWriter": 210,
-    # Before the run report: the bar is closed before the summary is logged below it.
     # The page and participants stages' process pool (PARKCRAWL_PAGE_PROCESSES).
     "parkcrawl.workers.PageWorkers": 150,
+    # Before the run report: the bar is closed before the summary is logged below it.
     "parkcrawl.progress.Progress": 490,
     "parkcrawl.extensions.RunReport": 500,
 }
