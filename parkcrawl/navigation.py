@@ -74,10 +74,11 @@ def _anchor_text(anchor: Selector) -> str:
     return text
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _absolute(base_url: str, href: str | None) -> str | None:
-    # Cached: a list page's pager and article list read the same anchors, and the site's menus
-    # repeat on every list page (urljoin + safe_url_string were 5% of a crawl's main thread).
+    # Cached: a list page's pager and article list read the same anchors (urljoin +
+    # safe_url_string were 5% of a crawl's main thread). The key holds the page's own URL, so
+    # hits are within a page: 1,024 is several list pages' anchors; 4,096 held ~1.6 MB for nothing.
     if not href:
         return None
     href = href.strip()

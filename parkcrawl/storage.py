@@ -26,6 +26,10 @@ from pathlib import Path
 from parkcrawl.dedup import Claim, decide
 
 DB_NAME = "articles.sqlite3"
+# KiB of page cache for a private table that grows with the run and is looked up at random
+# (the run's claims; the WARC's payload digests keep as much, archive/warc.py): the pages a
+# look-up walks, not the table.
+TEMP_CACHE_KIB = 256
 # PRAGMA user_version of this release's schema. 0: a database of the first release (article
 # without title_key/simhash, no meta table) or a new one; migrated by _migrate.
 SCHEMA_VERSION = 2
@@ -236,6 +240,10 @@ class ArticleStateStore:
             db.execute("PRAGMA synchronous=NORMAL")
             # the run's claims (RunClaimsTable) page out to a file, whatever SQLite's build default
             db.execute("PRAGMA temp_store=FILE")
+            # and keep TEMP_CACHE_KIB of it in memory, not SQLite's 2 MB: its look-ups are by
+            # hash, at random, so a bigger cache saves little (issue 16: peak RSS at 10,000
+            # articles 139.5 -> 136.6 MB with the WARC's digest table below, pages/s the same)
+            db.execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KIB}")
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise StateError(f"state file {path} is damaged ({check}): {ADVICE}")

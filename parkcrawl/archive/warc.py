@@ -42,6 +42,9 @@ ROBOTS_KIND = "robots"
 OTHER_KIND = "other"
 
 DEFAULT_MAX_SIZE = 1_000_000_000
+# KiB of SQLite page cache for the run's payload digests (SeenPayloads); as the state's claims
+# table (parkcrawl.storage.TEMP_CACHE_KIB).
+SEEN_CACHE_KIB = 256
 # WARC/1.1 (ISO 28500:2017): WARC-Date may carry fractions of a second, so records written in
 # the same second keep their order; warcio then also names the 1.1 revisit profile.
 WARC_VERSION = "1.1"
@@ -151,6 +154,8 @@ class SeenPayloads:
             # "" is SQLite's private temporary database; the reactor is its only user
             self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA temp_store=FILE")  # whatever SQLite's build default
+            # digests are looked up at random: a cache for the pages a look-up walks, not 2 MB
+            self._db.execute(f"PRAGMA cache_size = -{SEEN_CACHE_KIB}")
             self._db.execute(
                 "CREATE TABLE seen (digest TEXT PRIMARY KEY, url TEXT, date TEXT) WITHOUT ROWID"
             )
