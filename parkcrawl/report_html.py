@@ -126,6 +126,10 @@ def render_report(report: dict[str, Any]) -> str:
         f"<p>walk complete: {'yes' if report.get('walk_complete') else 'no'}; "
         f"{report.get('list_pages', 0)} list pages</p>",
         _rows([[_td(stop)] for stop in stops], ["stopped or cut"]) if stops else "",
+        # A page worker that died (the OOM killer, a crash in a C library) lost nothing, but an
+        # operator should see that it happened (PARKCRAWL_PAGE_PROCESSES, parkcrawl/workers.py).
+        f"<p>page workers restarted {report['page_worker_restarts']} time(s); the pages in hand "
+        "were read in the crawl's process</p>" if report.get("page_worker_restarts") else "",
         "<h2>Sites</h2>",
         _rows([[_td(site), _td(n, True)] for site, n in report.get("articles_per_site", {}).items()],
               ["site", "articles written"]),

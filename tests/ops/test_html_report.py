@@ -70,6 +70,12 @@ def test_self_contained_escaped_and_says_the_outcome() -> None:
     assert "interrupted by SIGINT (exit 130)" in stopped
 
 
+def test_page_worker_restarts_are_said_only_when_there_were_some() -> None:
+    assert "page workers restarted" not in render_report({**REPORT, "page_worker_restarts": 0})
+    html = render_report({**REPORT, "page_worker_restarts": 2})
+    assert "page workers restarted 2 time(s)" in html
+
+
 def test_no_article_no_chart() -> None:
     assert bars(render_report({**REPORT, "articles_per_month": {}})) == []
 
