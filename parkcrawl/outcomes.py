@@ -32,6 +32,8 @@ class Drop(StrEnum):
     NO_TITLE = "no title found"
     NO_BODY = "no body found"
     PIPELINE_ERROR = "pipeline error"
+    # a page worker spent over PARKCRAWL_PAGE_TIMEOUT on it (parkcrawl/workers.py)
+    TOO_SLOW = "too slow to read"
     # expected: the article is already in the output, this run's or an earlier one's
     UNCHANGED = "unchanged"
     DUPLICATE_URL = "duplicate url"
@@ -53,7 +55,8 @@ class Drop(StrEnum):
 
 
 # Reasons that mean the page was an article but the layout defeated extraction.
-EXTRACTION_FAILURES = frozenset({Drop.NO_TITLE, Drop.NO_BODY, Drop.PIPELINE_ERROR})
+# A page too slow to read counts too: a site whose every page times out fails the run loudly.
+EXTRACTION_FAILURES = frozenset({Drop.NO_TITLE, Drop.NO_BODY, Drop.PIPELINE_ERROR, Drop.TOO_SLOW})
 # Not failures: the article was extracted and is already in the output (this run or an earlier).
 DEDUP_OUTCOMES = frozenset(
     {Drop.UNCHANGED, Drop.DUPLICATE_URL, Drop.DUPLICATE_CONTENT, Drop.NEAR_DUPLICATE}

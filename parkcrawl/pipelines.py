@@ -25,7 +25,7 @@ from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
 from parkcrawl.page import Page, read_page
 from parkcrawl.state import get_state, title_key
 from parkcrawl.urls import absolute_canonical_url, canonical_url
-from parkcrawl.workers import PageWorkers, get_workers
+from parkcrawl.workers import PageTimeout, PageWorkers, get_workers
 
 # The extractor's fields the item carries too (the breadcrumb and its links are set apart: the
 # site's override and the walked path stand in for them).
@@ -103,7 +103,11 @@ class PagePipeline:
 
     async def _process_in_worker(self, workers: PageWorkers, item: Article) -> Article:
         args, kwargs = self._read_args(item)
-        return self.apply(item, await workers.run(read_page, *args, **kwargs))
+        try:
+            page = await workers.run(read_page, *args, **kwargs)
+        except PageTimeout:
+            raise DropArticle(Drop.TOO_SLOW, item.url) from None
+        return self.apply(item, page)
 
     def apply(self, item: Article, page: Page) -> Article:
         """Put what the page yields on the item; drop it when it has no title or body."""
@@ -162,7 +166,10 @@ class ParticipantsPipeline:
         return item
 
     async def _process_in_worker(self, workers: PageWorkers, item: Article, text: str) -> Article:
-        item.participants = await workers.run(participants_of, text)
+        try:
+            item.participants = await workers.run(participants_of, text)
+        except PageTimeout:
+            raise DropArticle(Drop.TOO_SLOW, item.url) from None
         return item
 
 

@@ -214,6 +214,9 @@ PARKCRAWL_PROGRESS_TO_STDERR = False
 # Worker processes that read article pages and name their people (parkcrawl/workers.py): "auto"
 # is one per core beyond the first (at most four), 0 reads them in the crawl's process.
 PARKCRAWL_PAGE_PROCESSES = "auto"
+# PARKCRAWL_PAGE_TIMEOUT: seconds a page worker may spend on one page's stage before the workers
+#   are replaced and the page is dropped as "too slow to read" (0: no limit; none in process).
+PARKCRAWL_PAGE_TIMEOUT = 60.0
 
 # PARKCRAWL_PROGRESS_BAR: "auto" draws a progress bar (tqdm) instead of the line when stderr is a
 #   terminal; True always, False never. Scrapy's LogStats line is off while either is on.

@@ -19,7 +19,11 @@ happens then:
 - Ctrl-C: the workers ignore SIGINT, which the terminal sends to the whole process group, so
   Scrapy's graceful stop still finishes the pages in hand; the pool closes after the last item;
 - a worker cannot start (no /dev/shm, a process limit): the crawl logs one warning and runs the
-  stages in process.
+  stages in process;
+- a page keeps a worker busy longer than ``PARKCRAWL_PAGE_TIMEOUT`` seconds (a page built to be
+  slow, a pathological case no guard foresaw): the workers are stopped and replaced, that page is
+  dropped as ``too slow to read``, and the pages queued with it go to the new workers, so a
+  scheduled run never hangs on one page (in process, with no worker, nothing can stop a stage).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -49,6 +54,13 @@ _T = TypeVar("_T")
 
 # A pool that broke more often than this in one run is given up (see _in_process_after_crash).
 MAX_RESTARTS = 3
+# PARKCRAWL_PAGE_TIMEOUT's default: seconds one call may keep a worker. A 9 MB article page (near
+# DOWNLOAD_MAXSIZE) is read in ~1.4 s and its people named in ~2.7 s; an article page, ~3 ms.
+DEFAULT_TIMEOUT = 60.0
+
+
+class PageTimeout(Exception):
+    """A page's stage ran longer than PARKCRAWL_PAGE_TIMEOUT in a worker, which was stopped."""
 
 
 def processes_wanted(value: Any, cores: int | None = None) -> int:
@@ -70,6 +82,17 @@ def processes_wanted(value: Any, cores: int | None = None) -> int:
     if count < 0 or str(count) != text:
         raise ValueError(f"PARKCRAWL_PAGE_PROCESSES must be auto or a whole number ≥ 0, got {value!r}")
     return count
+
+
+def timeout_wanted(value: Any) -> float:
+    """PARKCRAWL_PAGE_TIMEOUT: seconds > 0, or 0 for none."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ValueError(f"PARKCRAWL_PAGE_TIMEOUT must be a number of seconds ≥ 0, got {value!r}")
+    return seconds
 
 
 def _worker_started(parent: int) -> None:
@@ -148,11 +171,17 @@ def _deep_queued_pool(processes: int) -> ProcessPoolExecutor:
 class PageWorkers:
     """The pool (or none: ``run`` then calls the function here), one per crawl."""
 
-    def __init__(self, processes: int, stats: Any = None) -> None:
+    def __init__(self, processes: int, stats: Any = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.processes = processes
         self.stats = stats
+        self.timeout = timeout
         self.restarts = 0
+        self.timeouts = 0
         self._pool: ProcessPoolExecutor | None = None
+        # Pools stopped because one of their pages ran too long, and that page's call: the other
+        # calls they held are innocent and go to the next pool.
+        self._stopped: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+        self._too_slow: set[Future[Any]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PageWorkers:
@@ -162,7 +191,8 @@ class PageWorkers:
         processes = processes_wanted(crawler.settings.get("PARKCRAWL_PAGE_PROCESSES", "auto"))
         if not processes:
             raise NotConfigured("PARKCRAWL_PAGE_PROCESSES is 0 (or one core): pages read in process")
-        workers = cls(processes, crawler.stats)
+        timeout = timeout_wanted(crawler.settings.get("PARKCRAWL_PAGE_TIMEOUT", DEFAULT_TIMEOUT))
+        workers = cls(processes, crawler.stats, timeout)
         # Started now, while Scrapy builds the rest of the crawl: a worker's start-up (an
         # interpreter, OpenCC, the name model: about a second) overlaps the engine's, and the
         # first article does not wait for it.
@@ -204,10 +234,46 @@ class PageWorkers:
             return self._in_process_after_crash(pool, function, args, kwargs)
         from scrapy.utils.defer import maybe_deferred_to_future
 
+        timer = self._watch(pool, future)
         try:
             return await maybe_deferred_to_future(_deferred(future))
         except BrokenProcessPool:
+            if future in self._too_slow:
+                self._too_slow.discard(future)
+                raise PageTimeout(f"over {self.timeout:g} s in a page worker") from None
+            if pool in self._stopped and self._pool is not None:
+                return await self.run(function, *args, **kwargs)  # stopped for another page
             return self._in_process_after_crash(pool, function, args, kwargs)
+        finally:
+            if timer is not None and timer.active():
+                timer.cancel()
+
+    def _watch(self, pool: ProcessPoolExecutor, future: Future[Any]) -> Any:
+        """A reactor timer that stops the pool if ``future`` is not done in time (None: no limit)."""
+        if not self.timeout:
+            return None
+        from twisted.internet import reactor
+
+        return reactor.callLater(self.timeout, self._stop_slow, pool, future)  # type: ignore[attr-defined]
+
+    def _stop_slow(self, pool: ProcessPoolExecutor, future: Future[Any]) -> None:
+        if future.done() or pool is not self._pool:
+            return  # done in time, or its pool already stopped (its call will be sent again)
+        self._too_slow.add(future)
+        self._stopped.add(pool)
+        self.timeouts += 1
+        if self.stats is not None:
+            self.stats.inc_value("parkcrawl/page_workers/timeouts")
+        logger.warning(
+            "a page kept a page worker busy over %g s (PARKCRAWL_PAGE_TIMEOUT): the workers are "
+            "replaced and the page dropped", self.timeout,
+        )
+        # No public way to stop a pool's busy workers before Python 3.14 (kill_workers): its
+        # processes by pid. The killed worker breaks the pool, which fails every call it held.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        self._start()
 
     def _in_process_after_crash(
         self, pool: ProcessPoolExecutor, function: Callable[..., _T], args: Any, kwargs: Any

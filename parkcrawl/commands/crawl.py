@@ -22,7 +22,7 @@ from parkcrawl.extensions import FAILURE_STAT, INTERRUPTED_STAT
 from parkcrawl.progress import bar_wanted
 from parkcrawl.renamed import apply_renamed
 from parkcrawl.spiders.params import ArgumentError, spider_params
-from parkcrawl.workers import processes_wanted
+from parkcrawl.workers import DEFAULT_TIMEOUT, processes_wanted, timeout_wanted
 
 
 class SwitchedOffIsInfo(logging.Filter):
@@ -97,11 +97,12 @@ class Command(ScrapyCrawlCommand):
 
 
 def check_progress_setting(settings: Any) -> None:
-    """A mistyped PARKCRAWL_PROGRESS_BAR or PARKCRAWL_PAGE_PROCESSES is refused before the crawl,
-    not by a traceback in it."""
+    """A mistyped PARKCRAWL_PROGRESS_BAR, PARKCRAWL_PAGE_PROCESSES or PARKCRAWL_PAGE_TIMEOUT is
+    refused before the crawl, not by a traceback in it."""
     try:
         bar_wanted(settings.get("PARKCRAWL_PROGRESS_BAR", "auto"), sys.stderr)
         processes_wanted(settings.get("PARKCRAWL_PAGE_PROCESSES", "auto"))
+        timeout_wanted(settings.get("PARKCRAWL_PAGE_TIMEOUT", DEFAULT_TIMEOUT))
     except ValueError as exc:
         raise ArgumentError(str(exc)) from None
 

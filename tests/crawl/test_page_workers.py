@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from parkcrawl.workers import processes_wanted
+from parkcrawl.workers import processes_wanted, timeout_wanted
 from tests.support import DEMO_SITE, ROOT, run_crawl
 
 GOLDEN = ROOT / "tests" / "golden" / "demo_parknews.jsonl"
@@ -33,6 +33,17 @@ def test_processes_wanted(value: str, cores: int, expected: int) -> None:
 def test_processes_wanted_rejects(value: str) -> None:
     with pytest.raises(ValueError, match="PARKCRAWL_PAGE_PROCESSES"):
         processes_wanted(value, 2)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("60", 60.0), (" 0.5 ", 0.5), (0, 0.0), ("0", 0.0)])
+def test_timeout_wanted(value: object, expected: float) -> None:
+    assert timeout_wanted(value) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "", "inf", "nan", None])
+def test_timeout_wanted_rejects(value: object) -> None:
+    with pytest.raises(ValueError, match="PARKCRAWL_PAGE_TIMEOUT"):
+        timeout_wanted(value)
 
 
 def _by_url(items: list[dict], site_url: str) -> dict[str, dict]:
@@ -62,13 +73,16 @@ def test_in_process_and_two_workers_write_the_golden_articles(
 
 
 @pytest.mark.e2e
-def test_a_mistyped_value_is_one_line_and_exit_2(demo_site_url: str, tmp_path: Path) -> None:
-    run = run_crawl(
-        tmp_path, "-a", f"start_url={demo_site_url}/index.html",
-        "-s", "PARKCRAWL_PAGE_PROCESSES=lots",
-    )
+@pytest.mark.parametrize(("setting", "said"), [
+    ("PARKCRAWL_PAGE_PROCESSES=lots", "PARKCRAWL_PAGE_PROCESSES must be auto or a whole number"),
+    ("PARKCRAWL_PAGE_TIMEOUT=soon", "PARKCRAWL_PAGE_TIMEOUT must be a number of seconds"),
+])
+def test_a_mistyped_value_is_one_line_and_exit_2(
+    demo_site_url: str, tmp_path: Path, setting: str, said: str
+) -> None:
+    run = run_crawl(tmp_path, "-a", f"start_url={demo_site_url}/index.html", "-s", setting)
     assert run.returncode == 2
-    assert "PARKCRAWL_PAGE_PROCESSES must be auto or a whole number" in run.stderr
+    assert said in run.stderr
     assert not run.items
 
 
@@ -186,3 +200,46 @@ def test_a_pool_that_keeps_breaking_is_given_up() -> None:
         assert workers.restarts == MAX_RESTARTS + 1
     finally:
         workers.close()
+
+
+# A real page that is slow to read: ~8.6 MB of article text (under DOWNLOAD_MAXSIZE's 10 MB,
+# ~12,000 elements, under PARKCRAWL_MAX_ELEMENTS), read in over a second on the machine it was
+# written on, against a few milliseconds for a demo article.
+_SLOW_PARAGRAPH = "园区管委会召开专题会议，研究部署科技创新和营商环境优化工作，要求各部门加强协同、狠抓落实。" * 5
+
+
+def _slow_article() -> bytes:
+    paragraphs = "".join(f"<p>{_SLOW_PARAGRAPH}</p>\n" for _ in range(12_000))
+    return (
+        '<html><head><meta charset="utf-8"><title>园区召开专题会议</title></head><body>'
+        f'<h1>园区召开专题会议</h1><div class="content">{paragraphs}</div></body></html>'
+    ).encode()
+
+
+@pytest.mark.e2e
+def test_a_page_too_slow_to_read_is_dropped_and_the_run_goes_on(tmp_path: Path) -> None:
+    """One article page keeps the worker busy past PARKCRAWL_PAGE_TIMEOUT: it is dropped as too
+    slow to read, the workers are replaced, and every other article is written once."""
+    from tools import fast_server
+
+    golden_urls = sorted(
+        json.loads(line)["url"] for line in GOLDEN.read_text(encoding="utf-8").splitlines()
+    )
+    slow_url = golden_urls[3]
+    overlay = tmp_path / "overlay"
+    (overlay / slow_url.lstrip("/")).parent.mkdir(parents=True)
+    (overlay / slow_url.lstrip("/")).write_bytes(_slow_article())
+    with fast_server.serve(overlay, DEMO_SITE) as site_url:
+        run = run_crawl(
+            tmp_path / "crawl", "-a", f"start_url={site_url}/index.html",
+            "-s", "PARKCRAWL_PAGE_PROCESSES=1", "-s", "PARKCRAWL_PAGE_TIMEOUT=0.5",
+            "-s", "AUTOTHROTTLE_ENABLED=False",
+        )
+    assert run.returncode == 0, run.stderr[-2000:]
+    written = sorted(item["url"].removeprefix(site_url) for item in run.items)
+    assert written == [url for url in golden_urls if url != slow_url]
+    assert run.report is not None
+    assert [d for d in run.report["dropped"] if d["reason"] == "too slow to read"] == [
+        {"url": site_url + slow_url, "reason": "too slow to read"}
+    ]
+    assert "kept a page worker busy over 0.5 s" in run.stderr
