@@ -6,7 +6,8 @@
 CWCED_CHECKOUT is immortal-autumn/Chinese-Web-Content-Extraction-Dataset at 99d0ef0,
 MAGIC_HTML_CHECKOUT is opendatalab/magic-html at 47d4a7f (see README.md).
 CHECKOUTS_DIR holds one directory per repository that gov.json names, called `owner+name`
-(extracted at the commit gov.json gives); those pages form the government part (issue 19).  Pages already in
+(extracted at the commit gov.json gives for the source, or for the page where a page names its
+own "commit"); those pages form the government part (issue 19).  Pages already in
 ../shared/eval/real are left out (by source id, listed below), as are pages in Japanese.
 The held-out third is drawn with random.Random(19) over the sorted names, before any page was
 looked at; truth/<name>.json says "split": "tune" or "heldout".  Titles (and the magic-html
@@ -174,7 +175,9 @@ def gov_cases(checkouts: Path, manifest: dict) -> dict[str, tuple[Path, dict]]:
         truth = {
             "title": entry.get("title"), "body": body,
             "published_at": entry.get("published_at"), "truth_kind": "human",
-            "source": entry["source"], "source_commit": source["commit"],
+            # gov.json names one commit per source; a page read at another commit of the
+            # same repository says so with its own "commit".
+            "source": entry["source"], "source_commit": entry.get("commit") or source["commit"],
             "source_path": entry["path"], "url": entry.get("url"), "part": "gov",
             "labelled": [f for f in ("title", "published_at") if entry.get(f)] + ["body"],
         }

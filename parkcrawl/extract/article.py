@@ -30,6 +30,7 @@ from parkcrawl.extract.dates import (
     more_precise,
     parse_date,
     pick_dateline_date,
+    pick_issued_date,
     same_day,
 )
 from parkcrawl.extract.selectors import (
@@ -375,7 +376,8 @@ def extract_published_at(
     metas: dict[str, str], before: str, after: str, boxes: str, url: str,
     json_ld: str | None = None,
 ) -> str | None:
-    """Meta publication date (precision taken from the dateline when it agrees), else the
+    """A date printed under an outright publication label when the meta names another day,
+    else the meta publication date (precision taken from the dateline when it agrees), else the
     dateline, else a labelled date near the body, else a date box, else JSON-LD's
     datePublished, else a date in the URL. JSON-LD's time is kept when it falls on the day
     found."""
@@ -392,7 +394,12 @@ def extract_published_at(
     if meta and meta[10:].startswith(MIDNIGHT):
         # "2022-01-28 00:00:00" is a CMS filling in a time nobody wrote: keep the day only.
         meta = meta[:10]
-    if meta and dateline:
+    issued = pick_issued_date(before) or pick_issued_date(after)
+    if meta and issued and not same_day(meta, issued):
+        # The page tells its reader "发布日期：X" and its meta says another day: the meta is a
+        # CMS time (re-publication, migration) that nobody was shown; the printed date wins.
+        found = issued
+    elif meta and dateline:
         found = more_precise(meta, dateline) if same_day(meta, dateline) else meta
     else:
         found = meta or dateline

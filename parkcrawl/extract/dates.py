@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from parkcrawl.extract.selectors import (
     DATE_LABEL_WINDOW,
     DATE_LABELS_IGNORED,
+    DATE_LABELS_ISSUED,
     DATE_LABELS_PUBLISHED,
     DATE_LABELS_PUBLISHED_AFTER,
     DATE_LABELS_WRITTEN,
@@ -141,6 +142,15 @@ def pick_dateline_date(text: str, *, labelled_only: bool = False) -> str | None:
         for item in found:
             if item.label == wanted:
                 return item.value
+    return None
+
+
+def pick_issued_date(text: str) -> str | None:
+    """The first date in ``text`` printed under a label that names the publication outright
+    (发布日期：, 发文日期：, 生成日期：…, ``DATE_LABELS_ISSUED``), else None."""
+    for item in find_dates(text):
+        if DATE_LABELS_ISSUED.search(text[max(0, item.start - DATE_LABEL_WINDOW) : item.start]):
+            return item.value
     return None
 
 

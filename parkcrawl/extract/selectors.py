@@ -535,6 +535,13 @@ DATE_LABELS_PUBLISHED = re.compile(
 # A label after the date: "于2005年8月12日16:12在〖某论坛〗发表" (forum and blog footers);
 # matched at the end of the date (re.match with a position: no "^").
 DATE_LABELS_PUBLISHED_AFTER = re.compile(r"\s*(?:在[^，。\n]{0,24}?)?(发表|发布|发帖|发贴)")
+# Labels that name the page's own publication outright, as a dateline or a 信息公开 metadata
+# table prints them (not the bare 时间/日期, not 更新时间). A date under one of them, shown to the
+# reader, outranks a PubDate-like meta that falls on another day: on government CMSs the meta is
+# often the time a page was re-published or migrated, which no reader is shown.
+DATE_LABELS_ISSUED = re.compile(
+    r"(发布时间|发布日期|发文日期|生成日期|公开日期|公布日期)\s*[:：]?\s*$"
+)
 DATE_LABELS_WRITTEN = re.compile(r"(成文日期|成文时间|印发日期|签发日期)\s*[:：]?\s*$")
 # Dates that are not the article's: the clock in a site header ("今天是2024年11月22日").
 DATE_LABELS_IGNORED = re.compile(r"(今天是|今天|今日|当前时间|现在时间|截止|截至)\s*[:：]?\s*$")

@@ -88,6 +88,14 @@ def test_gov_cases_write_truth_from_labels_and_anchors(tmp_path: Path) -> None:
     json.dumps(truth)  # the truth file must be writable as JSON
 
 
+def test_gov_page_commit_overrides_the_source_commit(tmp_path: Path) -> None:
+    # Pages of one repository read at different commits: the page's own commit is recorded.
+    manifest = _manifest(tmp_path, "3月4日，园区")
+    assert build.gov_cases(tmp_path, manifest)["gov-a"][1]["source_commit"] == "0" * 40
+    manifest["pages"]["gov-a"]["commit"] = "1" * 40
+    assert build.gov_cases(tmp_path, manifest)["gov-a"][1]["source_commit"] == "1" * 40
+
+
 def test_gov_cases_refuse_long_anchors(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="at most 12"):
         build.gov_cases(tmp_path, _manifest(tmp_path, "3月4日，园区召开安全生产工作"))

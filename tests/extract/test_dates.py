@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from parkcrawl.extract.dates import date_from_url, parse_date, pick_dateline_date
+from parkcrawl.extract.dates import (
+    date_from_url,
+    parse_date,
+    pick_dateline_date,
+    pick_issued_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,6 +77,27 @@ def test_labelled_only_ignores_bare_dates() -> None:
     # far from the headline, only a date that says it is the publication date counts
     assert pick_dateline_date("2023-05-01 相关新闻", labelled_only=True) is None
     assert pick_dateline_date("发布日期：2024-04-12", labelled_only=True) == "2024-04-12"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # label and value in two cells of a 信息公开 table (text on two lines)
+        ("索 引 号：\nAB12/2023-001\n生成日期：\n2023-05-11\n公开方式：", "2023-05-11"),
+        ("发布机构：某市统计局\n发文日期：\n2023-04-18", "2023-04-18"),
+        ("发布时间：2024-07-12 来源：某局", "2024-07-12"),
+        # the first outright label wins over a later one
+        ("发布日期：2017-05-15 10:49:00 公布日期：2017-05-16", "2017-05-15T10:49:00+08:00"),
+        # a bare 时间/日期, an update time and a signing date name no publication outright
+        ("时间：2015-07-02 09:40", None),
+        ("更新时间：2023-08-16", None),
+        ("成文日期：2023-05-10", None),
+        # a label too far before the date is not its label
+        ("发布日期：（见文末说明，本页由系统自动生成）2023-05-11", None),
+    ],
+)
+def test_pick_issued_date(text: str, expected: str | None) -> None:
+    assert pick_issued_date(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -449,3 +449,48 @@ def test_json_ld_time_for_the_dateline_day(dateline: str, ld: str, expected: str
         f"<div class='content'><p>{PARA}</p></div></body></html>"
     )
     assert extract_article(html, URL).published_at == expected
+
+
+# A 信息公开 page: the metadata table above the headline prints the publication date, while the
+# CMS's PubDate meta holds the day the page was re-published (issue 19, government pages).
+_GOV_TABLE = (
+    "<table class='xxgk'><tr><td>索 引 号：</td><td>AB12/2023-001</td>"
+    "<td>{label}</td><td>{shown}</td></tr>"
+    "<tr><td>公开方式：</td><td>主动公开</td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("label", "shown", "meta", "expected"),
+    [
+        # the printed date under an outright label wins over a meta on another day
+        ("发文日期：", "2023-04-18", "2023-05-16 12:34:05", "2023-04-18"),
+        ("生成日期：", "2023-05-11", "2023-08-16 10:33:59", "2023-05-11"),
+        ("发布日期：", "2017-05-15 10:49:00", "2022-04-24 10:00:43", "2017-05-15T10:49:00+08:00"),
+        # the same day: the meta's time is kept, as before
+        ("发布日期：", "2023-05-11", "2023-05-11 09:30:00", "2023-05-11T09:30:00+08:00"),
+        # a signing date or an update time is not the publication: the meta stays
+        ("成文日期：", "2023-04-10", "2023-05-16 12:34:05", "2023-05-16T12:34:05+08:00"),
+        ("更新时间：", "2023-06-01", "2023-05-16 12:34:05", "2023-05-16T12:34:05+08:00"),
+    ],
+)
+def test_printed_publication_label_beats_a_meta_of_another_day(
+    label: str, shown: str, meta: str, expected: str
+) -> None:
+    html = (
+        f"<html><head><title>某市2022年统计公报</title><meta name='PubDate' content='{meta}'>"
+        f"</head><body>{_GOV_TABLE.format(label=label, shown=shown)}"
+        f"<h1>某市2022年统计公报</h1><div class='content'><p>{PARA}</p><p>{PARA}</p></div>"
+        "</body></html>"
+    )
+    assert extract_article(html, URL).published_at == expected
+
+
+def test_bare_time_label_leaves_the_meta_alone() -> None:
+    # "时间：" is too weak to overrule the meta: a template's clock or an event time reads so
+    html = (
+        "<html><head><title>园区项目签约</title><meta name='PubDate' content='2015-07-02 09:40'>"
+        "</head><body><h1>园区项目签约</h1><div class='info'>时间：2015-06-29</div>"
+        f"<div class='content'><p>{PARA}</p></div></body></html>"
+    )
+    assert extract_article(html, URL).published_at == "2015-07-02T09:40+08:00"
