@@ -370,6 +370,24 @@ def too_complex(
     """
     if _within_limits(body, max_attributes, max_elements, max_depth):
         return None
+    verdict = _scan(body, max_attributes, max_elements, max_depth)
+    if verdict is None and b"\x00" in body[:4096]:
+        # Markup in UTF-16 or UTF-32, which the page decoder reads (by its BOM or declaration),
+        # has a NUL beside every ASCII byte, so the scan above saw no tag in it: a 100,000-
+        # attribute tag in UTF-16 passed and stalled the parser. Each wide reading is scanned too.
+        for codec in _WIDE_CODECS:
+            wide = body.decode(codec, "replace").encode("utf-8", "replace")
+            verdict = _scan(wide, max_attributes, max_elements, max_depth)
+            if verdict is not None:
+                break
+    return verdict
+
+
+_WIDE_CODECS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+
+
+def _scan(body: bytes, max_attributes: int, max_elements: int, max_depth: int) -> str | None:
+    """The tag scan of too_complex over ASCII-compatible bytes."""
     elements = depth = 0
     for match in _TAG.finditer(body):
         closing, name, rest = match.groups()

@@ -74,6 +74,23 @@ def test_too_complex(body: bytes, verdict: str | None) -> None:
     assert too_complex(body, *LIMITS) == verdict
 
 
+_WIDE_PAGE = '<html><head><meta charset="{}"></head><body>{}<p>园区</p></body></html>'
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_too_complex_reads_markup_in_utf16_and_utf32(codec: str) -> None:
+    # The page decoder reads these (BOM or declaration), and so would the parser: the scan must.
+    tag = "<p " + " ".join(f'a{i}="x"' for i in range(1001)) + ">x</p>"
+    assert too_complex(_WIDE_PAGE.format(codec, tag).encode(codec), *LIMITS) == (
+        "1001 attributes in one <p>"
+    )
+    assert too_complex(_WIDE_PAGE.format(codec, "<div>" * 501).encode(codec), *LIMITS) == (
+        "elements nested more than 500 deep"
+    )
+    # a real page in the same encoding passes
+    assert too_complex(_WIDE_PAGE.format(codec, "<div>园区新闻</div>" * 300).encode(codec), *LIMITS) is None
+
+
 def test_too_complex_limit_0_is_off() -> None:
     assert too_complex(b"<div>" * 501, 1000, 50_000, 0) is None
     assert too_complex(_attributes(1001), 0, 50_000, 500) is None
