@@ -48,6 +48,9 @@ class Drop(StrEnum):
     REDIRECTED_TO_FETCHED = "redirected to a page already fetched"
     # the shared state of distributed mode was gone for good
     REDIS_UNAVAILABLE = "Redis unavailable"
+    # a forced stop (Ctrl-C twice) closed the page workers with the page in hand; the next run
+    # fetches it again
+    STOPPED = "crawl stopped with the page in hand"
 
     @property
     def key(self) -> str:

@@ -25,7 +25,7 @@ from parkcrawl.outcomes import DEDUP_OUTCOMES, Drop
 from parkcrawl.page import Page, read_page
 from parkcrawl.state import get_state, title_key
 from parkcrawl.urls import absolute_canonical_url, canonical_url
-from parkcrawl.workers import PageTimeout, PageWorkers, get_workers
+from parkcrawl.workers import PageTimeout, PageWorkers, WorkersClosed, get_workers
 
 # The extractor's fields the item carries too (the breadcrumb and its links are set apart: the
 # site's override and the walked path stand in for them).
@@ -107,6 +107,8 @@ class PagePipeline:
             page = await workers.run(read_page, *args, **kwargs)
         except PageTimeout:
             raise DropArticle(Drop.TOO_SLOW, item.url) from None
+        except WorkersClosed:
+            raise DropArticle(Drop.STOPPED, item.url, log_level="INFO") from None
         return self.apply(item, page)
 
     def apply(self, item: Article, page: Page) -> Article:
@@ -170,6 +172,8 @@ class ParticipantsPipeline:
             item.participants = await workers.run(participants_of, text)
         except PageTimeout:
             raise DropArticle(Drop.TOO_SLOW, item.url) from None
+        except WorkersClosed:
+            raise DropArticle(Drop.STOPPED, item.url, log_level="INFO") from None
         return item
 
 

@@ -63,6 +63,10 @@ class PageTimeout(Exception):
     """A page's stage ran longer than PARKCRAWL_PAGE_TIMEOUT in a worker, which was stopped."""
 
 
+class WorkersClosed(Exception):
+    """The workers were closed with this page in hand: the crawl is stopping (a forced stop)."""
+
+
 def processes_wanted(value: Any, cores: int | None = None) -> int:
     """PARKCRAWL_PAGE_PROCESSES: ``auto`` (a worker per core beyond the first, at most four), or
     a count ≥ 0."""
@@ -177,6 +181,7 @@ class PageWorkers:
         self.timeout = timeout
         self.restarts = 0
         self.timeouts = 0
+        self.closed = False
         self._pool: ProcessPoolExecutor | None = None
         # Pools stopped because one of their pages ran too long, and that page's call: the other
         # calls they held are innocent and go to the next pool.
@@ -201,7 +206,14 @@ class PageWorkers:
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         # A crawl that stops before its spider opens (a bad argument) closes them too.
         crawler.signals.connect(workers.close, signal=signals.engine_stopped)
+        # So does a forced stop (Ctrl-C twice), which stops the reactor and sends neither.
+        crawler.signals.connect(workers._close_with_reactor, signal=signals.engine_started)
         return workers
+
+    def _close_with_reactor(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.addSystemEventTrigger("before", "shutdown", self.close)  # type: ignore[attr-defined]
 
     @property
     def active(self) -> bool:
@@ -219,14 +231,17 @@ class PageWorkers:
             self._pool = None
 
     def close(self) -> None:
+        self.closed = True
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop_pool(pool, CLOSE_GRACE_S)
 
     async def run(self, function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         """``function(*args, **kwargs)`` in a worker; here when there is none or it died."""
         pool = self._pool
         if pool is None:
+            if self.closed:
+                raise WorkersClosed("the page workers are closed")
             return function(*args, **kwargs)
         try:
             future = pool.submit(function, *args, **kwargs)
@@ -241,6 +256,10 @@ class PageWorkers:
             if future in self._too_slow:
                 self._too_slow.discard(future)
                 raise PageTimeout(f"over {self.timeout:g} s in a page worker") from None
+            if self.closed:
+                # Not read again here: the crawl is stopping and nobody waits for this page (a
+                # forced stop would otherwise read every queued page on the reactor thread).
+                raise WorkersClosed("the page workers were closed") from None
             if pool in self._stopped and self._pool is not None:
                 return await self.run(function, *args, **kwargs)  # stopped for another page
             return self._in_process_after_crash(pool, function, args, kwargs)
@@ -268,11 +287,8 @@ class PageWorkers:
             "a page kept a page worker busy over %g s (PARKCRAWL_PAGE_TIMEOUT): the workers are "
             "replaced and the page dropped", self.timeout,
         )
-        # No public way to stop a pool's busy workers before Python 3.14 (kill_workers): its
-        # processes by pid. The killed worker breaks the pool, which fails every call it held.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        # The killed worker breaks the pool, which fails every call it held.
+        _stop_pool(pool, 0.0)
         self._start()
 
     def _in_process_after_crash(
@@ -295,6 +311,26 @@ class PageWorkers:
                 logger.warning("a page worker died: restarting the pool; this page is read in process")
                 self._start()
         return function(*args, **kwargs)
+
+
+# Seconds close() lets the workers finish before it kills them. An idle worker exits at once; one
+# still in a page when the crawl stops (a forced stop: Ctrl-C twice) is reading a page nobody
+# will read the result of, and the interpreter's exit would wait for it (ProcessPoolExecutor
+# joins its workers at exit), however long the page takes.
+CLOSE_GRACE_S = 0.5
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float) -> None:
+    """Shut the pool down, its queued calls cancelled; kill the workers not gone after ``grace``."""
+    # No public way to reach a pool's workers before Python 3.14 (kill_workers): its processes.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)  # reaped: SIGKILL is not refused, it only takes a moment
 
 
 def _deferred(future: Future[_T]) -> Deferred[_T]:

@@ -243,3 +243,42 @@ def test_a_page_too_slow_to_read_is_dropped_and_the_run_goes_on(tmp_path: Path) 
         {"url": site_url + slow_url, "reason": "too slow to read"}
     ]
     assert "kept a page worker busy over 0.5 s" in run.stderr
+
+
+def test_close_does_not_wait_for_a_worker_still_in_a_page() -> None:
+    """A forced stop (Ctrl-C twice) closes the pool with a worker still in a page: close() kills
+    it after CLOSE_GRACE_S instead of waiting for the page to end (the interpreter's exit joins
+    the workers, so a page that never ends would keep the crawl's process alive)."""
+    from parkcrawl.workers import CLOSE_GRACE_S, PageWorkers
+
+    workers = PageWorkers(1)
+    workers._start()
+    pool = workers._pool
+    assert pool is not None
+    future = pool.submit(time.sleep, 600)  # a page that would take ten minutes
+    deadline = time.monotonic() + 60
+    while not future.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    processes = list(pool._processes.values())
+    assert processes and future.running()
+    started = time.monotonic()
+    workers.close()
+    assert time.monotonic() - started < CLOSE_GRACE_S + 30  # not the ten minutes
+    assert not any(process.is_alive() for process in processes)
+    assert not workers.active
+
+
+def test_after_close_a_page_is_not_read_in_process() -> None:
+    """Pages still on their way when the workers are closed (a forced stop) are dropped, not read
+    on the reactor thread one after another while the crawl is stopping."""
+    import asyncio
+
+    from parkcrawl.workers import PageWorkers, WorkersClosed
+
+    workers = PageWorkers(1)
+    workers._start()
+    workers.close()
+    with pytest.raises(WorkersClosed):
+        asyncio.run(workers.run(len, "页"))
+    # a crawl without workers (PARKCRAWL_PAGE_PROCESSES=0) reads in process, as always
+    assert asyncio.run(PageWorkers(0).run(len, "页面")) == 2
