@@ -34,6 +34,11 @@ from parkcrawl.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 WALK_COMPLETE = "walk_complete"
+# Articles recorded whose response is not in the WARC archive (the archive failed while their
+# lines were still written): later runs fetch them again, so the archive gets them, and dedup
+# keeps their line from being written twice (unchanged). A JSON list in the store's meta: one
+# failure's handful, gone as soon as a run archives them.
+UNARCHIVED = "unarchived"
 
 
 def title_key(title: str) -> str:
@@ -76,6 +81,8 @@ class CrawlState:
         self.feed_files: list[Any] = []
         self.pending: list[Any] = []
         self.last_sync = time.monotonic()
+        self.unarchived: set[str] = set()
+        self.unarchived_changed = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlState:
@@ -102,6 +109,7 @@ class CrawlState:
             self.store.open()
             self.opened = True
             self.previous_walk_complete = self.store.get_meta(WALK_COMPLETE) == "1"
+            self.load_unarchived()
             # Until this run finishes its walk, a later run must not trust the state to be complete.
             self.store.set_meta(WALK_COMPLETE, "0")
             self._record_unrecorded_output(spider)
@@ -120,6 +128,8 @@ class CrawlState:
         if not self.opened:
             return
         self.flush()
+        if self.unarchived_changed and not self.failed:
+            self._write(self.save_unarchived)  # archived this run, nothing recorded since
         stats = self.crawler.stats
         # A walk a cap cut short (spider.walk_cut) left list pages unread: not complete either.
         if (
@@ -133,7 +143,34 @@ class CrawlState:
 
     # --- queries for the spider and the dedup pipeline ---
     def known(self, url: str) -> bool:
-        return self.opened and self.store.contains(canonical_url(url))
+        """Recorded by an earlier run, and in the archive (else it is fetched again for it)."""
+        if not self.opened:
+            return False
+        key = canonical_url(url)
+        return key not in self.unarchived and self.store.contains(key)
+
+    # --- what the WARC archive holds (parkcrawl.archive.extension.WarcArchive tells) ---
+    def not_archived(self, url: str) -> None:
+        """An article whose response the archive could not write."""
+        key = canonical_url(url)
+        if key not in self.unarchived:
+            self.unarchived.add(key)
+            self.unarchived_changed = True
+
+    def archived(self, url: str) -> None:
+        """An article whose response is now in the archive."""
+        if self.unarchived:
+            key = canonical_url(url)
+            if key in self.unarchived:
+                self.unarchived.discard(key)
+                self.unarchived_changed = True
+
+    def load_unarchived(self) -> None:
+        self.unarchived = set(json.loads(self.store.get_meta(UNARCHIVED) or "[]"))
+
+    def save_unarchived(self) -> None:
+        self.store.set_meta(UNARCHIVED, json.dumps(sorted(self.unarchived), ensure_ascii=False))
+        self.unarchived_changed = False
 
     # --- recording ---
     def _offset_meta(self) -> dict[str, str]:
@@ -179,6 +216,9 @@ class CrawlState:
         # One transaction: a failure records none of them (their lines are in the feed, and the
         # next run adopts them from there).
         with self.store.batch():
+            if self.unarchived_changed:
+                # first, so that no article is recorded as archived that is not
+                self.save_unarchived()
             for number, item in enumerate(items, 1):
                 self._record(item, offset if number == len(items) else None)
 

@@ -37,6 +37,7 @@ from parkcrawl.archive.warc import (
     finish_abandoned,
 )
 from parkcrawl.outcomes import ARCHIVE_FAILED, fail_run
+from parkcrawl.state import get_state
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +222,7 @@ class WarcArchive:
 
     def response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
         if self.failed:
+            self._tell_state(page_kind(request.meta, request.url), response.url, archived=False)
             return
         started = time.perf_counter()
         try:
@@ -248,9 +250,24 @@ class WarcArchive:
             record_type = self._writer(spider).write(exchange)
         except OSError as exc:
             self._failed("write", exc)
+            self._tell_state(kind, response.url, archived=False)
             return
+        self._tell_state(kind, response.url, archived=True)
         self.crawler.stats.inc_value(f"parkcrawl/warc/{record_type}")
         self.crawler.stats.inc_value(f"parkcrawl/warc/kind/{kind}")
+
+    def _tell_state(self, kind: str, url: str, *, archived: bool) -> None:
+        """Tell the crawl's state whether an article's response is in the archive: an article
+        written to the feed but missing here is fetched again by the next runs (CrawlState)."""
+        if kind != "article":
+            return
+        state = get_state(self.crawler)
+        if state is None:
+            return
+        if archived:
+            state.archived(url)
+        else:
+            state.not_archived(url)
 
     def item_scraped(self, item: Any) -> None:
         """Keep the title and date of each article written (PARKCRAWL_WACZ_ENABLED)."""

@@ -56,6 +56,7 @@ class RedisCrawlState(CrawlState):
         self.opened = True
         # Read when the run started, before anyone cleared it (see _JOIN).
         self.previous_walk_complete = shared_run(self.crawler).previous_walk_complete
+        self.load_unarchived()
         self._record_unrecorded_output(spider)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -64,6 +65,8 @@ class RedisCrawlState(CrawlState):
         self.flush()
         if self.unrecorded:
             self.record_kept()
+        if self.unarchived_changed and self.outage is not None:
+            self.outage.call(self.save_unarchived, default=None)
         if self.unrecorded:
             # In the output but not in the state: the next run records them from the feed's tail
             # (see CrawlState._record_unrecorded_output) or fetches them again.

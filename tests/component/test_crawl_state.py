@@ -137,3 +137,39 @@ def test_a_write_past_a_file_size_limit_is_cut_back_to_whole_lines(tmp_path: Pat
         feed.sync()
     feed.close()
     assert path.read_bytes() == b'{"a": 1}\n'
+
+
+def test_an_article_not_in_the_archive_is_not_known_until_a_run_archives_it(tmp_path: Path) -> None:
+    """What WarcArchive tells the state: an article recorded while its response could not be
+    archived is fetched again by later runs (known() is False) until one archives it."""
+
+    def run(archive: dict[int, bool]) -> CrawlState:
+        crawler, state, spider = make_state(tmp_path)
+        crawler.signals.send_catch_log(scrapy_signals.spider_opened, spider=spider)
+        feed = SyncedFeedFile(tmp_path / "out.jsonl", append=True)
+        crawler.signals.send_catch_log(signals.feed_file_opened, file=feed)
+        for n, archived in archive.items():
+            (state.archived if archived else state.not_archived)(f"{SITE}/a{n}.html")
+            if not state.store.contains(f"park.test/a{n}.html"):
+                feed.write(line(n))
+                crawler.signals.send_catch_log(scrapy_signals.item_scraped, item=article(n),
+                                               spider=spider)
+        feed.close()
+        crawler.signals.send_catch_log(scrapy_signals.spider_closed, spider=spider, reason="finished")
+        return state
+
+    def known(n: int) -> bool:
+        crawler, state, spider = make_state(tmp_path)
+        crawler.signals.send_catch_log(scrapy_signals.spider_opened, spider=spider)
+        try:
+            return state.known(f"{SITE}/a{n}.html")
+        finally:
+            crawler.signals.send_catch_log(scrapy_signals.spider_closed, spider=spider,
+                                           reason="finished")
+
+    run({1: True, 2: False, 3: False})  # the archive failed at the second article
+    assert recorded(tmp_path) == {f"{SITE}/a1.html", f"{SITE}/a2.html", f"{SITE}/a3.html"}
+    assert [known(n) for n in (1, 2, 3)] == [True, False, False]
+    run({2: True})  # a later run archives one of them; its line is not written again
+    assert [known(n) for n in (1, 2, 3)] == [True, True, False]
+    assert (tmp_path / "out.jsonl").read_bytes().count(b"\n") == 3

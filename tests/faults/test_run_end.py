@@ -105,6 +105,68 @@ def test_full_warc_disk_fails_the_run_and_the_next_run_finishes_the_file(
                 assert sum(1 for _ in ArchiveIterator(stream)) > 0
 
 
+def _archived_articles(warc: Path) -> set[str]:
+    """The article URLs with a response record in the folder's WARC files (complete records)."""
+    found = set()
+    for path in sorted(warc.glob("*.warc.gz*")):
+        data = path.read_bytes()[: complete_length(path)]
+        for record in ArchiveIterator(__import__("io").BytesIO(data)):
+            if (record.rec_type == "response"
+                    and record.rec_headers.get_header("Parkcrawl-Page-Kind") == "article"):
+                found.add(record.rec_headers.get_header("WARC-Target-URI"))
+    return found
+
+
+def _unarchived_in_state(tmp_path: Path) -> list[str]:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "state" / "articles.sqlite3")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE name = 'unarchived'").fetchone()
+    finally:
+        db.close()
+    return json.loads(row[0]) if row else []
+
+
+def test_articles_written_while_the_warc_disk_was_full_are_archived_by_the_next_run(
+    tmp_path: Path, demo_server: FaultServer
+) -> None:
+    """The WARC disk fills halfway: the run fails, but the articles whose lines it wrote without
+    their response in the archive are fetched again by the next run — into the archive, not into
+    the feed a second time."""
+    with tmpfs(tmp_path / "warc", "1m") as warc:
+        spare = warc / "spare"
+        spare.write_bytes(b"\0" * 64 * 1024)  # about half of what the demo's archive takes
+        fill(warc)
+        spare.unlink()
+        first = crawl(tmp_path, demo_server.base_url, "-s", f"PARKCRAWL_WARC_DIR={warc}")
+        assert first.returncode == 1, first.stderr[-3000:]
+        assert "WARC archive" in last_line(first) and "No space left" in last_line(first)
+        written = {item["url"] for item in lines_of_feed(tmp_path)}
+        missing = written - _archived_articles(warc)
+        # what the fix is for: lines written whose pages are not in the archive, and the state
+        # knows them
+        assert missing, "the archive failed after every written article was archived"
+        assert set(_unarchived_in_state(tmp_path)) >= {canonical(url) for url in missing}
+        (warc / "filler").unlink()
+        second = crawl(tmp_path, demo_server.base_url, "-s", f"PARKCRAWL_WARC_DIR={warc}")
+        assert second.returncode == 0, second.stderr[-3000:]
+        every = [item["url"] for item in lines_of_feed(tmp_path)]
+        assert len(every) == ARTICLES == len(set(every))  # each once: nothing written twice
+        assert set(every) <= _archived_articles(warc)  # and every one archived
+        assert _unarchived_in_state(tmp_path) == []
+
+
+def lines_of_feed(tmp_path: Path) -> list[dict]:
+    return [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+
+
+def canonical(url: str) -> str:
+    from parkcrawl.urls import canonical_url
+
+    return canonical_url(url)
+
+
 def write_warc(folder: Path, pages: int) -> Path:
     writer = WarcWriter(folder)
     for n in range(pages):
