@@ -17,7 +17,9 @@ happens then:
   for the next pages and the page in hand is read again in the crawl's process, so no article is
   lost (``parkcrawl/page_workers/restarts`` counts it);
 - Ctrl-C: the workers ignore SIGINT, which the terminal sends to the whole process group, so
-  Scrapy's graceful stop still finishes the pages in hand; the pool closes after the last item;
+  Scrapy's graceful stop still finishes the pages in hand; the pool closes after the last item.
+  A forced stop (Ctrl-C twice) stops them at once: the pages they held are dropped and fetched
+  again by the next run, and the process does not wait for a page, however slow;
 - a worker cannot start (no /dev/shm, a process limit): the crawl logs one warning and runs the
   stages in process;
 - a page keeps a worker busy longer than ``PARKCRAWL_PAGE_TIMEOUT`` seconds (a page built to be
