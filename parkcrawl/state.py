@@ -166,10 +166,20 @@ class CrawlState:
                 self.unarchived_changed = True
 
     def load_unarchived(self) -> None:
-        self.unarchived = set(json.loads(self.store.get_meta(UNARCHIVED) or "[]"))
+        raw = self.store.get_meta(UNARCHIVED)
+        try:
+            self.unarchived = {str(key) for key in json.loads(raw)} if raw else set()
+        except (ValueError, TypeError):
+            # Not worth failing the run for: those articles are just not fetched again.
+            logger.warning("the state's list of articles missing from the archive is unreadable "
+                           "(%.80r): ignored", raw)
+            self.unarchived = set()
+
+    def _store_unarchived(self) -> None:
+        self.store.set_meta(UNARCHIVED, json.dumps(sorted(self.unarchived), ensure_ascii=False))
 
     def save_unarchived(self) -> None:
-        self.store.set_meta(UNARCHIVED, json.dumps(sorted(self.unarchived), ensure_ascii=False))
+        self._store_unarchived()
         self.unarchived_changed = False
 
     # --- recording ---
@@ -215,12 +225,15 @@ class CrawlState:
     def _record_all(self, items: list[Any], offset: dict[str, str]) -> None:
         # One transaction: a failure records none of them (their lines are in the feed, and the
         # next run adopts them from there).
+        changed = self.unarchived_changed
         with self.store.batch():
-            if self.unarchived_changed:
+            if changed:
                 # first, so that no article is recorded as archived that is not
-                self.save_unarchived()
+                self._store_unarchived()
             for number, item in enumerate(items, 1):
                 self._record(item, offset if number == len(items) else None)
+        if changed:
+            self.unarchived_changed = False  # committed with the batch, not before
 
     def _record(self, item: Any, meta: dict[str, str] | None) -> None:
         self.store.add(

@@ -173,3 +173,16 @@ def test_an_article_not_in_the_archive_is_not_known_until_a_run_archives_it(tmp_
     run({2: True})  # a later run archives one of them; its line is not written again
     assert [known(n) for n in (1, 2, 3)] == [True, True, False]
     assert (tmp_path / "out.jsonl").read_bytes().count(b"\n") == 3
+
+
+def test_an_unreadable_list_of_unarchived_articles_is_ignored_not_fatal(tmp_path: Path) -> None:
+    with ArticleStateStore(tmp_path / "state") as store:
+        store.set_meta("unarchived", "{not json")
+        store.set_meta("walk_complete", "1")
+    crawler, state, spider = make_state(tmp_path)
+    crawler.signals.send_catch_log(scrapy_signals.spider_opened, spider=spider)
+    assert state.opened and state.unusable_reason is None
+    assert state.unarchived == set()
+    # the state was opened all the way (what follows the list's reading ran)
+    assert state.previous_walk_complete and state.store.get_meta("walk_complete") == "0"
+    crawler.signals.send_catch_log(scrapy_signals.spider_closed, spider=spider, reason="finished")
