@@ -34,11 +34,6 @@ from parkcrawl.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 WALK_COMPLETE = "walk_complete"
-# Articles recorded whose response is not in the WARC archive (the archive failed while their
-# lines were still written): later runs fetch them again, so the archive gets them, and dedup
-# keeps their line from being written twice (unchanged). A JSON list in the store's meta: one
-# failure's handful, gone as soon as a run archives them.
-UNARCHIVED = "unarchived"
 
 
 def title_key(title: str) -> str:
@@ -81,8 +76,13 @@ class CrawlState:
         self.feed_files: list[Any] = []
         self.pending: list[Any] = []
         self.last_sync = time.monotonic()
+        # Articles recorded whose response is not in the WARC archive (the archive failed while
+        # their lines were still written): later runs fetch them again, so the archive gets them,
+        # and dedup keeps their line from being written twice (unchanged). The store keeps the
+        # keys (store.unarchived / mark_unarchived); this run's changes wait here until saved.
         self.unarchived: set[str] = set()
-        self.unarchived_changed = False
+        self._now_unarchived: set[str] = set()
+        self._now_archived: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlState:
@@ -155,7 +155,8 @@ class CrawlState:
         key = canonical_url(url)
         if key not in self.unarchived:
             self.unarchived.add(key)
-            self.unarchived_changed = True
+            self._now_unarchived.add(key)
+            self._now_archived.discard(key)
 
     def archived(self, url: str) -> None:
         """An article whose response is now in the archive."""
@@ -163,24 +164,28 @@ class CrawlState:
             key = canonical_url(url)
             if key in self.unarchived:
                 self.unarchived.discard(key)
-                self.unarchived_changed = True
+                self._now_archived.add(key)
+                self._now_unarchived.discard(key)
+
+    @property
+    def unarchived_changed(self) -> bool:
+        return bool(self._now_unarchived or self._now_archived)
 
     def load_unarchived(self) -> None:
-        raw = self.store.get_meta(UNARCHIVED)
         try:
-            self.unarchived = {str(key) for key in json.loads(raw)} if raw else set()
-        except (ValueError, TypeError):
+            self.unarchived = self.store.unarchived()
+        except (ValueError, TypeError) as exc:
             # Not worth failing the run for: those articles are just not fetched again.
             logger.warning("the state's list of articles missing from the archive is unreadable "
-                           "(%.80r): ignored", raw)
+                           "(%s): ignored", exc)
             self.unarchived = set()
 
-    def _store_unarchived(self) -> None:
-        self.store.set_meta(UNARCHIVED, json.dumps(sorted(self.unarchived), ensure_ascii=False))
-
     def save_unarchived(self) -> None:
-        self._store_unarchived()
-        self.unarchived_changed = False
+        """Write this run's changes to the list; kept for the next save if the write fails."""
+        added, archived = set(self._now_unarchived), set(self._now_archived)
+        self.store.mark_unarchived(added, archived)
+        self._now_unarchived -= added
+        self._now_archived -= archived
 
     # --- recording ---
     def _offset_meta(self) -> dict[str, str]:
@@ -225,15 +230,16 @@ class CrawlState:
     def _record_all(self, items: list[Any], offset: dict[str, str]) -> None:
         # One transaction: a failure records none of them (their lines are in the feed, and the
         # next run adopts them from there).
-        changed = self.unarchived_changed
+        added, archived = set(self._now_unarchived), set(self._now_archived)
         with self.store.batch():
-            if changed:
+            if added or archived:
                 # first, so that no article is recorded as archived that is not
-                self._store_unarchived()
+                self.store.mark_unarchived(added, archived)
             for number, item in enumerate(items, 1):
                 self._record(item, offset if number == len(items) else None)
-        if changed:
-            self.unarchived_changed = False  # committed with the batch, not before
+        # committed with the batch, not before
+        self._now_unarchived -= added
+        self._now_archived -= archived
 
     def _record(self, item: Any, meta: dict[str, str] | None) -> None:
         self.store.add(

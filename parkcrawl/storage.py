@@ -16,9 +16,10 @@ leaves the state as of its last recorded article.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ DB_NAME = "articles.sqlite3"
 # (the run's claims; the WARC's payload digests keep as much, archive/warc.py): the pages a
 # look-up walks, not the table.
 TEMP_CACHE_KIB = 256
+# The meta name of the articles recorded whose page is not in the WARC archive.
+UNARCHIVED_META = "unarchived"
 # PRAGMA user_version of this release's schema. 0: a database of the first release (article
 # without title_key/simhash, no meta table) or a new one; migrated by _migrate.
 SCHEMA_VERSION = 2
@@ -403,6 +406,26 @@ class ArticleStateStore:
 
     def set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    # Articles recorded whose page is not in the WARC archive (parkcrawl.state.CrawlState): a JSON
+    # list in the meta table; one process holds the state (its lock), so a read-modify-write.
+    def unarchived(self) -> set[str]:
+        """The keys; ValueError when the stored list is unreadable."""
+        raw = self.get_meta(UNARCHIVED_META)
+        if not raw:
+            return set()
+        keys = json.loads(raw)
+        if not isinstance(keys, list):
+            raise ValueError(f"not a list: {raw[:80]!r}")
+        return {str(key) for key in keys}
+
+    def mark_unarchived(self, added: Iterable[str], archived: Iterable[str]) -> None:
+        try:
+            keys = self.unarchived()
+        except ValueError:
+            keys = set()  # unreadable: written anew
+        keys = (keys | set(added)) - set(archived)
+        self.set_meta(UNARCHIVED_META, json.dumps(sorted(keys), ensure_ascii=False))
 
     def touch(self, key: str, seen_at: str) -> None:
         """Note that a known, unchanged article was seen again."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+from collections.abc import Iterable
 from typing import Any, Self
 
 from parkcrawl.dedup import Claim, Verdict
@@ -276,6 +277,24 @@ class RedisArticleStateStore:
 
     def set_meta(self, name: str, value: str) -> None:
         self.client.hset(self.keys["meta"], self._meta_name(name), value)
+
+    # Articles recorded whose page is not in a WARC archive (parkcrawl.state.CrawlState): a set,
+    # so that workers whose archives fail at once add and remove keys without losing each other's.
+    def unarchived(self) -> set[str]:
+        return set(self.client.smembers(self._unarchived_key))
+
+    def mark_unarchived(self, added: Iterable[str], archived: Iterable[str]) -> None:
+        added, archived = list(added), list(archived)
+        pipe = self.client.pipeline()
+        if added:
+            pipe.sadd(self._unarchived_key, *added)
+        if archived:
+            pipe.srem(self._unarchived_key, *archived)
+        pipe.execute()
+
+    @property
+    def _unarchived_key(self) -> str:
+        return f"{self.prefix}:state:unarchived"
 
     def touch(self, key: str, seen_at: str) -> None:
         if self.contains(key):

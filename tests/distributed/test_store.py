@@ -225,3 +225,23 @@ def test_racing_workers_claim_an_article_once(redis_server: str, redis_prefix: s
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(won) == sorted(digest for _, digest, _, _ in articles)
+
+
+def test_the_articles_missing_from_the_archive(store: Any) -> None:
+    """What CrawlState keeps of an archive's failure: keys added and removed by what changed."""
+    assert store.unarchived() == set()
+    store.mark_unarchived({"h/a1", "h/a2"}, set())
+    store.mark_unarchived({"h/a3"}, {"h/a1"})  # another worker, or a later run, archived a1
+    assert store.unarchived() == {"h/a2", "h/a3"}
+    store.mark_unarchived(set(), {"h/a2", "h/a3", "h/never"})
+    assert store.unarchived() == set()
+
+
+def test_two_workers_adding_at_once_lose_nothing(store: Any) -> None:
+    # Each worker adds its own failed articles from what it read at open, not a whole list:
+    # neither overwrites the other's.
+    seen_by_first, seen_by_second = store.unarchived(), store.unarchived()
+    assert seen_by_first == seen_by_second == set()
+    store.mark_unarchived({"h/a1"}, set())
+    store.mark_unarchived({"h/b1"}, set())
+    assert store.unarchived() == {"h/a1", "h/b1"}
