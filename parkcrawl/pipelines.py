@@ -9,9 +9,9 @@ sites)`` (or with no arguments when it has none) — the crawl's own list, not a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields as dataclass_fields
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -48,6 +48,21 @@ class DropArticle(DropItem):
             log_level = "INFO"
         super().__init__(f"{reason}: {detail}" if detail else reason, log_level=log_level)
         self.reason = reason
+
+
+_T = TypeVar("_T")
+
+
+async def run_in_worker(
+    workers: PageWorkers, item: Article, function: Callable[..., _T], *args: Any, **kwargs: Any
+) -> _T:
+    """A page stage in the page workers; a page they could not finish is the item's drop."""
+    try:
+        return await workers.run(function, *args, **kwargs)
+    except PageTimeout:
+        raise DropArticle(Drop.TOO_SLOW, item.url) from None
+    except WorkersClosed:
+        raise DropArticle(Drop.STOPPED, item.url, log_level="INFO") from None
 
 
 class PagePipeline:
@@ -103,13 +118,7 @@ class PagePipeline:
 
     async def _process_in_worker(self, workers: PageWorkers, item: Article) -> Article:
         args, kwargs = self._read_args(item)
-        try:
-            page = await workers.run(read_page, *args, **kwargs)
-        except PageTimeout:
-            raise DropArticle(Drop.TOO_SLOW, item.url) from None
-        except WorkersClosed:
-            raise DropArticle(Drop.STOPPED, item.url, log_level="INFO") from None
-        return self.apply(item, page)
+        return self.apply(item, await run_in_worker(workers, item, read_page, *args, **kwargs))
 
     def apply(self, item: Article, page: Page) -> Article:
         """Put what the page yields on the item; drop it when it has no title or body."""
@@ -168,12 +177,7 @@ class ParticipantsPipeline:
         return item
 
     async def _process_in_worker(self, workers: PageWorkers, item: Article, text: str) -> Article:
-        try:
-            item.participants = await workers.run(participants_of, text)
-        except PageTimeout:
-            raise DropArticle(Drop.TOO_SLOW, item.url) from None
-        except WorkersClosed:
-            raise DropArticle(Drop.STOPPED, item.url, log_level="INFO") from None
+        item.participants = await run_in_worker(workers, item, participants_of, text)
         return item
 
 
