@@ -22,7 +22,13 @@ from parkcrawl.extensions import FAILURE_STAT, INTERRUPTED_STAT
 from parkcrawl.progress import bar_wanted
 from parkcrawl.renamed import apply_renamed
 from parkcrawl.spiders.params import ArgumentError, spider_params
-from parkcrawl.workers import DEFAULT_TIMEOUT, processes_wanted, timeout_wanted
+from parkcrawl.workers import (
+    DEFAULT_TIMEOUT,
+    close_early,
+    processes_wanted,
+    start_early,
+    timeout_wanted,
+)
 
 
 class SwitchedOffIsInfo(logging.Filter):
@@ -77,9 +83,13 @@ class Command(ScrapyCrawlCommand):
                 print(f"parknews: FAILED: {exc}", file=sys.stderr)
                 self.exitcode = 1
                 return
-        crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+            start_early(settings)  # the page workers start while Scrapy builds the crawl
+        try:
+            crawler = self._create_crawler(args[0])
+            self.crawler_process.crawl(crawler, **opts.spargs)
+            self.crawler_process.start()
+        finally:
+            close_early()  # started, but the crawl stopped before it took them
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
             return

@@ -282,3 +282,79 @@ def test_after_close_a_page_is_not_read_in_process() -> None:
         asyncio.run(workers.run(len, "页"))
     # a crawl without workers (PARKCRAWL_PAGE_PROCESSES=0) reads in process, as always
     assert asyncio.run(PageWorkers(0).run(len, "页面")) == 2
+
+
+_MAIN_SCRIPT = """\
+import os, sys
+if __name__ != "__main__":  # imported again, by a worker
+    with open(os.environ["IMPORTED_AS"], "a") as mark:
+        mark.write(__name__ + "\\n")
+if __name__ == "__main__":
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+    from parkcrawl.workers import _started_pool, _stop_pool
+    if sys.argv[1] == "parkcrawl":
+        pool = _started_pool(1)
+    else:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    print(pool.submit(os.getpid).result())
+    _stop_pool(pool, 5.0)
+"""
+
+
+@pytest.mark.parametrize(("pool", "imported"), [("parkcrawl", ""), ("plain", "__mp_main__\n")])
+def test_a_worker_does_not_import_the_crawls_main_script(
+    tmp_path: Path, pool: str, imported: str
+) -> None:
+    """`scrapy crawl` run by its console script has that script as __main__ (it imports all of
+    Scrapy); a spawned worker imports its parent's __main__ unless told there is none. A plain
+    spawn pool does (the control), the page workers do not."""
+    script = tmp_path / "console_script.py"
+    script.write_text(_MAIN_SCRIPT, encoding="utf-8")
+    mark = tmp_path / "imported"
+    done = subprocess.run(
+        [sys.executable, str(script), pool], capture_output=True, text=True, timeout=120,
+        cwd=ROOT, env={**os.environ, "IMPORTED_AS": str(mark), "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) > 0  # the worker ran the call
+    assert (mark.read_text() if mark.exists() else "") == imported
+
+
+def test_the_crawl_takes_the_workers_its_command_started() -> None:
+    """The crawl command starts the workers before Scrapy builds the crawl (start_early); the
+    crawl's PageWorkers takes that pool rather than starting a second one, a crawl that wants
+    another number of workers stops it, and one that has PageWorkers switched off starts none."""
+    from scrapy.settings import Settings
+
+    from parkcrawl import workers as workers_module
+    from parkcrawl.settings import EXTENSIONS
+    from parkcrawl.workers import PageWorkers, close_early, start_early
+
+    settings = Settings({"EXTENSIONS": EXTENSIONS, "PARKCRAWL_PAGE_PROCESSES": "1"})
+    try:
+        start_early(settings)
+        assert workers_module._early is not None
+        early = workers_module._early[1]
+        taken = PageWorkers(1)
+        taken._start()
+        assert taken._pool is early and workers_module._early is None
+        taken.close()
+
+        start_early(settings)
+        assert workers_module._early is not None
+        stale = list(workers_module._early[1]._processes.values())
+        other = PageWorkers(2)
+        other._start()
+        assert other._pool is not None and other._pool is not early
+        assert not any(process.is_alive() for process in stale)
+        other.close()
+
+        off = Settings({"EXTENSIONS": {**EXTENSIONS, "parkcrawl.workers.PageWorkers": None},
+                        "PARKCRAWL_PAGE_PROCESSES": "1"})
+        start_early(off)
+        assert workers_module._early is None
+        start_early(Settings({"EXTENSIONS": EXTENSIONS, "PARKCRAWL_PAGE_PROCESSES": "0"}))
+        assert workers_module._early is None
+    finally:
+        close_early()
