@@ -78,6 +78,9 @@ class Article:
     html: str | None = field(default=None, repr=False, metadata=_INTERNAL)
     response_headers: dict[str, str] = field(default_factory=dict, metadata=_INTERNAL)
     body_simhash: int | None = field(default=None, metadata=_INTERNAL)
+    # The participants, when they were named with the page in one worker call (PagePipeline):
+    # ParticipantsPipeline puts them on the item instead of naming them again.
+    named_ahead: list[dict[str, str | None]] | None = field(default=None, metadata=_INTERNAL)
 
 
 def output_fields(item_class: Any = Article) -> list[str]:

@@ -25,6 +25,7 @@ from parkcrawl.archive.media import media_from_tree
 from parkcrawl.extract.article import EMPTY, ArticleFields, extract_fields
 from parkcrawl.extract.body import find_body_node, parse_html
 from parkcrawl.extract.fingerprint import content_hash
+from parkcrawl.extract.participants import participants_of
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.text import clean_page
 
@@ -91,6 +92,8 @@ class Page:
     media: list[dict[str, str | None]] = field(default_factory=list)
     content_hash: str | None = None
     simhash: int | None = None
+    # The people named in its title and body (participants_of), when read_page was asked to.
+    participants: list[dict[str, str | None]] | None = None
 
     @property
     def complete(self) -> bool:
@@ -116,8 +119,13 @@ def read_page(
     *,
     breadcrumb_selector: str | None = None,
     convert: bool = True,
+    participants: bool = False,
 ) -> Page:
-    """Read one article response: one decode, one tree, every field the item needs."""
+    """Read one article response: one decode, one tree, every field the item needs.
+
+    ``participants``: name the people too (the participants stage's function, run here so a
+    page worker does both in one call; see PagePipeline).
+    """
     cleaned = clean_page(raw, content_type, convert=convert)
     root = parse_html(cleaned.html)
     site_breadcrumb: list[str] | None = None
@@ -141,4 +149,11 @@ def read_page(
         media=media_from_tree(root, container, url),
         content_hash=content_hash(fields.title, fields.body),
         simhash=simhash(fields.body),
+        participants=participants_of(article_text(fields.title, fields.body)) if participants
+        else None,
     )
+
+
+def article_text(title: str | None, body: str | None) -> str:
+    """The text the participants are named in: the title, a newline, the body."""
+    return f"{title or ''}\n{body or ''}"

@@ -122,3 +122,30 @@ def test_reextract_derives_its_stages_from_item_pipelines() -> None:
     assert out.participants == [{"name": "周建国", "role": "管委会主任"}]
     assert out.raw_body is None
     assert counts == {"parkcrawl/sites/breadcrumb_from_selector": 1, "parkcrawl/dedup/new": 1}
+
+
+def test_with_page_workers_the_people_are_named_in_the_page_call() -> None:
+    """ParticipantsPipeline after PagePipeline (the project's ITEM_PIPELINES): the page's worker
+    call names the people too, one call a page, and the participants stage only puts them on the
+    item. The run's own order decides it: without the participants stage, nobody is named."""
+    import asyncio
+
+    from parkcrawl.settings import ITEM_PIPELINES
+    from parkcrawl.workers import PageWorkers
+
+    in_process = PageWorkers(0)  # no pool: run() calls the function here, as a worker would
+    pipeline, _ = stage({"ITEM_PIPELINES": ITEM_PIPELINES})
+    got = asyncio.run(pipeline._process_in_worker(in_process, item()))
+    assert got.named_ahead == [{"name": "周建国", "role": "管委会主任"}]
+    assert got.participants == []
+    named = ParticipantsPipeline().process_item(got)
+    assert named.participants == [{"name": "周建国", "role": "管委会主任"}]
+    assert named.named_ahead is None
+
+    without = {**ITEM_PIPELINES, "parkcrawl.pipelines.ParticipantsPipeline": None}
+    pipeline, _ = stage({"ITEM_PIPELINES": without})
+    got = asyncio.run(pipeline._process_in_worker(in_process, item()))
+    assert got.named_ahead is None and got.participants == []
+    # the participants stage before the page stage has no page to name people in yet
+    before = {**ITEM_PIPELINES, "parkcrawl.pipelines.ParticipantsPipeline": 50}
+    assert not stage({"ITEM_PIPELINES": before})[0].participants_ahead
