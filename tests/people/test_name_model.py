@@ -112,3 +112,18 @@ def test_a_later_window_reads_as_it_does_alone() -> None:
         assert long.begin(start + k) == pytest.approx(alone.begin(k))
     names_crf.Tagged("另一段文字。")
     assert long.begin(3) == pytest.approx(names_crf.Tagged(text[:start]).begin(3))
+
+
+def test_marks_where_lexicon_words_start_and_end() -> None:
+    """The feature marks: every word of every length, overlapping ones too (副市长 and 市长 end
+    at the same place), and nothing where no word starts."""
+    from parkcrawl.extract.names_crf import _marks
+
+    text = "副市长王明和主任李强调研"  # 副0 市1 长2 王3 明4 和5 主6 任7 李8 强9 调10 研11
+    titles = frozenset({"市长", "副市长", "主任", "秘书长"})
+    ends = _marks(text, titles, at_end=True)
+    assert [i for i, marked in enumerate(ends) if marked] == [3, 8]
+    starts = _marks(text, titles, at_end=False)
+    assert [i for i, marked in enumerate(starts) if marked] == [0, 1, 6]
+    assert len(ends) == len(text) + 2
+    assert not any(_marks("今天天气很好", titles, at_end=False))
