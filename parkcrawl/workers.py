@@ -1,15 +1,15 @@
 """The page stages on another core: a process pool the page and participants pipelines share.
 
-One call a page where it can: PagePipeline asks its worker to name the people too when
-ParticipantsPipeline follows it (a call costs the crawl's process ~0.3 ms of pickling and thread
-hand-offs, so two calls a page were 12% of its CPU per article).
-
 Reading an article page (decode, clean, parse, extract) and naming its people are pure CPU work,
 about half of what a crawl spends per page; Scrapy's engine, the downloader and the writers run
 on one core. With ``PARKCRAWL_PAGE_PROCESSES`` = N > 0 these stages run in N worker processes
 while the reactor goes on fetching and writing; ``0`` runs them in the crawl's process, as
 ``parkcrawl reextract`` and the component tests do. ``auto`` (the default) is a worker per core
 the crawl may use beyond the first, at most four: one on two cores, none on one.
+
+One call a page where it can: PagePipeline asks its worker to name the people too when
+ParticipantsPipeline follows it (a call costs the crawl's process ~0.3 ms of pickling and thread
+hand-offs, so two calls a page were 12% of its CPU per article).
 
 Why the output does not change: each stage calls the same pure function in the worker as in
 process; a worker takes its tasks in the order they were sent, so with one worker the articles
@@ -225,10 +225,10 @@ def start_early(settings: Any) -> None:
     """
     global _early
     from scrapy.utils.conf import build_component_list
+    from scrapy.utils.misc import load_object
 
-    if _early is not None or "parkcrawl.workers.PageWorkers" not in build_component_list(
-        settings.getwithbase("EXTENSIONS")
-    ):
+    extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
+    if _early is not None or PageWorkers not in map(load_object, extensions):
         return
     processes = processes_wanted(settings.get("PARKCRAWL_PAGE_PROCESSES", "auto"))
     if processes:
