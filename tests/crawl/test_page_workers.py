@@ -358,3 +358,32 @@ def test_the_crawl_takes_the_workers_its_command_started() -> None:
         assert workers_module._early is None
     finally:
         close_early()
+
+
+def test_warm_up_loads_what_the_first_pages_would() -> None:
+    """In a fresh process: after warm_up, the name model is open, charset detection's common
+    characters are read, and an undeclared article page reads without loading anything more."""
+    code = """
+import sys
+from parkcrawl.workers import warm_up
+warm_up()
+from parkcrawl.extract import names_crf
+from parkcrawl.text import decoding
+assert names_crf._open_tagger.cache_info().misses == 1, names_crf._open_tagger.cache_info()
+assert decoding.common_hanzi.cache_info().currsize == 1
+before = set(sys.modules)
+from parkcrawl.page import read_page
+page = read_page(
+    "<html><head><title>园区召开安全生产会议</title></head><body><h1>园区召开安全生产会议</h1>"
+    "<div class='content'><p>6月3日，园区召开安全生产工作会议，管委会副主任李强出席并讲话。</p>"
+    "<p>会议要求各企业压实主体责任，开展隐患排查，确保园区安全稳定。</p></div></body></html>"
+    .encode("gb18030"), "http://127.0.0.1/a.html", "text/html", participants=True)
+assert page.participants == [{"name": "李强", "role": "管委会副主任"}], page.participants
+assert names_crf._open_tagger.cache_info().misses == 1
+assert set(sys.modules) == before, set(sys.modules) - before
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
