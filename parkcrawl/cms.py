@@ -550,8 +550,10 @@ def page_function_pages(sel: Selector, base_url: str) -> tuple[tuple[str, ...], 
         code = href[len("javascript:") :] if href.lower().startswith("javascript:") else ""
         code = code or anchor.attrib.get("onclick", "")
         match = _PAGE_CALL.search(code)
+        if match is None:
+            continue  # most anchors: their text is not read (a Selector per text node)
         text = normalize_link_text(" ".join(anchor.xpath(".//text()").getall()))
-        if match and is_pagination_text(text):
+        if is_pagination_text(text):
             calls.append((match.group(1), int(match.group(2)), text))
     if not calls:
         return (), None
