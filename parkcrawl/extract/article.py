@@ -23,6 +23,7 @@ from parkcrawl.extract.body import (
     find_body_node,
     parse_html,
     tag_name,
+    text_content,
 )
 from parkcrawl.extract.dates import (
     date_from_url,
@@ -484,7 +485,7 @@ def crumb_urls(items: list[str], el: etree._Element | None, base: str) -> list[s
     links = []
     if el is not None:
         for a in el.iter("a"):
-            links.append((clean_line(a.text_content()).strip(" :："), a.get("href") or ""))
+            links.append((clean_line(text_content(a)).strip(" :："), a.get("href") or ""))
     urls: list[str | None] = []
     at = 0
     for item in items:
@@ -531,7 +532,7 @@ def extract_breadcrumb_links(
             items = parse_breadcrumb(text)
         elif BREADCRUMB_CSS_ONLY.search(f"{el.get('class', '')} {el.get('id', '')}"):
             # Separators drawn by CSS: the links (or list items) are the trail.
-            links = [clean_line(a.text_content()) for a in el.iter("a")]
+            links = [clean_line(text_content(a)) for a in el.iter("a")]
             items = parse_breadcrumb(" > ".join([t for t in links if t] or lines))
         else:
             continue

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parkcrawl.extract.body import AttrMatcher, clean_line, find_body_node, tag_name
+from parkcrawl.extract.body import (
+    AttrMatcher,
+    clean_line,
+    find_body_node,
+    tag_name,
+    text_content,
+)
 from parkcrawl.extract.selectors import (
     BARE_SUFFIX_HEAD_RATIO,
     BARE_SUFFIX_MAX_CHARS,
@@ -155,7 +161,7 @@ def _headline_text(el: etree._Element) -> str:
 
 def _title_element_text(root: etree._Element) -> str:
     el = root.find(".//title")
-    return clean_line(el.text_content()) if el is not None else ""
+    return clean_line(text_content(el)) if el is not None else ""
 
 
 def _headline_by_text(root: etree._Element, title: str) -> etree._Element | None:
@@ -263,7 +269,7 @@ def _styled_headline(body: etree._Element) -> TitleResult:
 def _is_link_label(root: etree._Element, text: str) -> bool:
     """A link of the page (navigation, breadcrumb) has exactly this text."""
     key = text.replace(" ", "")
-    return any(clean_line(a.text_content()).replace(" ", "") == key for a in root.iter("a"))
+    return any(clean_line(text_content(a)).replace(" ", "") == key for a in root.iter("a"))
 
 
 def _segment_shown(root: etree._Element, stripped: str) -> TitleResult | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import lxml.html
 import pytest
+from lxml import etree
 
 from parkcrawl.page import read_page, select_breadcrumb
 
@@ -54,13 +54,13 @@ def test_breadcrumb_with_the_site_override(
 
 def test_every_field_from_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     parses = []
-    parse = lxml.html.document_fromstring
+    parse = etree.fromstring
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         parses.append(1)
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(lxml.html, "document_fromstring", counted)
+    monkeypatch.setattr(etree, "fromstring", counted)
     body = '<p><img src="/u/p.png"></p><p>图为签约现场。</p><p><a href="/f/list.pdf">项目名单</a></p>'
     page = read_page(article(crumbs=PATH_LIST, body=body).encode("utf-8"), URL, "text/html",
                      breadcrumb_selector="ul.path li")
@@ -119,3 +119,28 @@ def test_select_breadcrumb_over_the_page_tree(html: str, css: str, crumb: list[s
     root = parse_html(f"<html><body>{html}</body></html>")
     assert root is not None
     assert select_breadcrumb(root, css) == crumb
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # a hidden widget goes, the text after it stays where it stood
+        ('<p>园区<span style="display:none">隐藏</span>召开会议</p>', "园区召开会议"),
+        ('<p><b>通知</b><i style="display: none">x</i>：会议改期</p>', "通知：会议改期"),
+        # comments and scripts go too, their tails stay
+        ("<p>一<!-- 注释 -->二<script>var a;</script>三</p>", "一二三"),
+    ],
+)
+def test_the_parsed_tree_keeps_the_text_around_what_it_removes(html: str, text: str) -> None:
+    from parkcrawl.extract.body import parse_html, text_content
+
+    root = parse_html(f"<html><body>{html}</body></html>")
+    assert root is not None
+    assert text_content(root.find("body")) == text
+
+
+@pytest.mark.parametrize("html", ["", "   \n", "<!-- only a comment -->", "<!DOCTYPE html>"])
+def test_a_document_with_nothing_in_it_is_no_tree(html: str) -> None:
+    from parkcrawl.extract.body import parse_html
+
+    assert parse_html(html) is None
