@@ -317,14 +317,37 @@ class _Mention:
     sure: bool = False  # a verb or a name list right after it: the rules' end is trusted
 
 
+@lru_cache(maxsize=4)
+def _start_pattern(lex: _Lexicon) -> re.Pattern[str]:
+    """Where a mention may start with no title or list carried over: a surname's first character,
+    or a Han character right after a title's last character, a space or a colon."""
+    after = "".join(sorted(lex.title_last_chars | set(_SPACE) | set(":：")))
+    return re.compile(
+        f"[{re.escape(''.join(sorted(lex.name_initials)))}]|(?<=[{re.escape(after)}])[\u4e00-\u9fff]"
+    )
+
+
 def _mentions(text: str, lex: _Lexicon) -> list[_Mention]:
     found: list[_Mention] = []
     last_end = 0
     byline_role: str | None = None
     chain_role: str | None = None
-    i = 0
     n = len(text)
+    # The positions where a mention may start (one regex scan): most characters of a text are
+    # none of them, and the loop below jumped to the next one instead of testing each (its
+    # tests start with the same conditions). Only right after a mention that carries a role
+    # over (a by-line's further names, a listed name sharing a title) is every position read.
+    starts = [m.start() for m in _start_pattern(lex).finditer(text)]
+    ahead = 0  # starts[ahead:] are the starts not passed yet
+    near = -1  # positions up to here follow a mention with a role to carry over
+    i = starts[0] if starts else n
     while i < n:
+        if i > near:
+            while ahead < len(starts) and starts[ahead] < i:
+                ahead += 1
+            if ahead == len(starts):
+                break
+            i = starts[ahead]
         ch = text[i]
         if not _is_han(ch):
             i += 1
@@ -354,6 +377,13 @@ def _mentions(text: str, lex: _Lexicon) -> list[_Mention]:
             byline_role = None
         chain_role = mention.role
         i = mention.end
+        if byline_role is not None or chain_role is not None:
+            # the further names of a by-line or a list start after spaces and 、 only
+            near = i
+            while near < n and text[near] in _SPACE + "、":
+                near += 1
+        else:
+            near = -1
     return found
 
 

@@ -178,6 +178,11 @@ def test_bylines(text: str, expected: list[tuple[str, str | None]]) -> None:
         ("商务领事素帕·差猜对园区表示感谢。", [("素帕·差猜", "商务领事")]),
         # the later bare mention is the same person, not a new 魏斯
         ("总领事马丁·魏斯致辞。马丁·魏斯表示，合作前景广阔。", [("马丁·魏斯", "总领事")]),
+        # a listed name after 、 shares the title, or the by-line, though its first character
+        # begins no Chinese surname (the rules read every position after a titled name's 、)
+        ("美国驻上海总领事约翰·史密斯、彼得·琼斯一行来园区考察。",
+         [("约翰·史密斯", "美国驻上海总领事"), ("彼得·琼斯", "美国驻上海总领事")]),
+        ("记者 约翰·米勒、彼得·琼斯报道", [("约翰·米勒", None), ("彼得·琼斯", None)]),
     ],
 )
 def test_foreign_names(text: str, expected: list[tuple[str, str | None]]) -> None:
