@@ -269,7 +269,12 @@ def _linear_text(
             if name:
                 starts[name] = length
             if el.text and tag:
-                piece = spaces.sub(" ", el.text)
+                piece = el.text
+                # what spaces.sub(" ", piece) gives, in C for most pieces (see collapse_spaces)
+                if piece.isspace():
+                    piece = " "
+                elif not piece.isprintable() or "  " in piece:
+                    piece = spaces.sub(" ", piece)
                 parts.append(piece)
                 length += len(piece)
         else:
@@ -279,7 +284,11 @@ def _linear_text(
             if name:
                 offsets[name] = (starts[name], length)
             if el is not body and el.tail:
-                piece = spaces.sub(" ", el.tail)
+                piece = el.tail
+                if piece.isspace():
+                    piece = " "
+                elif not piece.isprintable() or "  " in piece:
+                    piece = spaces.sub(" ", piece)
                 parts.append(piece)
                 length += len(piece)
     return "".join(parts), offsets

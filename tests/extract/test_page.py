@@ -144,3 +144,25 @@ def test_a_document_with_nothing_in_it_is_no_tree(html: str) -> None:
     from parkcrawl.extract.body import parse_html
 
     assert parse_html(html) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "collapsed"),
+    [
+        ("\n    ", " "),  # indentation: one space
+        ("\u3000\u3000", " "),  # full-width spaces alone
+        ("园区召开会议", "园区召开会议"),
+        ("Hello world 2024", "Hello world 2024"),  # single ASCII spaces stay
+        ("园区  召开", "园区 召开"),
+        ("\u3000\u3000园区召开会议", " 园区召开会议"),
+        ("来源：\xa0园区", "来源： 园区"),  # nbsp
+        ("园\u200b区", "园 区"),  # a zero-width space is a space here
+        ("第一行\n第二行\t完", "第一行 第二行 完"),
+        ("", ""),
+    ],
+)
+def test_collapse_spaces(text: str, collapsed: str) -> None:
+    from parkcrawl.extract.body import clean_line, collapse_spaces
+
+    assert collapse_spaces(text) == collapsed
+    assert clean_line(text) == collapsed.strip()
