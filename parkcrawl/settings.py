@@ -113,6 +113,8 @@ EXTENSIONS = {
     "parkcrawl.archive.mirror.MirrorWriter": 210,
     # The page and participants stages' process pool (PARKCRAWL_PAGE_PROCESSES).
     "parkcrawl.workers.PageWorkers": 150,
+    # Start-up objects out of the garbage collector's walks while the spider is open.
+    "parkcrawl.gcfreeze.FreezeStartupObjects": 160,
     # Before the run report: the bar is closed before the summary is logged below it.
     "parkcrawl.progress.Progress": 490,
     "parkcrawl.extensions.RunReport": 500,

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -160,6 +161,10 @@ def warm_up() -> int:
         (page.encode(), "text/html; charset=utf-8"), (page.encode("gb18030"), "text/html")
     ):
         read_page(raw, "http://warm.up/a.html", content_type, participants=True)
+    # What the worker holds now (modules, the name model, OpenCC) lives as long as it does: out
+    # of the collector's walks, its full collections walk only what the pages make.
+    gc.collect()
+    gc.freeze()
     return os.getpid()
 
 

@@ -362,11 +362,14 @@ def test_the_crawl_takes_the_workers_its_command_started() -> None:
 
 def test_warm_up_loads_what_the_first_pages_would() -> None:
     """In a fresh process: after warm_up, the name model is open, charset detection's common
-    characters are read, and an undeclared article page reads without loading anything more."""
+    characters are read, what the worker holds is frozen for the collector, and an undeclared
+    article page reads without loading anything more."""
     code = """
-import sys
+import gc, sys
 from parkcrawl.workers import warm_up
 warm_up()
+# what the worker holds from now on (modules, the name model) is out of the collector's walks
+assert gc.get_freeze_count() > 10_000, gc.get_freeze_count()
 from parkcrawl.extract import names_crf
 from parkcrawl.text import decoding
 assert names_crf._open_tagger.cache_info().misses == 1, names_crf._open_tagger.cache_info()
