@@ -264,6 +264,8 @@ def _boxes_just_above(
     joined: list[str] = []
     for box in boxes.get(signature, [])[:1]:
         for sibling in box.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue  # a comment (<!-- 列表开始 -->) or processing instruction: no box, no text
             other = by_box.get(id(sibling))
             if other is None:
                 if "".join(sibling.itertext()).strip():

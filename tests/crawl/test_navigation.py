@@ -108,6 +108,29 @@ def test_article_links_keeps_the_first_pages_container_on_a_short_last_page() ->
     assert len(found.links) == 3
 
 
+# Templates mark their blocks with comments (<!-- 列表开始 -->); a comment between the pinned
+# rows' box and the list's is neither text nor a box.
+COMMENTED_LIST = """
+<div class="main">
+  <!-- 置顶 -->
+  <ul class="zd"><li><a href="/n/0.html">园区管委会发布年度重点工作安排</a><span>2024-11-25</span></li></ul>
+  <!-- 列表开始 -->
+  <ul class="list"><li><a href="/n/1.html">园区召开重点项目推进会议</a><span>2024-11-20</span></li>
+    <li><a href="/n/2.html">园区举办企业服务专员培训</a><span>2024-11-18</span></li></ul>
+  <!-- 列表结束 -->
+</div>
+"""
+
+
+def test_comments_around_the_list_are_skipped() -> None:
+    found = article_links(sel(COMMENTED_LIST), BASE)
+    assert [link.url for link in found.links] == [
+        "http://site.test/n/0.html",
+        "http://site.test/n/1.html",
+        "http://site.test/n/2.html",
+    ]
+
+
 def test_article_links_skips_other_hosts() -> None:
     html = '<ul><li><a href="http://evil.test/n/1.html">外站文章标题很长很长</a> 2024-01-01</li></ul>'
     assert article_links(sel(html), BASE).links == []
