@@ -163,7 +163,7 @@ class RunReport:
             # Losing a list page loses every article on it, and nobody can say how many.
             more = f" and {len(lost) - 1} more" if len(lost) > 1 else ""
             return (
-                f"list page {lost[0]['url']} could not be fetched ({lost[0]['reason']}){more}: "
+                f"list page {lost[0]['url']} could not be read ({lost[0]['reason']}){more}: "
                 "the articles it lists are missing"
             )
         cut = getattr(spider, "walk_cut", None)

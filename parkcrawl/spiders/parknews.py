@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals as scrapy_signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from w3lib.url import canonicalize_url
@@ -88,6 +89,7 @@ class ParknewsSpider(scrapy.Spider):
         spider.max_list_pages = settings.getint("PARKCRAWL_MAX_LIST_PAGES", 5000)
         spider.max_url_variants = settings.getint("PARKCRAWL_MAX_URL_VARIANTS", 50)
         spider.allowed_domains = sorted({config.host for config in chosen if config.host})
+        crawler.signals.connect(spider.callback_failed, signal=scrapy_signals.spider_error)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -408,6 +410,22 @@ class ParknewsSpider(scrapy.Spider):
         self._site_failed(
             site, f"could not fetch {request.url}: {failure_reason(failure)}", Stop.START_FAILED
         )
+
+    def callback_failed(self, failure: Any, response: Response, spider: Any) -> None:
+        """A callback raised: a bug some page's markup found. Scrapy logs it and goes on, so the
+        links of a list or section page would be lost without a word, and the run exit 0 with
+        part of the section missing: the page counts as a lost list page, which fails the run
+        and has the next run walk the whole list again; an article page is a dropped article."""
+        if spider is not self:
+            return
+        reason = f"reading it raised {failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        if response.meta.get("parknews_kind") == "article":
+            self.crawler.signals.send_catch_log(
+                signals.article_dropped, url=response.url, reason=reason
+            )
+            return
+        self.crawler.stats.inc_value("parkcrawl/list_page_failed")
+        self.lost_list_pages.append({"url": response.url, "reason": reason})
 
     def listing_failed(self, failure: Any) -> None:
         url, reason = failed_url(failure), failure_reason(failure)

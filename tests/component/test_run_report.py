@@ -102,7 +102,7 @@ def test_a_lost_list_page_fails_the_run_and_is_named() -> None:
     scraped(crawler, spider, 12)
     spider.lost_list_pages = [{"url": "http://park.test/list_2.html", "reason": "timeout"}]
     failure = close(crawler, spider)
-    assert "list page http://park.test/list_2.html could not be fetched (timeout)" in failure
+    assert "list page http://park.test/list_2.html could not be read (timeout)" in failure
 
 
 def test_the_spiders_own_failure_wins() -> None:

@@ -74,7 +74,7 @@ def test_list_page_lost_after_retries_fails_the_run_naming_it(tmp_path: Path) ->
     run, base = crawl_site(tmp_path, 6, {list_path(2): Status(503)}, per_page=3)
     assert run.returncode == 1
     assert last_line(run) == (
-        f"parknews: FAILED: list page {base}{list_path(2)} could not be fetched "
+        f"parknews: FAILED: list page {base}{list_path(2)} could not be read "
         "(status 503 after 3 retries): the articles it lists are missing"
     )
     # What page 1 lists is still captured, and the lost page is in the report.
