@@ -63,10 +63,15 @@ def normalize_link_text(text: str) -> str:
 _TEXTS = etree.XPath(".//text()")
 _IMG_ALT = etree.XPath("string(.//img/@alt)")
 _STRING = etree.XPath("string(.)")
+# The anchors themselves too: lxml elements, not a parsel Selector made for each (the Selectors
+# were a third of reading a list page).
+_ANCHORS = etree.XPath("//a[@href]")
+_ANCHORS_UNDER = etree.XPath(".//a[@href]")
+_NEAR_ANCESTORS = etree.XPath("ancestor::*[position() <= 3]")
+_NAMED = etree.XPath("//*[@class or @id]")
 
 
-def _anchor_text(anchor: Selector) -> str:
-    el = anchor.root
+def _anchor_text(el: etree._Element) -> str:
     text = " ".join(_TEXTS(el)).strip()
     if not text:
         # Image links and truncated titles often carry the full text in title= or alt=.
@@ -96,14 +101,14 @@ def _absolute(base_url: str, href: str | None) -> str | None:
 _last_links: list[Any] = [None, "", []]
 
 
-def page_links(sel: Selector, base_url: str) -> list[tuple[Selector, Link]]:
-    """Every http(s) anchor of the page with its absolute URL and normalized text."""
+def page_links(sel: Selector, base_url: str) -> list[tuple[etree._Element, Link]]:
+    """Every http(s) anchor (element) of the page with its absolute URL and normalized text."""
     root, last_base, last = _last_links
     if root is sel.root and last_base == base_url:
         return list(last)
     out = []
-    for anchor in sel.xpath("//a[@href]"):
-        url = _absolute(base_url, anchor.root.get("href"))
+    for anchor in _ANCHORS(sel.root):
+        url = _absolute(base_url, anchor.get("href"))
         if url:
             out.append((anchor, Link(url, normalize_link_text(_anchor_text(anchor)))))
     _last_links[:] = [sel.root, base_url, out]
@@ -121,7 +126,7 @@ def find_section_link(sel: Selector, base_url: str, wanted: str) -> Link | None:
     titled = [
         link
         for anchor, link in links
-        if normalize_link_text(anchor.attrib.get("title", "")) == target and link.url != here
+        if normalize_link_text(anchor.get("title", "")) == target and link.url != here
     ]
     if titled:
         return titled[0]
@@ -141,8 +146,8 @@ def section_link_texts(sel: Selector, base_url: str, limit: int = 30) -> list[st
     return seen
 
 
-def _class_id(node: Selector) -> str:
-    return f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"
+def _class_id(node: etree._Element) -> str:
+    return f"{node.get('class', '')} {node.get('id', '')}"
 
 
 def _in_chrome(anchor: etree._Element) -> bool:
@@ -219,14 +224,14 @@ def article_links(
         if urlsplit(link.url).hostname != host:
             continue
         pager_word = link.text in PAGER_WORDS
-        if not link.text or pager_word or _in_chrome(anchor.root):
+        if not link.text or pager_word or _in_chrome(anchor):
             continue
-        item, container = _item_and_container(anchor.root)
+        item, container = _item_and_container(anchor)
         signature = _signature(container)
         known = boxes.setdefault(signature, [])
         if container is not None and all(box is not container for box in known):
             known.append(container)
-        row_markup.setdefault(signature, set()).add(_row_markup(item, anchor.root))
+        row_markup.setdefault(signature, set()).add(_row_markup(item, anchor))
         if len(link.text) < MIN_TITLE_CHARS or is_pagination_text(link.text):
             short.setdefault(signature, []).append((position, link))
             continue
@@ -306,23 +311,21 @@ def pagination_links(sel: Selector, base_url: str) -> list[str]:
     ]
     # The numbered links that matter sit in the same block as 下一页 / 尾页; elsewhere a number
     # is a date, a count or a phone extension.
-    containers: list[Selector] = []
+    containers: list[etree._Element] = []
     for anchor, _ in controls:
-        for parent in anchor.xpath("ancestor::*[position() <= 3]"):
-            if len(parent.xpath(".//a[@href]")) >= 2:
+        for parent in _NEAR_ANCESTORS(anchor):
+            if len(_ANCHORS_UNDER(parent)) >= 2:
                 containers.append(parent)
                 break
     if not containers:
         containers = [
-            node
-            for node in sel.xpath("//*[@class or @id]")
-            if PAGINATION_CONTAINER_HINT.search(_class_id(node))
+            node for node in _NAMED(sel.root) if PAGINATION_CONTAINER_HINT.search(_class_id(node))
         ]
     urls = [link.url for _, link in controls if link.text not in PREV_PAGE_TEXTS]
     for container in containers:
-        for anchor in container.xpath(".//a[@href]"):
+        for anchor in _ANCHORS_UNDER(container):
             text = normalize_link_text(_anchor_text(anchor))
-            url = _absolute(base_url, anchor.attrib.get("href"))
+            url = _absolute(base_url, anchor.get("href"))
             if url and PAGE_NUMBER.match(text):
                 urls.append(url)
     return [url for url in dict.fromkeys(urls) if url != here]
