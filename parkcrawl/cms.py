@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -32,6 +32,7 @@ from parkcrawl.navigation import (
     normalize_link_text,
     page_links,
 )
+from parkcrawl.urls import join_url
 
 # -- Hanweb datastore ------------------------------------------------------------------------------
 
@@ -300,7 +301,10 @@ def dataproxy_form(script: str, base_url: str, *, records_on_page: int = 0) -> D
     if not all(fields.get(name) for name in DATAPROXY_REQUIRED):
         return None
     per_page = _int(_PER_PAGE, script) or records_on_page or DEFAULT_PER_PAGE
-    url = safe_url_string(urljoin(base_url, proxy_path or DEFAULT_PROXY_PATH))
+    joined = join_url(base_url, proxy_path or DEFAULT_PROXY_PATH)
+    if joined is None:
+        return None
+    url = safe_url_string(joined)
     if urlsplit(url).scheme not in ("http", "https"):
         return None
     return DataproxyForm(
@@ -335,12 +339,14 @@ class PageCall:
     name: str = "index"
     ext: str = "html"
 
-    def page_url(self, page: int, base_url: str) -> str:
-        """Page 0 is ``index.html``, page k ``index_k.html``, next to the current page."""
+    def page_url(self, page: int, base_url: str) -> str | None:
+        """Page 0 is ``index.html``, page k ``index_k.html``, next to the current page; None
+        where the script's name makes no URL."""
         file = f"{self.name}.{self.ext}" if page == 0 else f"{self.name}_{page}.{self.ext}"
-        return safe_url_string(urljoin(base_url, file))
+        joined = join_url(base_url, file)
+        return safe_url_string(joined) if joined is not None else None
 
-    def page_urls(self, base_url: str) -> list[str]:
+    def page_urls(self, base_url: str) -> list[str | None]:
         """Every list page of the column, first to last (``count`` of them, capped)."""
         return [self.page_url(page, base_url) for page in range(min(self.count, MAX_TRS_PAGES))]
 
@@ -521,7 +527,8 @@ class PageFunction:
             else self.expressions[-1]
         )
         url = _url_expression(expression, self.param, page)
-        return safe_url_string(urljoin(base_url, url)) if url else None
+        joined = join_url(base_url, url) if url else None
+        return safe_url_string(joined) if joined is not None else None
 
 
 def find_page_function(script: str, name: str) -> PageFunction | None:
@@ -631,7 +638,8 @@ def scripted_listing(sel: Selector, base_url: str) -> ScriptedListing:
             # …/news/, which no URL comparison matches to …/news/index.html): never again.
             here = call.index_of(base_url)
             urls = tuple(
-                url for page, url in enumerate(call.page_urls(base_url)) if page not in (0, here)
+                url for page, url in enumerate(call.page_urls(base_url))
+                if url and page not in (0, here)
             )
             return ScriptedListing(page_urls=urls, next_page_url=call.next_page_url(base_url))
     pages, next_url = page_function_pages(sel, base_url)

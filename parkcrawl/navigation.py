@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
 from w3lib.url import safe_url_string
+
+from parkcrawl.urls import join_url
 
 # Link texts of pagination controls, after normalize_link_text (symbols such as > » removed).
 NEXT_PAGE_TEXTS = frozenset({"下一页", "下页", "后页", "下一頁", "next", "nextpage"})
@@ -89,7 +91,10 @@ def _absolute(base_url: str, href: str | None) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    url = safe_url_string(urljoin(base_url, href))
+    joined = join_url(base_url, href)
+    if joined is None:
+        return None
+    url = safe_url_string(joined)
     if urlsplit(url).scheme not in ("http", "https"):
         return None
     return url.split("#", 1)[0]

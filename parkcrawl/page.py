@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
@@ -28,6 +28,7 @@ from parkcrawl.extract.fingerprint import content_hash
 from parkcrawl.extract.participants import participants_of
 from parkcrawl.extract.simhash import simhash
 from parkcrawl.text import clean_page
+from parkcrawl.urls import join_url
 
 # "当前位置：首页 > 动态要闻 > 园区信息": the label and the separators are not levels.
 _CRUMB_LABEL = re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置|位置)[:：]?")
@@ -71,8 +72,8 @@ def select_breadcrumb_links(
     urls: list[str | None] = []
     for level in levels:
         href = hrefs.get(level, "")
-        url = urljoin(base_url, href) if href and not href.startswith(("#", "javascript:")) else ""
-        urls.append(url if urlsplit(url).scheme in ("http", "https") else None)
+        url = join_url(base_url, href) if href and not href.startswith(("#", "javascript:")) else ""
+        urls.append(url if url and urlsplit(url).scheme in ("http", "https") else None)
     return urls
 
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from cssselect import SelectorError
 from parsel import Selector
@@ -43,6 +43,7 @@ from parkcrawl.navigation import Link, normalize_link_text
 from parkcrawl.page import select_breadcrumb as page_breadcrumb
 from parkcrawl.page import select_breadcrumb_links as page_breadcrumb_links
 from parkcrawl.text import clean_text
+from parkcrawl.urls import join_url
 
 DEFAULT_PATH = "动态要闻/园区信息"
 # Names go into request meta, output lines, Redis keys and command lines: keep them plain.
@@ -252,7 +253,10 @@ def site_links(html_selector: Selector, base_url: str, css: str) -> list[Link]:
         href = (anchor.attrib.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = safe_url_string(urljoin(base_url, href)).split("#", 1)[0]
+        joined = join_url(base_url, href)
+        if joined is None:
+            continue
+        url = safe_url_string(joined).split("#", 1)[0]
         if urlsplit(url).scheme in ("http", "https") and url not in links:
             text = " ".join(anchor.xpath(".//text()").getall()).strip() or anchor.attrib.get(
                 "title", ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -32,6 +32,21 @@ SESSION_PATH_PARAM = re.compile(
 )
 INDEX_PAGE = re.compile(r"/(?:index|default)\.s?html?$", re.I)
 PRINT_SEGMENT = re.compile(r"/print(?=/)", re.I)
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``urljoin(base, href)``, or None where the result cannot be read as a URL.
+
+    A page writes its own hrefs: urllib raises ValueError on one like ``http://[::1/`` (an
+    unclosed IPv6 bracket) or a port out of range, and one such link in a sidebar took down the
+    whole page it stood on (every link of a list page, or the article), not just itself.
+    """
+    try:
+        url = urljoin(base, href)
+        _ = urlsplit(url).port  # raises for a port that is no number from 0 to 65535
+    except ValueError:
+        return None
+    return url
 
 
 def _is_noise_param(name: str) -> bool:

@@ -9,11 +9,12 @@ banners) lies outside both and is never taken.
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from lxml import etree
 
 from parkcrawl.extract.body import clean_line, find_body_node, parse_html, remove_widgets, tag_name
+from parkcrawl.urls import join_url
 
 IMAGE = "image"
 ATTACHMENT = "attachment"
@@ -52,7 +53,10 @@ def _absolute(base: str, href: str | None) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(("javascript:", "data:", "mailto:", "#")):
         return None
-    url = urldefrag(urljoin(base, href))[0]
+    joined = join_url(base, href)
+    if joined is None:
+        return None
+    url = urldefrag(joined)[0]
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
@@ -143,7 +147,7 @@ def media_from_tree(
     removed (as :func:`parkcrawl.extract.article.extract_fields` leaves it): the page object
     hands on the extractor's tree instead of parsing and searching the page a second time."""
     base_el = root.find(".//base[@href]")
-    base = urljoin(url, base_el.get("href")) if base_el is not None else url
+    base = (join_url(url, base_el.get("href")) or url) if base_el is not None else url
     found: dict[str, dict[str, str | None]] = {}
 
     def add(media_url: str | None, kind: str, caption: str | None) -> None:

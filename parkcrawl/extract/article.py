@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -71,6 +70,7 @@ from parkcrawl.extract.selectors import (
     TITLE_META_NAMES,
 )
 from parkcrawl.extract.title import extract_title
+from parkcrawl.urls import join_url
 
 _SPACES = re.compile(r"\s+")
 MIDNIGHT = "T00:00"
@@ -484,7 +484,7 @@ def base_url(root: etree._Element, url: str) -> str:
     for base in root.iter("base"):
         href = (base.get("href") or "").strip()
         if href:
-            return urljoin(url, href)
+            return join_url(url, href) or url
     return url
 
 
@@ -503,8 +503,8 @@ def crumb_urls(items: list[str], el: etree._Element | None, base: str) -> list[s
             text, href = links[index]
             if text == item:
                 at = index + 1
-                absolute = urljoin(base, href.strip()) if not DEAD_HREF.match(href) else ""
-                url = absolute if absolute.startswith(("http://", "https://")) else None
+                absolute = join_url(base, href.strip()) if not DEAD_HREF.match(href) else ""
+                url = absolute if absolute and absolute.startswith(("http://", "https://")) else None
                 break
         urls.append(url)
     return urls

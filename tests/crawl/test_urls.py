@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parkcrawl.urls import canonical_url, without_session_ids
+from parkcrawl.urls import canonical_url, join_url, without_session_ids
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,50 @@ def test_without_session_ids(url: str, expected: str) -> None:
 
 def test_canonical_url_ignores_session_ids() -> None:
     assert canonical_url("http://park.test/a/1.html;jsessionid=X?PHPSESSID=Y") == "park.test/a/1.html"
+
+
+@pytest.mark.parametrize(
+    ("href", "joined"),
+    [
+        ("/n/1.html", "http://site.test/n/1.html"),
+        ("../x.html", "http://site.test/a/x.html"),
+        ("http://other.test/p?q=1#f", "http://other.test/p?q=1#f"),
+        # urllib raises ValueError on these: no URL, and nothing else on the page is lost
+        ("http://[::1/", None),  # an IPv6 host with no closing bracket
+        ("//[::1/x", None),
+        ("http://site.test:99999/", None),  # a port out of range
+        ("http://site.test:-1/", None),
+        ("http://[::1]:8080/ok", "http://[::1]:8080/ok"),  # a closed one is fine
+    ],
+)
+def test_join_url(href: str, joined: str | None) -> None:
+    assert join_url("http://site.test/a/b/index.html", href) == joined
+
+
+def test_one_unreadable_link_does_not_take_its_page_down() -> None:
+    """A list page with one href urllib cannot parse lists its other articles; an article page
+    with one reads as a whole (its breadcrumb, its other media)."""
+    from parsel import Selector
+
+    from parkcrawl.navigation import article_links
+    from parkcrawl.page import read_page
+
+    rows = "".join(
+        f'<li><a href="{href}">园区召开第{n}次重点项目推进会议</a><span>2024-11-2{n}</span></li>'
+        for n, href in enumerate(["/n/1.html", "http://[::1/", "/n/3.html"], start=1)
+    )
+    listed = article_links(Selector(text=f'<ul class="list">{rows}</ul>'), "http://site.test/l/")
+    assert [link.url for link in listed.links] == [
+        "http://site.test/n/1.html", "http://site.test/n/3.html"
+    ]
+    page = read_page(
+        ('<html><head><title>园区召开重点项目推进会议</title></head><body>'
+         '<div class="path">当前位置：<a href="http://[::1/">首页</a> &gt; <a href="/dtyw/">动态要闻</a>'
+         '</div><h1>园区召开重点项目推进会议</h1><div class="content"><p>11月20日，园区召开重点项目'
+         '推进会议，管委会主任王明出席并讲话，要求各部门加强协同、狠抓落实。</p><p>'
+         '<img src="http://[::1/a.jpg"><img src="/u/b.jpg"></p></div></body></html>').encode(),
+        "http://site.test/n/1.html", "text/html; charset=utf-8",
+    )
+    assert page.complete
+    assert page.breadcrumb_urls(["首页", "动态要闻"]) == [None, "http://site.test/dtyw/"]
+    assert [m["url"] for m in page.media] == ["http://site.test/u/b.jpg"]
