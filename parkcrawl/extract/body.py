@@ -523,9 +523,12 @@ def _first_post(
     tag, cls = tag_name(node), node.get("class", "").strip()
     if tag not in REPEATED_POST_TAGS or not cls:
         return node
+    # From the index by class token, not through a selector made of the page's class: a token
+    # no CSS identifier can spell (",content", "md:w-2/3") made cssselect raise, and the article
+    # was lost to a pipeline error.
     same = [
-        el for el in index.select(f"{tag}.{cls.split()[0]}")
-        if el.get("class", "").strip() == cls and el in stats
+        el for el in index.by_class.get(cls.split()[0], [])
+        if tag_name(el) == tag and el.get("class", "").strip() == cls and el in stats
     ]
     if len(same) < REPEATED_POST_MIN or same[0] is node:
         return node

@@ -166,3 +166,21 @@ def test_collapse_spaces(text: str, collapsed: str) -> None:
 
     assert collapse_spaces(text) == collapsed
     assert clean_line(text) == collapsed.strip()
+
+
+@pytest.mark.parametrize("cls", ["md:w-2/3 prose", ",content", "article.main", "w-[720px]", "2col"])
+def test_a_body_container_whose_class_no_css_can_spell_is_read(cls: str) -> None:
+    """Utility-CSS classes (md:w-2/3, w-[720px]) and stray punctuation are real class names; the
+    article in such a container reads like any other (cssselect raised on them before)."""
+    page = read_page(
+        ('<html><head><meta charset="utf-8"><title>园区召开重点项目推进会议</title></head><body>'
+         f'<h1>园区召开重点项目推进会议</h1><div class="{cls}"><p>11月20日，园区召开重点项目推进会议，'
+         '管委会主任王明出席并讲话，要求各部门加强协同、狠抓落实。</p><p>会议听取了各项目进展情况汇报，'
+         '研究部署下一阶段重点工作。</p></div></body></html>').encode(),
+        URL, "text/html",
+    )
+    assert page.complete
+    assert page.fields.body == (
+        "11月20日，园区召开重点项目推进会议，管委会主任王明出席并讲话，要求各部门加强协同、狠抓落实。\n"
+        "会议听取了各项目进展情况汇报，研究部署下一阶段重点工作。"
+    )
