@@ -107,7 +107,9 @@ def _as_text(xml: str | bytes) -> str:
         codec = "gb18030"  # a superset: GBK-only characters in a gb2312-labelled reply survive
     try:
         return xml.decode(codec, "replace")
-    except LookupError:
+    except (LookupError, UnicodeError):
+        # no such codec, no text codec (rot13), or one that cannot replace a bad byte (idna,
+        # undefined): the reply names it, so a hostile one would otherwise raise out of here
         return xml.decode("utf-8", "replace")
 
 

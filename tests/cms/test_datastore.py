@@ -242,3 +242,14 @@ def test_datastore_links_keep_the_first_of_repeated_urls() -> None:
         "http://park.example.gov.cn/art/1.html",
         "http://park.example.gov.cn/art/2.html",
     ]
+
+
+@pytest.mark.parametrize("codec", ["idna", "undefined", "no-such-codec", "rot13"])
+def test_a_reply_declaring_a_codec_no_text_decodes_with_is_read_as_utf8(codec: str) -> None:
+    """The XML declaration names the codec, and a reply controls it: one that is no text encoding
+    or cannot replace a bad byte (idna, undefined) raised out of parse_datastore before."""
+    reply = WELL_FORMED.replace('encoding="UTF-8"', f'encoding="{codec}"').encode("utf-8")
+    store = parse_datastore(reply)
+    assert store.total_record == 27
+    assert len(store.records) == 2
+    assert "园区召开项目推进会" in store.records[0]
