@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -313,6 +314,11 @@ class HtmlOnlyMiddleware:
     """Refuse a 2xx answer to a parknews page that is empty or not HTML, judged by its bytes."""
 
     @classmethod
+    def offline_check(cls, settings: Any) -> Callable[[bytes], str | None]:
+        """The same verdict on an archived page's bytes, for ``parkcrawl reextract``."""
+        return sniff_html
+
+    @classmethod
     def from_crawler(cls, crawler: Any) -> HtmlOnlyMiddleware:
         mw = cls()
         mw.crawler = crawler
@@ -427,14 +433,27 @@ class ComplexityGuardMiddleware:
         self.max_elements = max_elements
         self.max_depth = max_depth
 
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ComplexityGuardMiddleware:
-        settings = crawler.settings
-        mw = cls(
+    @staticmethod
+    def _limits(settings: Any) -> tuple[int, int, int]:
+        return (
             settings.getint("PARKCRAWL_MAX_ATTRIBUTES", 1000),
             settings.getint("PARKCRAWL_MAX_ELEMENTS", 50_000),
             settings.getint("PARKCRAWL_MAX_NESTING_DEPTH", 500),
         )
+
+    @classmethod
+    def offline_check(cls, settings: Any) -> Callable[[bytes], str | None] | None:
+        """The same verdict on an archived page's bytes, for ``parkcrawl reextract``: the WARC
+        holds the pages this refused (it records what was fetched), and read again they would
+        stall re-extraction as they would have stalled the crawl."""
+        limits = cls._limits(settings)
+        if not any(limits):
+            return None
+        return lambda body: TOO_COMPLEX if too_complex(body, *limits) else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ComplexityGuardMiddleware:
+        mw = cls(*cls._limits(crawler.settings))
         if not (mw.max_attributes or mw.max_elements or mw.max_depth):
             raise NotConfigured("PARKCRAWL_MAX_ATTRIBUTES, _ELEMENTS and _NESTING_DEPTH are all 0")
         mw.crawler = crawler

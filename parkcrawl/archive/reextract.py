@@ -1,10 +1,11 @@
 """``parkcrawl reextract``: run the crawl's article stages over archived article pages.
 
 No network and no reactor: article response records (page kind ``article``, status 2xx) are read
-from the WARC files, turned into the items the spider would have yielded, and passed through the
-``ITEM_PIPELINES`` stages that declare ``offline = True`` (in ITEM_PIPELINES order: the crawl's
-own list, see :mod:`parkcrawl.pipelines`), then written with Scrapy's JSON-lines exporter and
-``FEED_EXPORT_FIELDS``. Stages that fetch (MediaDownloadPipeline) are not offline;
+from the WARC files; those the crawl refused by their bytes are refused again
+(:func:`reextract_refusals`); the others are turned into the items the spider would have yielded
+and passed through the ``ITEM_PIPELINES`` stages that declare ``offline = True`` (in
+ITEM_PIPELINES order: the crawl's own list, see :mod:`parkcrawl.pipelines`), then written with
+Scrapy's JSON-lines exporter and ``FEED_EXPORT_FIELDS``. Stages that fetch (MediaDownloadPipeline) are not offline;
 DeduplicatePipeline runs without the cross-run state, so the output holds each archived article
 once — its first capture, files taken in name (= time) order. ``--site NAME`` / ``--sites all``
 (with ``--sites-file``) name the sites the crawl walked, as its ``-a`` arguments did: each page
@@ -17,7 +18,7 @@ import argparse
 import asyncio
 import inspect
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -67,6 +68,25 @@ def reextract_pipelines(settings: Settings) -> list[type]:
     ordered = build_component_list(settings.getwithbase("ITEM_PIPELINES"))
     classes = [load_object(name) if isinstance(name, str) else name for name in ordered]
     return [cls for cls in classes if getattr(cls, "offline", False)]
+
+
+def reextract_refusals(settings: Settings) -> list[Callable[[bytes], str | None]]:
+    """The checks of the project's DOWNLOADER_MIDDLEWARES that refuse a page by its bytes
+    (``offline_check``: not HTML, empty, too complex), in the order the crawl applies them
+    (process_response runs from the highest number down). The WARC holds every page fetched,
+    the refused ones too: re-extraction refuses them again, with the crawl's reasons, instead
+    of writing articles the crawl did not (or stalling on a page built to stall a parser)."""
+    enabled = [
+        (priority, name) for name, priority in settings.getdict("DOWNLOADER_MIDDLEWARES").items()
+        if priority is not None
+    ]
+    checks = []
+    for _, name in sorted(enabled, key=lambda entry: entry[0], reverse=True):
+        cls = load_object(name) if isinstance(name, str) else name
+        check = cls.offline_check(settings) if hasattr(cls, "offline_check") else None
+        if check is not None:
+            checks.append(check)
+    return checks
 
 
 def build_stages(
@@ -188,6 +208,7 @@ def reextract(
     by_name = {site.name: site for site in sites or [] if site.name}
     outcome = Outcome()
     pipelines = build_stages(settings, outcome.stats, by_name)
+    refusals = reextract_refusals(settings)
     walked_default = ["首页", *parse_path(path or settings.get("PARKCRAWL_PATH") or "")]
     exporter = exporter_class(format)(
         out,
@@ -197,6 +218,10 @@ def reextract(
     exporter.start_exporting()
     for response in article_responses(paths):
         outcome.pages += 1
+        refused = next((reason for check in refusals if (reason := check(response.body))), None)
+        if refused is not None:
+            outcome.dropped[str(refused)] = outcome.dropped.get(str(refused), 0) + 1
+            continue
         item: Any = article_from(response, walked_default, by_name)
         try:
             for pipeline in pipelines:

@@ -93,3 +93,43 @@ def test_reextract_refuses_a_missing_file(tmp_path: Path) -> None:
     proc = reextract(str(tmp_path / "nothing.warc.gz"), "-O", str(tmp_path / "out.jsonl"))
     assert proc.returncode == 2
     assert "no such WARC file" in proc.stderr
+
+
+@pytest.mark.e2e
+def test_pages_the_crawl_refused_are_refused_again(tmp_path: Path) -> None:
+    """The WARC records every page fetched, the ones the crawl refused too: one built to stall a
+    parser (2,000 attributes on a tag, PARKCRAWL_MAX_ATTRIBUTES is 1,000) and an image served as an
+    article. Re-extraction drops them with the crawl's reasons and writes the crawl's articles."""
+    from tests.support import DEMO_SITE, run_crawl
+    from tools import fast_server
+
+    golden = sorted(
+        json.loads(line)["url"]
+        for line in (ROOT / "tests" / "golden" / "demo_parknews.jsonl").read_text().splitlines()
+    )
+    complex_url, image_url = golden[3], golden[5]
+    overlay = tmp_path / "overlay"
+    for url in (complex_url, image_url):
+        (overlay / url.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    attributes = " ".join(f'data-a{i}="1"' for i in range(2000))
+    (overlay / complex_url.lstrip("/")).write_text(
+        '<html><head><meta charset="utf-8"><title>园区召开会议</title></head><body>'
+        f'<h1>园区召开重点项目推进会议</h1><div class="content" {attributes}><p>园区召开重点项目'
+        "推进会议，管委会主任王明出席并讲话。</p></div></body></html>", encoding="utf-8",
+    )
+    (overlay / image_url.lstrip("/")).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    with fast_server.serve(overlay, DEMO_SITE) as site_url:
+        crawl = run_crawl(tmp_path / "crawl", "-a", f"start_url={site_url}/index.html")
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    assert crawl.report is not None
+    assert {d["url"].removeprefix(site_url): d["reason"] for d in crawl.report["dropped"]
+            if d["url"].removeprefix(site_url) in (complex_url, image_url)} == {
+        complex_url: "too complex", image_url: "not HTML"}
+    out = tmp_path / "again.jsonl"
+    proc = reextract(str(tmp_path / "crawl" / "warc"), "-O", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    again = sorted(json.loads(line)["url"] for line in out.read_text(encoding="utf-8").splitlines())
+    assert again == sorted(item["url"] for item in crawl.items)
+    assert "dropped, too complex: 1" in proc.stderr
+    assert "dropped, not HTML: 1" in proc.stderr
+    assert "reactor imported: False" in proc.stderr
