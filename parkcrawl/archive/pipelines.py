@@ -17,6 +17,7 @@ Enabled by its ``ITEM_PIPELINES`` entry.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from scrapy import Request
@@ -28,8 +29,11 @@ from scrapy.pipelines.media import (
 )
 
 from parkcrawl.archive.warc import ARCHIVE_KIND_KEY, MEDIA_KIND, payload_digest
+from parkcrawl.failures import exception_reason
 from parkcrawl.middlewares import RETRY_UNREACHABLE
 from parkcrawl.netpolicy import FetchRefused
+
+logger = logging.getLogger(__name__)
 
 
 class MediaDownloadPipeline(MediaPipeline):
@@ -70,15 +74,21 @@ class MediaDownloadPipeline(MediaPipeline):
         }
 
     def media_failed(self, failure: Any, request: Request, info: MediaPipeline.SpiderInfo) -> Any:
-        # MediaPipeline logs the failure; a non-200 answer was counted in media_downloaded.
+        # Scrapy's own marker for a filtered media request keeps MediaPipeline from logging the
+        # failure as an ERROR with a ~25-line traceback.
         if isinstance(failure.value, FetchRefused):
             # Counted and logged in one line by MediaGuardMiddleware (also a DNS answer refused
-            # by AddressGuardResolver). Scrapy's own marker for a filtered media request keeps
-            # MediaPipeline from logging it again with a traceback.
+            # by AddressGuardResolver).
             raise _MediaRequestFiltered(str(failure.value)) from failure.value
         if not isinstance(failure.value, FileException):
-            self.crawler.stats.inc_value("parkcrawl/media/failed")
-        failure.raiseException()
+            self.crawler.stats.inc_value("parkcrawl/media/failed")  # a non-200 was counted
+        # A dead image or attachment link is everyday on real sites and no fault of the crawl:
+        # one line, counted, and the link stays listed in item.media.
+        reason = str(failure.value) if isinstance(failure.value, FileException) else (
+            exception_reason(failure.value)
+        )
+        logger.warning("media %s not archived: %s", request.url, reason)
+        raise _MediaRequestFiltered(reason) from failure.value
 
     def item_completed(self, results: list[Any], item: Any, info: MediaPipeline.SpiderInfo) -> Any:
         # Failures were logged by MediaPipeline; item.media keeps every listed link

@@ -161,6 +161,11 @@ def test_an_unreachable_media_host_is_tried_once(tmp_path: Path, hostile: Hostil
     assert got["parkcrawl/retry/unreachable_not_retried"] == 2
     assert "retry/count" not in got
     assert got["parkcrawl/media/failed"] == 1
+    # a dead media link is one warning line, not MediaPipeline's ERROR with a traceback (the
+    # one ERROR left is Scrapy's robots.txt middleware on the unreachable host's robots.txt)
+    assert f"media {hostile.gone}/gone.png not archived: connection refused" in run.stderr
+    assert "[scrapy.pipelines.media] ERROR" not in run.stderr
+    assert "pipelines/media.py" not in run.stderr  # no frame of its traceback either
 
 
 def test_a_name_resolving_to_a_private_address_is_refused_at_lookup(tmp_path: Path) -> None:
