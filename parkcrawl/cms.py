@@ -23,7 +23,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from lxml import etree
 from parsel import Selector
-from w3lib.url import safe_url_string
 
 from parkcrawl.navigation import (
     NEXT_PAGE_TEXTS,
@@ -32,7 +31,7 @@ from parkcrawl.navigation import (
     normalize_link_text,
     page_links,
 )
-from parkcrawl.urls import join_url
+from parkcrawl.urls import safe_join_url
 
 # -- Hanweb datastore ------------------------------------------------------------------------------
 
@@ -303,11 +302,8 @@ def dataproxy_form(script: str, base_url: str, *, records_on_page: int = 0) -> D
     if not all(fields.get(name) for name in DATAPROXY_REQUIRED):
         return None
     per_page = _int(_PER_PAGE, script) or records_on_page or DEFAULT_PER_PAGE
-    joined = join_url(base_url, proxy_path or DEFAULT_PROXY_PATH)
-    if joined is None:
-        return None
-    url = safe_url_string(joined)
-    if urlsplit(url).scheme not in ("http", "https"):
+    url = safe_join_url(base_url, proxy_path or DEFAULT_PROXY_PATH)
+    if url is None or urlsplit(url).scheme not in ("http", "https"):
         return None
     return DataproxyForm(
         url=url.split("?", 1)[0],
@@ -345,8 +341,7 @@ class PageCall:
         """Page 0 is ``index.html``, page k ``index_k.html``, next to the current page; None
         where the script's name makes no URL."""
         file = f"{self.name}.{self.ext}" if page == 0 else f"{self.name}_{page}.{self.ext}"
-        joined = join_url(base_url, file)
-        return safe_url_string(joined) if joined is not None else None
+        return safe_join_url(base_url, file)
 
     def page_urls(self, base_url: str) -> list[str | None]:
         """Every list page of the column, first to last (``count`` of them, capped)."""
@@ -529,8 +524,7 @@ class PageFunction:
             else self.expressions[-1]
         )
         url = _url_expression(expression, self.param, page)
-        joined = join_url(base_url, url) if url else None
-        return safe_url_string(joined) if joined is not None else None
+        return safe_join_url(base_url, url) if url else None
 
 
 def find_page_function(script: str, name: str) -> PageFunction | None:

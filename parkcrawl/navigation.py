@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
-from w3lib.url import safe_url_string
 
-from parkcrawl.urls import join_url
+from parkcrawl.urls import safe_join_url
 
 # Link texts of pagination controls, after normalize_link_text (symbols such as > » removed).
 NEXT_PAGE_TEXTS = frozenset({"下一页", "下页", "后页", "下一頁", "next", "nextpage"})
@@ -91,11 +90,8 @@ def _absolute(base_url: str, href: str | None) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    joined = join_url(base_url, href)
-    if joined is None:
-        return None
-    url = safe_url_string(joined)
-    if urlsplit(url).scheme not in ("http", "https"):
+    url = safe_join_url(base_url, href)
+    if url is None or urlsplit(url).scheme not in ("http", "https"):
         return None
     return url.split("#", 1)[0]
 

@@ -37,13 +37,12 @@ from parsel.csstranslator import HTMLTranslator
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
-from w3lib.url import safe_url_string
 
 from parkcrawl.navigation import Link, normalize_link_text
 from parkcrawl.page import select_breadcrumb as page_breadcrumb
 from parkcrawl.page import select_breadcrumb_links as page_breadcrumb_links
 from parkcrawl.text import clean_text
-from parkcrawl.urls import join_url
+from parkcrawl.urls import safe_join_url
 
 DEFAULT_PATH = "动态要闻/园区信息"
 # Names go into request meta, output lines, Redis keys and command lines: keep them plain.
@@ -253,11 +252,8 @@ def site_links(html_selector: Selector, base_url: str, css: str) -> list[Link]:
         href = (anchor.attrib.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        joined = join_url(base_url, href)
-        if joined is None:
-            continue
-        url = safe_url_string(joined).split("#", 1)[0]
-        if urlsplit(url).scheme in ("http", "https") and url not in links:
+        url = (safe_join_url(base_url, href) or "").split("#", 1)[0]
+        if url and urlsplit(url).scheme in ("http", "https") and url not in links:
             text = " ".join(anchor.xpath(".//text()").getall()).strip() or anchor.attrib.get(
                 "title", ""
             )

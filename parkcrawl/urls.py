@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url, url_query_cleaner
+from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
 
 # Query parameters that track the visitor or pick a rendering, never the article.
 TRACKING_PARAMS = ("spm", "from", "source", "share", "isappinstalled", "scene", "clicktime", "wxfrom")
@@ -47,6 +47,13 @@ def join_url(base: str, href: str) -> str | None:
     except ValueError:
         return None
     return url
+
+
+def safe_join_url(base: str, href: str) -> str | None:
+    """:func:`join_url` made a request-safe URL (w3lib's ``safe_url_string``: percent-encoded,
+    IDNA host), or None where the href makes no URL."""
+    url = join_url(base, href)
+    return safe_url_string(url) if url is not None else None
 
 
 def _is_noise_param(name: str) -> bool:
